@@ -1,0 +1,11 @@
+//! roam-cue: a native Rust implementation of the CUE language.
+//!
+//! The pipeline is scanner → parser → (compile → evaluate → export, to come).
+//! This crate knows nothing of Kubernetes.
+
+pub mod diag;
+pub mod source;
+pub mod syntax;
+pub mod txtar;
+
+pub use source::{LineCol, SourceFile, Span};

@@ -1,0 +1,1 @@
+//! The formatter (placeholder until written).
