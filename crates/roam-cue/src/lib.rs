@@ -3,6 +3,7 @@
 //! The pipeline is scanner → parser → (compile → evaluate → export, to come).
 //! This crate knows nothing of Kubernetes.
 
+pub mod data;
 pub mod diag;
 pub mod source;
 pub mod syntax;

@@ -132,7 +132,7 @@ pub enum DeclKind {
     /// `import "path"` or `import ( ... )`
     Import(ImportDecl),
     /// `label: value`, `label?: value`, `label!: value`, `[pattern]: value`, ...
-    Field(Field),
+    Field(Box<Field>),
     /// `let x = expr`
     Let(LetClause),
     /// An embedded expression, including comprehensions.
@@ -204,7 +204,7 @@ pub struct Label {
     /// `X=label` (prefix alias).
     pub alias: Option<Ident>,
     /// `label~X` or `label~(K,V)` (postfix alias, aliasv2 experiment).
-    pub postfix_alias: Option<PostfixAlias>,
+    pub postfix_alias: Option<Box<PostfixAlias>>,
     pub span: Span,
 }
 
@@ -534,7 +534,7 @@ pub enum ExprKind {
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `x.sel` or `x."sel"`.
-    Selector(Box<Expr>, Label),
+    Selector(Box<Expr>, Box<Label>),
     Index(Box<Expr>, Box<Expr>),
     /// `x[lo:hi]`
     Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),

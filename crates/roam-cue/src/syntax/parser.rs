@@ -183,12 +183,19 @@ impl<'a> Parser<'a> {
             return self.bump().span;
         }
         let found = self.found();
+        // At the end of the file, point just after the last token rather than at an empty line.
+        let at = if matches!(self.kind(), T::Eof) || (self.kind() == T::AutoComma && self.tok().span.is_empty()) {
+            let last = self.toks[..self.pos].iter().rev().find(|t| t.kind != T::AutoComma);
+            Span::at(last.map_or(0, |t| t.span.end))
+        } else {
+            self.tok().span
+        };
         let msg = format!(
             "expected {} to close {what} opened at {}, found {found}",
             close.describe(),
             self.pos_str(open.start)
         );
-        let e = SyntaxError::new(self.tok().span, msg).with_related(open, format!("{what} opened here"));
+        let e = SyntaxError::new(at, msg).with_related(open, format!("{what} opened here"));
         self.push_error(e);
         // Recover: skip to the closing token at this level, if there is one.
         self.skip_to_close(close);
@@ -280,6 +287,11 @@ impl<'a> Parser<'a> {
     fn take_trailing(&mut self, end: u32) -> Option<Comment> {
         let c = self.comments.get(self.cidx)?;
         if c.newlines_before != 0 || c.span.start < end {
+            return None;
+        }
+        // It must come before the next token: `[x] // c` belongs to what holds the list.
+        let next = self.tok();
+        if next.kind != T::Eof && next.span.start <= c.span.start && !(next.kind == T::AutoComma && next.span.is_empty()) {
             return None;
         }
         let line = self.file.line_col(end.saturating_sub(1).max(0)).line;
@@ -539,7 +551,7 @@ impl<'a> Parser<'a> {
         }
         let field = self.parse_field_rest(e);
         let span = start.to(Span::at(self.prev_end()));
-        let decl = Decl::new(DeclKind::Field(field), span);
+        let decl = Decl::new(DeclKind::Field(Box::new(field)), span);
         self.expect_decl_end("field");
         decl
     }
@@ -665,7 +677,7 @@ impl<'a> Parser<'a> {
                 let start = e.span;
                 let inner = self.parse_field_rest(e);
                 let span = start.to(Span::at(self.prev_end()));
-                let decl = Decl::new(DeclKind::Field(inner), span);
+                let decl = Decl::new(DeclKind::Field(Box::new(inner)), span);
                 Expr::new(ExprKind::Struct(StructLit { braces: false, decls: vec![decl], trailing_comments: vec![] }), span)
             } else {
                 e
@@ -734,7 +746,7 @@ impl<'a> Parser<'a> {
             pa.value = Some(id);
         }
         label.span = label.span.to(pa.span);
-        label.postfix_alias = Some(pa);
+        label.postfix_alias = Some(Box::new(pa));
     }
 
     fn parse_ident(&mut self) -> Ident {
@@ -929,7 +941,7 @@ impl<'a> Parser<'a> {
                         }
                     };
                     let span = x.span.to(sel.span);
-                    x = Expr::new(ExprKind::Selector(Box::new(x), sel), span);
+                    x = Expr::new(ExprKind::Selector(Box::new(x), Box::new(sel)), span);
                 }
                 T::LBrack => x = self.parse_index_or_slice(x),
                 T::LParen => x = self.parse_call(x),
