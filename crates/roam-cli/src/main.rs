@@ -1,1 +1,182 @@
-fn main() {}
+//! `roam`: the command-line front end.
+//!
+//! Exit codes: 0 success; 1 the input has errors (or `fmt --check` found files
+//! to reformat); 2 the command line itself is wrong.
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use roam_cue::SourceFile;
+use roam_cue::diag::Diagnostic;
+use roam_cue::syntax::{self, SyntaxError};
+use std::io::{Read, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "roam",
+    version,
+    about = "Application delivery for Kubernetes on the Open Application Model"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Work with CUE files: format and export.
+    #[command(subcommand)]
+    Cue(CueCommand),
+    /// Print a shell completion script.
+    Completion {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Subcommand)]
+enum CueCommand {
+    /// Print CUE files in canonical format (as `cue fmt` formats them).
+    ///
+    /// With no file, or `-`, reads standard input.
+    Fmt {
+        files: Vec<String>,
+        /// Print nothing; list the files whose formatting differs and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        /// Rewrite the files in place instead of printing them.
+        #[arg(short, long, conflicts_with = "check")]
+        write: bool,
+    },
+    /// Export a CUE file as JSON.
+    ///
+    /// Until roam's CUE evaluator lands, only literal data can be exported:
+    /// structs, lists, strings, numbers, booleans and null, with duplicate
+    /// fields unified. Anything that needs evaluation is reported by position.
+    Export {
+        file: String,
+        /// Output format.
+        #[arg(long = "out", value_enum, default_value_t = OutFormat::Json)]
+        out: OutFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("roam: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Completion { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "roam", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Cue(CueCommand::Fmt {
+            files,
+            check,
+            write,
+        }) => fmt(files, check, write),
+        Command::Cue(CueCommand::Export {
+            file,
+            out: OutFormat::Json,
+        }) => export(&file),
+    }
+}
+
+fn read_input(path: &str) -> Result<Arc<SourceFile>, String> {
+    let text = if path == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("reading standard input: {e}"))?;
+        s
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?
+    };
+    Ok(SourceFile::new(
+        if path == "-" { "<stdin>" } else { path },
+        text,
+    ))
+}
+
+fn report(file: &Arc<SourceFile>, errors: &[SyntaxError]) {
+    let mut err = std::io::stderr().lock();
+    for e in errors {
+        let _ = write!(err, "{}", Diagnostic::from_syntax(file, e).render());
+    }
+}
+
+fn fmt(mut files: Vec<String>, check: bool, write: bool) -> Result<ExitCode, String> {
+    if files.is_empty() {
+        if write {
+            return Err("fmt --write needs file names".into());
+        }
+        files.push("-".into());
+    }
+    let mut failed = false;
+    let mut differs = false;
+    let mut stdout = std::io::stdout().lock();
+    for path in &files {
+        let file = read_input(path)?;
+        let formatted = match syntax::format::format_source(file.name(), file.text()) {
+            Ok(f) => f,
+            Err(errors) => {
+                report(&file, &errors);
+                failed = true;
+                continue;
+            }
+        };
+        if check {
+            if formatted != file.text() {
+                differs = true;
+                let _ = writeln!(stdout, "{}", file.name());
+            }
+        } else if write && path != "-" {
+            if formatted != file.text() {
+                std::fs::write(path, &formatted).map_err(|e| format!("{path}: {e}"))?;
+            }
+        } else {
+            let _ = stdout.write_all(formatted.as_bytes());
+        }
+    }
+    Ok(if failed || differs {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn export(path: &str) -> Result<ExitCode, String> {
+    let file = read_input(path)?;
+    let parsed = syntax::parse_file(&file);
+    if !parsed.errors.is_empty() {
+        report(&file, &parsed.errors);
+        return Ok(ExitCode::from(1));
+    }
+    match roam_cue::data::file_to_data(&parsed.value) {
+        Ok(d) => {
+            let _ = std::io::stdout().write_all(roam_cue::data::to_json(&d).as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let mut msg = e.message.clone();
+            if !e.path.is_empty() {
+                msg = format!("{}: {msg}", e.path);
+            }
+            report(&file, &[SyntaxError::new(e.span, msg)]);
+            Ok(ExitCode::from(1))
+        }
+    }
+}

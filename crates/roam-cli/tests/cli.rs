@@ -1,0 +1,109 @@
+//! The `roam` binary end to end: output, error messages and exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn roam(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_roam"));
+    cmd.args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("roam runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn temp_file(name: &str, content: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("roam-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+#[test]
+fn export_example_application() {
+    let out = roam(&["cue", "export", "examples/application.cue"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+#[test]
+fn export_reports_what_needs_the_evaluator() {
+    let p = temp_file("ref.cue", "a: 1\nb: {\n\tc: a + 1\n}\n");
+    let out = roam(&["cue", "export", p.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("ref.cue:3:5: b.c: the operator '+' needs the CUE evaluator"),
+        "{err}"
+    );
+    assert!(err.contains("3 | \tc: a + 1"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn syntax_errors_exit_1_with_position() {
+    let out = roam(&["cue", "export", "-"], Some("a: [1, 2\n"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("<stdin>:1:9: expected ']' to close list opened at 1:4"),
+        "{err}"
+    );
+    let out = roam(&["cue", "fmt", "-"], Some("a: {\n"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("expected '}' to close struct opened at 1:4"));
+}
+
+#[test]
+fn fmt_prints_checks_and_writes() {
+    let messy = "a:    1\nb: {c:2}\n";
+    let out = roam(&["cue", "fmt"], Some(messy));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let formatted = text(&out.stdout);
+    assert_eq!(formatted, "a: 1\nb: {c: 2}\n");
+
+    let p = temp_file("messy.cue", messy);
+    let path = p.to_str().unwrap();
+    let out = roam(&["cue", "fmt", "--check", path], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout).trim(), path);
+    let out = roam(&["cue", "fmt", "-w", path], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), formatted);
+    let out = roam(&["cue", "fmt", "--check", path], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2_and_missing_files_exit_1() {
+    assert_eq!(roam(&["cue", "frobnicate"], None).status.code(), Some(2));
+    let out = roam(&["cue", "export", "does/not/exist.cue"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("does/not/exist.cue"));
+}
+
+#[test]
+fn completion_scripts() {
+    let out = roam(&["completion", "bash"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("_roam()"));
+}
