@@ -7,6 +7,7 @@ pub mod data;
 pub mod diag;
 pub mod source;
 pub mod syntax;
+pub mod testattr;
 pub mod txtar;
 
 pub use source::{LineCol, SourceFile, Span};
