@@ -244,6 +244,15 @@ fn syntax_errors_are_located_and_explained() {
 }
 
 #[test]
+fn attributes_are_balanced_tokens() {
+    // Comments inside a multi-line attribute do not count towards the balance.
+    assert_eq!(file("a: 1 @test(eq, {\n\tx: 1 // ) in a comment\n})"), "a: 1 @test(eq, {\n\tx: 1 // ) in a comment\n})");
+    assert_eq!(file("a: 1 @x(\"(\", '}', #\"\\(\"#, \"\"\"\n\t)\n\t\"\"\")"), "a: 1 @x(\"(\", '}', #\"\\(\"#, \"\"\"\n\t)\n\t\"\"\")");
+    let e = errors("a: 1 @foo(\"\\(x)\")\n");
+    assert!(e.contains("1:12: interpolation not allowed in attribute"), "{e}");
+}
+
+#[test]
 fn several_errors_are_reported_per_file() {
     let f = SourceFile::new("m.cue", "a: )\nb: 1\nc: ]\nd: 2\ne: }\n");
     let p = roam_cue::syntax::parse_file(&f);

@@ -734,6 +734,13 @@ impl<'a> Scanner<'a> {
                         continue;
                     }
                 }
+                b'/' if self.peek_at(1) == b'/' => {
+                    // A comment inside a multi-line attribute: its text is not part of the balance.
+                    while !self.at_eof() && self.peek() != b'\n' {
+                        self.pos += 1;
+                    }
+                    continue;
+                }
                 b'\n' if stack.len() == 1 => {
                     // Attributes may span lines; keep going.
                 }
@@ -787,7 +794,11 @@ impl<'a> Scanner<'a> {
             }
             let c = self.peek();
             self.pos += 1;
-            if c == b'\\' && hashes == 0 {
+            if c == b'\\' && (0..hashes).all(|i| self.peek_at(i) == b'#') {
+                if self.peek_at(hashes) == b'(' {
+                    self.err(self.pos - 1, "interpolation not allowed in attribute");
+                }
+                self.pos += hashes;
                 if !self.at_eof() {
                     self.pos += 1;
                 }
