@@ -12,11 +12,15 @@ use std::path::{Path, PathBuf};
 fn suite_dir() -> PathBuf {
     std::env::var_os("ROAM_CUE_CONFORMANCE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/cue"))
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/cue")
+        })
 }
 
 fn load(dir: &Path, out: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
@@ -35,7 +39,10 @@ fn bench(c: &mut Criterion) {
     let mut files = Vec::new();
     load(&suite_dir(), &mut files);
     if files.is_empty() {
-        eprintln!("conformance suite not found at {}; nothing to benchmark", suite_dir().display());
+        eprintln!(
+            "conformance suite not found at {}; nothing to benchmark",
+            suite_dir().display()
+        );
         return;
     }
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();

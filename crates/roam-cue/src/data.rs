@@ -43,10 +43,23 @@ pub fn file_to_data(file: &File) -> Result<Data, DataError> {
 }
 
 fn join(path: &str, label: &str) -> String {
-    let simple = label.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
-        && label.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
-    let label = if simple { label.to_string() } else { format!("{label:?}") };
-    if path.is_empty() { label } else { format!("{path}.{label}") }
+    let simple = label
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+        && label
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    let label = if simple {
+        label.to_string()
+    } else {
+        format!("{label:?}")
+    };
+    if path.is_empty() {
+        label
+    } else {
+        format!("{path}.{label}")
+    }
 }
 
 fn unsupported(span: Span, path: &str, what: &str) -> DataError {
@@ -89,8 +102,12 @@ fn decl_into(target: &mut Data, d: &Decl, path: &str) -> Result<(), DataError> {
                     ExprKind::Lit(l) => l.raw.clone(),
                     _ => return Err(unsupported(e.span, path, "an interpolated label")),
                 },
-                LabelKind::Paren(_) => return Err(unsupported(f.label.span, path, "a dynamic field")),
-                LabelKind::Pattern(_) => return Err(unsupported(f.label.span, path, "a pattern constraint")),
+                LabelKind::Paren(_) => {
+                    return Err(unsupported(f.label.span, path, "a dynamic field"));
+                }
+                LabelKind::Pattern(_) => {
+                    return Err(unsupported(f.label.span, path, "a pattern constraint"));
+                }
             };
             if f.constraint == Constraint::Optional {
                 return Ok(());
@@ -105,7 +122,11 @@ fn decl_into(target: &mut Data, d: &Decl, path: &str) -> Result<(), DataError> {
             }
             let v = expr_to_data(&f.value, &fpath)?;
             let Data::Struct(fields) = target else {
-                return Err(DataError { span: d.span, path: path.to_string(), message: "field added to a non-struct value".into() });
+                return Err(DataError {
+                    span: d.span,
+                    path: path.to_string(),
+                    message: "field added to a non-struct value".into(),
+                });
             };
             match fields.iter_mut().find(|(n, _)| *n == name) {
                 Some((_, existing)) => unify(existing, v, f.value.span, &fpath),
@@ -191,15 +212,29 @@ fn expr_to_data(e: &Expr, path: &str) -> Result<Data, DataError> {
         ExprKind::Ident(id) => {
             let what = match id.name.as_str() {
                 "_" => "top ('_')".to_string(),
-                "int" | "string" | "float" | "number" | "bool" | "bytes" => format!("the type '{}'", id.name),
+                "int" | "string" | "float" | "number" | "bool" | "bytes" => {
+                    format!("the type '{}'", id.name)
+                }
                 _ => format!("the reference '{}'", id.name),
             };
             Err(unsupported(e.span, path, &what))
         }
-        ExprKind::Bottom => Err(DataError { span: e.span, path: path.into(), message: "explicit error (_|_)".into() }),
+        ExprKind::Bottom => Err(DataError {
+            span: e.span,
+            path: path.into(),
+            message: "explicit error (_|_)".into(),
+        }),
         ExprKind::Interpolation(_) => Err(unsupported(e.span, path, "string interpolation")),
-        ExprKind::Binary(op, ..) => Err(unsupported(e.span, path, &format!("the operator '{}'", op.as_str()))),
-        ExprKind::Unary(op, _) => Err(unsupported(e.span, path, &format!("the operator '{}'", op.as_str()))),
+        ExprKind::Binary(op, ..) => Err(unsupported(
+            e.span,
+            path,
+            &format!("the operator '{}'", op.as_str()),
+        )),
+        ExprKind::Unary(op, _) => Err(unsupported(
+            e.span,
+            path,
+            &format!("the operator '{}'", op.as_str()),
+        )),
         ExprKind::Comprehension(_) => Err(unsupported(e.span, path, "a comprehension")),
         ExprKind::Call(..) => Err(unsupported(e.span, path, "a function call")),
         _ => Err(unsupported(e.span, path, "this expression")),
@@ -207,7 +242,11 @@ fn expr_to_data(e: &Expr, path: &str) -> Result<Data, DataError> {
 }
 
 fn lit_to_data(l: &BasicLit, path: &str) -> Result<Data, DataError> {
-    let err = |m: String| DataError { span: l.span, path: path.to_string(), message: m };
+    let err = |m: String| DataError {
+        span: l.span,
+        path: path.to_string(),
+        message: m,
+    };
     Ok(match l.kind {
         LitKind::Null => Data::Null,
         LitKind::True => Data::Bool(true),
@@ -225,7 +264,11 @@ fn lit_to_data(l: &BasicLit, path: &str) -> Result<Data, DataError> {
             }
             let _ = n;
             let s: String = l.raw.chars().filter(|&c| c != '_').collect();
-            let s = if s.starts_with('.') { format!("0{s}") } else { s };
+            let s = if s.starts_with('.') {
+                format!("0{s}")
+            } else {
+                s
+            };
             let s = if s.ends_with('.') { format!("{s}0") } else { s };
             Data::Number(s)
         }
@@ -238,11 +281,15 @@ fn int_value(raw: &str) -> Result<String, String> {
     let too_big = || format!("integer literal {raw} is too large for the literal-data exporter");
     let mut v = i128::from_str_radix(&n.digits, n.radix as u32).map_err(|_| too_big())?;
     if let Some((base, pow)) = n.multiplier {
-        v = v.checked_mul((base as i128).checked_pow(pow).ok_or_else(too_big)?).ok_or_else(too_big)?;
+        v = v
+            .checked_mul((base as i128).checked_pow(pow).ok_or_else(too_big)?)
+            .ok_or_else(too_big)?;
     }
     if n.radix == Radix::Decimal {
         if n.exp10 >= 0 {
-            v = v.checked_mul(10i128.checked_pow(n.exp10 as u32).ok_or_else(too_big)?).ok_or_else(too_big)?;
+            v = v
+                .checked_mul(10i128.checked_pow(n.exp10 as u32).ok_or_else(too_big)?)
+                .ok_or_else(too_big)?;
         } else {
             let d = 10i128.checked_pow((-n.exp10) as u32).ok_or_else(too_big)?;
             v /= d;
@@ -316,9 +363,17 @@ mod tests {
     #[test]
     fn conflicts_and_unsupported_name_the_path() {
         let e = export("a: b: 1\na: b: 2\n").unwrap_err();
-        assert_eq!((e.path.as_str(), e.message.as_str()), ("a.b", "conflicting values 1 and 2"));
+        assert_eq!(
+            (e.path.as_str(), e.message.as_str()),
+            ("a.b", "conflicting values 1 and 2")
+        );
         let e = export("a: x: [1, y]\ny: 2\n").unwrap_err();
         assert_eq!(e.path, "a.x[1]");
-        assert!(e.message.starts_with("the reference 'y' needs the CUE evaluator"), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with("the reference 'y' needs the CUE evaluator"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -20,7 +20,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn from_syntax(file: &Arc<SourceFile>, e: &SyntaxError) -> Diagnostic {
-        Diagnostic { file: file.clone(), span: e.span, message: e.message.clone(), related: e.related.clone() }
+        Diagnostic {
+            file: file.clone(),
+            span: e.span,
+            message: e.message.clone(),
+            related: e.related.clone(),
+        }
     }
 
     /// `file:line:col: message`, then the source line and a caret under the error.
@@ -39,7 +44,11 @@ impl Diagnostic {
         let gutter = lc.line.to_string();
         let pad = " ".repeat(gutter.len());
         if let Some(label) = label {
-            out.push_str(&format!("{pad} = note: {label} ({}:{})\n", self.file.name(), lc));
+            out.push_str(&format!(
+                "{pad} = note: {label} ({}:{})\n",
+                self.file.name(),
+                lc
+            ));
         }
         out.push_str(&format!("{pad} |\n{gutter} | {line}\n{pad} | "));
         // Align the caret, keeping tabs so it lines up under the source.
@@ -50,7 +59,8 @@ impl Diagnostic {
         let width = if span.is_empty() {
             1
         } else {
-            let end_on_line = (span.end as usize).min(span.start as usize + (line.len() - prefix_len.min(line.len())));
+            let end_on_line = (span.end as usize)
+                .min(span.start as usize + (line.len() - prefix_len.min(line.len())));
             (end_on_line - span.start as usize).clamp(1, 200)
         };
         out.push_str(&"^".repeat(width));
@@ -60,7 +70,13 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.name(), self.file.line_col(self.span.start), self.message)
+        write!(
+            f,
+            "{}:{}: {}",
+            self.file.name(),
+            self.file.line_col(self.span.start),
+            self.message
+        )
     }
 }
 

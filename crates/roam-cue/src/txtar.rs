@@ -33,12 +33,18 @@ impl Archive {
     }
 
     pub fn file(&self, name: &str) -> Option<&str> {
-        self.files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_str())
+        self.files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_str())
     }
 
     /// The CUE source files of the archive (`*.cue`), in order.
     pub fn cue_files(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.files.iter().filter(|(n, _)| n.ends_with(".cue")).map(|(n, b)| (n.as_str(), b.as_str()))
+        self.files
+            .iter()
+            .filter(|(n, _)| n.ends_with(".cue"))
+            .map(|(n, b)| (n.as_str(), b.as_str()))
     }
 }
 
@@ -48,6 +54,12 @@ mod tests {
     fn parses_sections() {
         let a = super::Archive::parse("head\n-- in.cue --\na: 1\n-- out/x --\nb\n");
         assert_eq!(a.comment, "head\n");
-        assert_eq!(a.files, vec![("in.cue".into(), "a: 1\n".into()), ("out/x".into(), "b\n".into())]);
+        assert_eq!(
+            a.files,
+            vec![
+                ("in.cue".into(), "a: 1\n".into()),
+                ("out/x".into(), "b\n".into())
+            ]
+        );
     }
 }

@@ -93,7 +93,12 @@ pub struct Decl {
 
 impl Decl {
     pub fn new(kind: DeclKind, span: Span) -> Decl {
-        Decl { kind, span, comments: Comments::default(), newlines_before: 0 }
+        Decl {
+            kind,
+            span,
+            comments: Comments::default(),
+            newlines_before: 0,
+        }
     }
 
     /// The doc comment: the block of `//` lines directly above the declaration,
@@ -121,7 +126,11 @@ impl Decl {
 
     /// The doc comment as text, one line per comment, `//` removed.
     pub fn doc_text(&self) -> String {
-        self.doc().iter().map(Comment::body).collect::<Vec<_>>().join("\n")
+        self.doc()
+            .iter()
+            .map(Comment::body)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -310,7 +319,10 @@ pub struct Ident {
 
 impl Ident {
     pub fn new(name: impl Into<String>, span: Span) -> Ident {
-        Ident { name: name.into(), span }
+        Ident {
+            name: name.into(),
+            span,
+        }
     }
 
     pub fn is_definition(&self) -> bool {
@@ -500,13 +512,26 @@ pub struct ListLit {
 #[derive(Clone, Debug)]
 pub enum Clause {
     /// `for k, v in src` (`key` is `None` for `for v in src`).
-    For { key: Option<Ident>, value: Ident, source: Expr, span: Span },
+    For {
+        key: Option<Ident>,
+        value: Ident,
+        source: Expr,
+        span: Span,
+    },
     /// `if cond`
     If { cond: Expr, span: Span },
     /// `let x = e`
-    Let { name: Ident, value: Expr, span: Span },
+    Let {
+        name: Ident,
+        value: Expr,
+        span: Span,
+    },
     /// `try x = e` (try experiment), or `try` in struct form (`name` and `value` absent).
-    Try { name: Option<Ident>, value: Option<Expr>, span: Span },
+    Try {
+        name: Option<Ident>,
+        value: Option<Expr>,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug)]

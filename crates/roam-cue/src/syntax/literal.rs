@@ -30,7 +30,9 @@ fn finish(q: Quote, bytes: Vec<u8>) -> Result<StrValue, String> {
     if q.is_bytes() {
         Ok(StrValue::Bytes(bytes))
     } else {
-        String::from_utf8(bytes).map(StrValue::String).map_err(|_| "invalid UTF-8 in string literal".to_string())
+        String::from_utf8(bytes)
+            .map(StrValue::String)
+            .map_err(|_| "invalid UTF-8 in string literal".to_string())
     }
 }
 
@@ -47,7 +49,10 @@ pub fn decode_fragments(q: Quote, raw: &[&str]) -> Result<Vec<Vec<u8>>, String> 
         if i == 0 {
             s = s.get(open_len..).ok_or("malformed string literal")?;
             if q.is_multiline() {
-                s = s.strip_prefix("\r\n").or_else(|| s.strip_prefix('\n')).ok_or("expected newline after multiline quote")?;
+                s = s
+                    .strip_prefix("\r\n")
+                    .or_else(|| s.strip_prefix('\n'))
+                    .ok_or("expected newline after multiline quote")?;
             }
         } else {
             s = s.strip_prefix(')').ok_or("malformed interpolation")?;
@@ -55,9 +60,17 @@ pub fn decode_fragments(q: Quote, raw: &[&str]) -> Result<Vec<Vec<u8>>, String> 
         if i + 1 < n {
             // Ends with `\` + hashes + `(`.
             let cut = 1 + q.hashes as usize + 1;
-            s = s.get(..s.len().checked_sub(cut).ok_or("malformed interpolation")?).ok_or("malformed interpolation")?;
+            s = s
+                .get(..s.len().checked_sub(cut).ok_or("malformed interpolation")?)
+                .ok_or("malformed interpolation")?;
         } else {
-            s = s.get(..s.len().checked_sub(close_len).ok_or("string literal not terminated")?).ok_or("malformed string literal")?;
+            s = s
+                .get(
+                    ..s.len()
+                        .checked_sub(close_len)
+                        .ok_or("string literal not terminated")?,
+                )
+                .ok_or("malformed string literal")?;
         }
         bodies.push(s);
     }
@@ -65,7 +78,9 @@ pub fn decode_fragments(q: Quote, raw: &[&str]) -> Result<Vec<Vec<u8>>, String> 
     if q.is_multiline() {
         // The closing quote's indentation is stripped from every line.
         let last = bodies[n - 1];
-        let nl = last.rfind('\n').ok_or("closing quote of a multiline string must be on its own line")?;
+        let nl = last
+            .rfind('\n')
+            .ok_or("closing quote of a multiline string must be on its own line")?;
         let indent = &last[nl + 1..];
         if !indent.bytes().all(|b| b == b' ' || b == b'\t') {
             return Err("closing quote of a multiline string must be on its own line".into());
@@ -83,7 +98,11 @@ pub fn decode_fragments(q: Quote, raw: &[&str]) -> Result<Vec<Vec<u8>>, String> 
                     match line.strip_prefix(indent) {
                         Some(rest) => text.push_str(rest),
                         None if line.trim_matches([' ', '\t']).is_empty() => {}
-                        None => return Err(format!("invalid whitespace in multiline string: lines must start with {indent:?}")),
+                        None => {
+                            return Err(format!(
+                                "invalid whitespace in multiline string: lines must start with {indent:?}"
+                            ));
+                        }
                     }
                 } else {
                     text.push_str(line);
@@ -116,7 +135,9 @@ fn unescape(q: Quote, s: &str) -> Result<Vec<u8>, String> {
             continue;
         }
         i += 1 + h;
-        let Some(&e) = b.get(i) else { return Err("escape sequence not terminated".into()) };
+        let Some(&e) = b.get(i) else {
+            return Err("escape sequence not terminated".into());
+        };
         i += 1;
         match e {
             b'a' => out.push(7),
@@ -133,20 +154,27 @@ fn unescape(q: Quote, s: &str) -> Result<Vec<u8>, String> {
             b'u' | b'U' => {
                 let n = if e == b'u' { 4 } else { 8 };
                 let hex = s.get(i..i + n).ok_or("escape sequence not terminated")?;
-                let v = u32::from_str_radix(hex, 16).map_err(|_| format!("invalid escape \\{}{hex}", e as char))?;
-                let ch = char::from_u32(v).ok_or("escape sequence is invalid Unicode code point")?;
+                let v = u32::from_str_radix(hex, 16)
+                    .map_err(|_| format!("invalid escape \\{}{hex}", e as char))?;
+                let ch =
+                    char::from_u32(v).ok_or("escape sequence is invalid Unicode code point")?;
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
                 i += n;
             }
             b'x' if q.is_bytes() => {
                 let hex = s.get(i..i + 2).ok_or("escape sequence not terminated")?;
-                out.push(u8::from_str_radix(hex, 16).map_err(|_| format!("invalid escape \\x{hex}"))?);
+                out.push(
+                    u8::from_str_radix(hex, 16).map_err(|_| format!("invalid escape \\x{hex}"))?,
+                );
                 i += 2;
             }
             b'0'..=b'7' if q.is_bytes() => {
-                let oct = s.get(i - 1..i + 2).ok_or("escape sequence not terminated")?;
-                let v = u32::from_str_radix(oct, 8).map_err(|_| format!("invalid escape \\{oct}"))?;
+                let oct = s
+                    .get(i - 1..i + 2)
+                    .ok_or("escape sequence not terminated")?;
+                let v =
+                    u32::from_str_radix(oct, 8).map_err(|_| format!("invalid escape \\{oct}"))?;
                 if v > 255 {
                     return Err(format!("octal escape \\{oct} out of range"));
                 }
@@ -196,7 +224,13 @@ pub fn parse_number(raw: &str) -> Result<NumLit, String> {
         if body.is_empty() || !body.chars().all(|c| c.is_digit(radix as u32)) {
             return Err(format!("invalid number literal {raw}"));
         }
-        return Ok(NumLit { is_int: true, radix, digits: body.to_string(), exp10: 0, multiplier: None });
+        return Ok(NumLit {
+            is_int: true,
+            radix,
+            digits: body.to_string(),
+            exp10: 0,
+            multiplier: None,
+        });
     }
     let mut body = body;
     let mut multiplier = None;
@@ -214,7 +248,9 @@ pub fn parse_number(raw: &str) -> Result<NumLit, String> {
     }
     let (mant, exp) = match body.find(['e', 'E']) {
         Some(i) if multiplier.is_none() => {
-            let e: i64 = body[i + 1..].parse().map_err(|_| format!("invalid exponent in {raw}"))?;
+            let e: i64 = body[i + 1..]
+                .parse()
+                .map_err(|_| format!("invalid exponent in {raw}"))?;
             (&body[..i], e)
         }
         _ => (body, 0),
@@ -223,14 +259,29 @@ pub fn parse_number(raw: &str) -> Result<NumLit, String> {
         Some(i) => (&mant[..i], &mant[i + 1..]),
         None => (mant, ""),
     };
-    if (int_part.is_empty() && frac.is_empty()) || !int_part.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+    if (int_part.is_empty() && frac.is_empty())
+        || !int_part
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
+    {
         return Err(format!("invalid number literal {raw}"));
     }
     let mut digits = format!("{int_part}{frac}");
     let trimmed = digits.trim_start_matches('0');
-    digits = if trimmed.is_empty() { "0".into() } else { trimmed.to_string() };
+    digits = if trimmed.is_empty() {
+        "0".into()
+    } else {
+        trimmed.to_string()
+    };
     let is_int = multiplier.is_some() || (!mant.contains('.') && !body.contains(['e', 'E']));
-    Ok(NumLit { is_int, radix, digits, exp10: exp - frac.len() as i64, multiplier })
+    Ok(NumLit {
+        is_int,
+        radix,
+        digits,
+        exp10: exp - frac.len() as i64,
+        multiplier,
+    })
 }
 
 #[cfg(test)]
@@ -249,7 +300,10 @@ mod tests {
         assert_eq!(s(r#""a\tb\u00e9\U0001F600\/\"""#), "a\tbé😀/\"");
         assert_eq!(s(r##"#"a\tb\#tc"#"##), "a\\tb\tc");
         assert_eq!(s(r#""""#), "");
-        assert_eq!(unquote(r"'\x41\101\n'").unwrap(), StrValue::Bytes(b"AA\n".to_vec()));
+        assert_eq!(
+            unquote(r"'\x41\101\n'").unwrap(),
+            StrValue::Bytes(b"AA\n".to_vec())
+        );
         assert!(unquote(r#""\x41""#).is_err());
         assert!(unquote(r#""\q""#).is_err());
     }
@@ -267,7 +321,10 @@ mod tests {
     fn interpolation_fragments() {
         let q = super::super::parser::quote_of("\"a \\(");
         let parts = decode_fragments(q, &["\"a\\n \\(", ") b \\(", ") c\""]).unwrap();
-        assert_eq!(parts, vec![b"a\n ".to_vec(), b" b ".to_vec(), b" c".to_vec()]);
+        assert_eq!(
+            parts,
+            vec![b"a\n ".to_vec(), b" b ".to_vec(), b" c".to_vec()]
+        );
     }
 
     #[test]
@@ -275,7 +332,10 @@ mod tests {
         let n = parse_number("1_000").unwrap();
         assert_eq!((n.is_int, n.digits.as_str(), n.exp10), (true, "1000", 0));
         let n = parse_number("1.5Gi").unwrap();
-        assert_eq!((n.is_int, n.digits.as_str(), n.exp10, n.multiplier), (true, "15", -1, Some((1024, 3))));
+        assert_eq!(
+            (n.is_int, n.digits.as_str(), n.exp10, n.multiplier),
+            (true, "15", -1, Some((1024, 3)))
+        );
         let n = parse_number(".25e3").unwrap();
         assert_eq!((n.is_int, n.digits.as_str(), n.exp10), (false, "25", 1));
         let n = parse_number("0x1F").unwrap();

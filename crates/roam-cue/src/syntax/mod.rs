@@ -4,6 +4,7 @@
 //! errors found, so that every error in a file is reported at once.
 
 pub mod ast;
+pub mod ast_eq;
 pub mod format;
 pub mod literal;
 mod parser;
@@ -25,7 +26,11 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(span: Span, message: impl Into<String>) -> SyntaxError {
-        SyntaxError { span, message: message.into(), related: Vec::new() }
+        SyntaxError {
+            span,
+            message: message.into(),
+            related: Vec::new(),
+        }
     }
 
     pub fn with_related(mut self, span: Span, label: impl Into<String>) -> SyntaxError {

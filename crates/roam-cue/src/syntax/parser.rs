@@ -26,7 +26,10 @@ const MAX_ERRORS: usize = 50;
 pub fn parse_file(file: &SourceFile) -> Parsed<File> {
     let mut p = Parser::new(file);
     let f = p.parse_file();
-    Parsed { value: f, errors: p.finish() }
+    Parsed {
+        value: f,
+        errors: p.finish(),
+    }
 }
 
 /// Parses a source string as a file named `name`.
@@ -44,7 +47,10 @@ pub fn parse_expr(file: &SourceFile) -> Parsed<Expr> {
     if p.kind() != T::Eof {
         p.error_expected("end of expression");
     }
-    Parsed { value: e, errors: p.finish() }
+    Parsed {
+        value: e,
+        errors: p.finish(),
+    }
 }
 
 struct Parser<'a> {
@@ -116,7 +122,11 @@ impl<'a> Parser<'a> {
     }
 
     fn prev_end(&self) -> u32 {
-        if self.pos == 0 { 0 } else { self.toks[self.pos - 1].span.end }
+        if self.pos == 0 {
+            0
+        } else {
+            self.toks[self.pos - 1].span.end
+        }
     }
 
     fn at_ident(&self, word: &str) -> bool {
@@ -148,7 +158,10 @@ impl<'a> Parser<'a> {
         self.errors.push(e);
         if self.errors.len() >= MAX_ERRORS {
             self.gave_up = true;
-            self.errors.push(SyntaxError::new(e_span_eof(self), "too many errors; giving up on this file"));
+            self.errors.push(SyntaxError::new(
+                e_span_eof(self),
+                "too many errors; giving up on this file",
+            ));
             self.pos = self.toks.len() - 1;
         }
     }
@@ -157,7 +170,11 @@ impl<'a> Parser<'a> {
         let t = self.tok();
         match t.kind {
             T::AutoComma => {
-                if t.span.is_empty() { "end of file".into() } else { "newline".into() }
+                if t.span.is_empty() {
+                    "end of file".into()
+                } else {
+                    "newline".into()
+                }
             }
             T::Eof => "end of file".into(),
             T::Ident | T::Int | T::Float | T::String => format!("'{}'", truncate(self.text())),
@@ -184,8 +201,13 @@ impl<'a> Parser<'a> {
         }
         let found = self.found();
         // At the end of the file, point just after the last token rather than at an empty line.
-        let at = if matches!(self.kind(), T::Eof) || (self.kind() == T::AutoComma && self.tok().span.is_empty()) {
-            let last = self.toks[..self.pos].iter().rev().find(|t| t.kind != T::AutoComma);
+        let at = if matches!(self.kind(), T::Eof)
+            || (self.kind() == T::AutoComma && self.tok().span.is_empty())
+        {
+            let last = self.toks[..self.pos]
+                .iter()
+                .rev()
+                .find(|t| t.kind != T::AutoComma);
             Span::at(last.map_or(0, |t| t.span.end))
         } else {
             self.tok().span
@@ -199,7 +221,11 @@ impl<'a> Parser<'a> {
         self.push_error(e);
         // Recover: skip to the closing token at this level, if there is one.
         self.skip_to_close(close);
-        if self.kind() == close { self.bump().span } else { Span::at(self.tok().span.start) }
+        if self.kind() == close {
+            self.bump().span
+        } else {
+            Span::at(self.tok().span.start)
+        }
     }
 
     /// Skips tokens until `close` at the current nesting level (or EOF), not consuming it.
@@ -251,7 +277,12 @@ impl<'a> Parser<'a> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
             let span = self.tok().span;
-            self.error(span, format!("nesting too deep: more than {MAX_NESTING} levels of brackets or operators"));
+            self.error(
+                span,
+                format!(
+                    "nesting too deep: more than {MAX_NESTING} levels of brackets or operators"
+                ),
+            );
             self.gave_up = true;
             self.pos = self.toks.len() - 1;
             return false;
@@ -291,10 +322,13 @@ impl<'a> Parser<'a> {
         }
         // It must come before the next token: `[x] // c` belongs to what holds the list.
         let next = self.tok();
-        if next.kind != T::Eof && next.span.start <= c.span.start && !(next.kind == T::AutoComma && next.span.is_empty()) {
+        if next.kind != T::Eof
+            && next.span.start <= c.span.start
+            && !(next.kind == T::AutoComma && next.span.is_empty())
+        {
             return None;
         }
-        let line = self.file.line_col(end.saturating_sub(1).max(0)).line;
+        let line = self.file.line_col(end.saturating_sub(1)).line;
         if self.file.line_col(c.span.start).line != line {
             return None;
         }
@@ -345,7 +379,12 @@ impl<'a> Parser<'a> {
         }
         let end = self.src.len() as u32;
         let trailing_comments = self.take_comments(u32::MAX);
-        File { name: self.file.name().to_string(), decls, trailing_comments, span: Span::new(0, end) }
+        File {
+            name: self.file.name().to_string(),
+            decls,
+            trailing_comments,
+            span: Span::new(0, end),
+        }
     }
 
     /// Runs `f` to parse one declaration, attaching leading and trailing comments.
@@ -359,14 +398,20 @@ impl<'a> Parser<'a> {
         let trailing = self.take_trailing(end);
         let mut all = leading;
         all.append(&mut inner);
-        d.comments = Comments { leading: all, trailing };
+        d.comments = Comments {
+            leading: all,
+            trailing,
+        };
         d.newlines_before = newlines_before;
         d
     }
 
     fn parse_attribute_decl(&mut self) -> Decl {
         let t = self.bump();
-        let a = Attribute { text: self.src[t.span.range()].to_string(), span: t.span };
+        let a = Attribute {
+            text: self.src[t.span.range()].to_string(),
+            span: t.span,
+        };
         self.expect_decl_end("attribute declaration");
         Decl::new(DeclKind::Attribute(a), t.span)
     }
@@ -421,13 +466,27 @@ impl<'a> Parser<'a> {
             let close = self.expect_closing(T::RParen, open, "import list");
             self.expect_decl_end("import declaration");
             let span = start.to(close);
-            return Decl::new(DeclKind::Import(ImportDecl { grouped, specs, trailing_comments }), span);
+            return Decl::new(
+                DeclKind::Import(ImportDecl {
+                    grouped,
+                    specs,
+                    trailing_comments,
+                }),
+                span,
+            );
         }
         let spec = self.parse_import_spec();
         let span = start.to(spec.span);
         specs.push(spec);
         self.expect_decl_end("import declaration");
-        Decl::new(DeclKind::Import(ImportDecl { grouped, specs, trailing_comments: std::mem::take(&mut trailing_comments) }), span)
+        Decl::new(
+            DeclKind::Import(ImportDecl {
+                grouped,
+                specs,
+                trailing_comments: std::mem::take(&mut trailing_comments),
+            }),
+            span,
+        )
     }
 
     fn parse_import_spec(&mut self) -> ImportSpec {
@@ -443,7 +502,11 @@ impl<'a> Parser<'a> {
             self.sync();
             return ImportSpec {
                 name,
-                path: BasicLit { kind: LitKind::String, raw: "\"\"".into(), span: start },
+                path: BasicLit {
+                    kind: LitKind::String,
+                    raw: "\"\"".into(),
+                    span: start,
+                },
                 span: start,
                 comments: Comments::default(),
             };
@@ -455,7 +518,11 @@ impl<'a> Parser<'a> {
         }
         ImportSpec {
             name,
-            path: BasicLit { kind: LitKind::String, raw, span: t.span },
+            path: BasicLit {
+                kind: LitKind::String,
+                raw,
+                span: t.span,
+            },
             span: start.to(t.span),
             comments: Comments::default(),
         }
@@ -471,7 +538,10 @@ impl<'a> Parser<'a> {
                 break;
             }
             if end == T::Eof && matches!(k, T::RBrace | T::RBrack | T::RParen) {
-                let msg = format!("unexpected {} at top level: no bracket is open here", k.describe());
+                let msg = format!(
+                    "unexpected {} at top level: no bracket is open here",
+                    k.describe()
+                );
                 let span = self.tok().span;
                 self.error(span, msg);
                 self.bump();
@@ -558,8 +628,10 @@ impl<'a> Parser<'a> {
 
     /// `for` or `if` at the start of a declaration used as a label (`if: 1`).
     fn keyword_is_label(&self) -> bool {
-        matches!(self.peek(1), T::Colon | T::Bind | T::Option | T::Comma | T::AutoComma | T::Eof | T::Tilde)
-            || (self.peek(1) == T::Not && self.peek(2) == T::Colon)
+        matches!(
+            self.peek(1),
+            T::Colon | T::Bind | T::Option | T::Comma | T::AutoComma | T::Eof | T::Tilde
+        ) || (self.peek(1) == T::Not && self.peek(2) == T::Colon)
     }
 
     /// `try {` or `try x = ...` starts a try clause (try experiment).
@@ -629,7 +701,12 @@ impl<'a> Parser<'a> {
                 }
                 LabelKind::Ident(id)
             }
-            ExprKind::Lit(ref l) if matches!(l.kind, LitKind::String | LitKind::Null | LitKind::True | LitKind::False) => {
+            ExprKind::Lit(ref l)
+                if matches!(
+                    l.kind,
+                    LitKind::String | LitKind::Null | LitKind::True | LitKind::False
+                ) =>
+            {
                 if l.kind == LitKind::String && l.raw.starts_with("\"\"\"") {
                     self.error(l.span, "multiline strings cannot be used as labels");
                 }
@@ -639,7 +716,9 @@ impl<'a> Parser<'a> {
                 self.error(l.span, "bytes literals cannot be used as labels");
                 LabelKind::String(Box::new(inner))
             }
-            ExprKind::Interpolation(ref i) if !i.quote.is_bytes() => LabelKind::String(Box::new(inner)),
+            ExprKind::Interpolation(ref i) if !i.quote.is_bytes() => {
+                LabelKind::String(Box::new(inner))
+            }
             ExprKind::Paren(x) => LabelKind::Paren(x),
             ExprKind::List(mut l) => {
                 if l.elems.len() != 1 || matches!(l.elems[0].expr.kind, ExprKind::Ellipsis(_)) {
@@ -652,12 +731,24 @@ impl<'a> Parser<'a> {
                 }
             }
             _ => {
-                self.error(lspan, "expected label: an identifier, a string, (expr) or [pattern]");
+                self.error(
+                    lspan,
+                    "expected label: an identifier, a string, (expr) or [pattern]",
+                );
                 LabelKind::Ident(Ident::new("_", lspan))
             }
         };
         let label_span = alias.as_ref().map_or(lspan, |a: &Ident| a.span.to(lspan));
-        (Label { kind, alias, postfix_alias: None, span: label_span }, constraint, cspan)
+        (
+            Label {
+                kind,
+                alias,
+                postfix_alias: None,
+                span: label_span,
+            },
+            constraint,
+            cspan,
+        )
     }
 
     /// After a label expression at `:`/`?`/`!`/`~`: the rest of the field.
@@ -678,7 +769,14 @@ impl<'a> Parser<'a> {
                 let inner = self.parse_field_rest(e);
                 let span = start.to(Span::at(self.prev_end()));
                 let decl = Decl::new(DeclKind::Field(Box::new(inner)), span);
-                Expr::new(ExprKind::Struct(StructLit { braces: false, decls: vec![decl], trailing_comments: vec![] }), span)
+                Expr::new(
+                    ExprKind::Struct(StructLit {
+                        braces: false,
+                        decls: vec![decl],
+                        trailing_comments: vec![],
+                    }),
+                    span,
+                )
             } else {
                 e
             }
@@ -691,15 +789,32 @@ impl<'a> Parser<'a> {
         // which is where the recursion above already put them.
         while self.kind() == T::Attribute {
             let t = self.bump();
-            attrs.push(Attribute { text: self.src[t.span.range()].to_string(), span: t.span });
+            attrs.push(Attribute {
+                text: self.src[t.span.range()].to_string(),
+                span: t.span,
+            });
         }
-        Field { label, constraint, constraint_span: cspan, value, attrs }
+        Field {
+            label,
+            constraint,
+            constraint_span: cspan,
+            value,
+            attrs,
+        }
     }
 
     /// Could the next tokens be a nested label (`b:` in `a: b: c`)?
     fn starts_nested_label(&self) -> bool {
         match self.kind() {
-            T::Ident | T::String | T::InterpStart | T::LParen | T::LBrack | T::Null | T::True | T::False | T::In => true,
+            T::Ident
+            | T::String
+            | T::InterpStart
+            | T::LParen
+            | T::LBrack
+            | T::Null
+            | T::True
+            | T::False
+            | T::In => true,
             T::For | T::If | T::Let => self.keyword_is_label(),
             _ => false,
         }
@@ -712,7 +827,11 @@ impl<'a> Parser<'a> {
                 if *c != Constraint::Regular {
                     self.error(t.span, "a field can have only one of '?' and '!'");
                 }
-                *c = if t.kind == T::Option { Constraint::Optional } else { Constraint::Required };
+                *c = if t.kind == T::Option {
+                    Constraint::Optional
+                } else {
+                    Constraint::Required
+                };
                 *span = Some(t.span);
             }
             _ => {}
@@ -725,7 +844,12 @@ impl<'a> Parser<'a> {
             return;
         }
         let start = self.bump().span;
-        let mut pa = PostfixAlias { label: None, value: None, parens: false, span: start };
+        let mut pa = PostfixAlias {
+            label: None,
+            value: None,
+            parens: false,
+            span: start,
+        };
         if self.kind() == T::LParen {
             let open = self.bump().span;
             pa.parens = true;
@@ -784,7 +908,12 @@ impl<'a> Parser<'a> {
                     }
                     let source = self.parse_expr();
                     let span = cstart.to(source.span);
-                    clauses.push(Clause::For { key, value, source, span });
+                    clauses.push(Clause::For {
+                        key,
+                        value,
+                        source,
+                        span,
+                    });
                 }
                 T::If => {
                     self.bump();
@@ -808,7 +937,11 @@ impl<'a> Parser<'a> {
                     self.bump();
                     if matches!(self.kind(), T::LBrace | T::If | T::For | T::Let) {
                         // Struct form; the compiler checks that it is the last clause.
-                        clauses.push(Clause::Try { name: None, value: None, span: cstart });
+                        clauses.push(Clause::Try {
+                            name: None,
+                            value: None,
+                            span: cstart,
+                        });
                         continue;
                     }
                     let name = self.parse_ident();
@@ -819,11 +952,16 @@ impl<'a> Parser<'a> {
                     }
                     let value = self.parse_expr();
                     let span = cstart.to(value.span);
-                    clauses.push(Clause::Try { name: Some(name), value: Some(value), span });
+                    clauses.push(Clause::Try {
+                        name: Some(name),
+                        value: Some(value),
+                        span,
+                    });
                 }
                 _ => break,
             }
-            if self.kind() == T::Comma || (self.kind() == T::AutoComma && self.peek(1) != T::RBrace) {
+            if self.kind() == T::Comma || (self.kind() == T::AutoComma && self.peek(1) != T::RBrace)
+            {
                 // Clauses may be separated by commas; a newline is not expected
                 // before the body, but tolerate one.
                 if matches!(self.peek(1), T::For | T::If | T::Let | T::LBrace)
@@ -852,7 +990,14 @@ impl<'a> Parser<'a> {
             end = f.span;
             fallback = Some((word, Box::new(f)));
         }
-        Expr::new(ExprKind::Comprehension(Comprehension { clauses, body: Box::new(body), fallback }), start.to(end))
+        Expr::new(
+            ExprKind::Comprehension(Comprehension {
+                clauses,
+                body: Box::new(body),
+                fallback,
+            }),
+            start.to(end),
+        )
     }
 
     // ----- expressions --------------------------------------------------
@@ -873,7 +1018,10 @@ impl<'a> Parser<'a> {
             chain += 1;
             if chain > MAX_CHAIN {
                 let span = self.tok().span;
-                self.error(span, format!("expression too long: more than {MAX_CHAIN} operators in a row"));
+                self.error(
+                    span,
+                    format!("expression too long: more than {MAX_CHAIN} operators in a row"),
+                );
                 self.gave_up = true;
                 self.pos = self.toks.len() - 1;
                 return x;
@@ -927,16 +1075,34 @@ impl<'a> Parser<'a> {
                         T::Ident => {
                             self.bump();
                             let id = Ident::new(&self.src[t.span.range()], t.span);
-                            Label { kind: LabelKind::Ident(id), alias: None, postfix_alias: None, span: t.span }
+                            Label {
+                                kind: LabelKind::Ident(id),
+                                alias: None,
+                                postfix_alias: None,
+                                span: t.span,
+                            }
                         }
-                        T::String if self.text().starts_with('"') && !self.text().starts_with("\"\"") => {
+                        T::String
+                            if self.text().starts_with('"') && !self.text().starts_with("\"\"") =>
+                        {
                             self.bump();
-                            let lit = BasicLit { kind: LitKind::String, raw: self.src[t.span.range()].to_string(), span: t.span };
+                            let lit = BasicLit {
+                                kind: LitKind::String,
+                                raw: self.src[t.span.range()].to_string(),
+                                span: t.span,
+                            };
                             let e = Expr::new(ExprKind::Lit(lit), t.span);
-                            Label { kind: LabelKind::String(Box::new(e)), alias: None, postfix_alias: None, span: t.span }
+                            Label {
+                                kind: LabelKind::String(Box::new(e)),
+                                alias: None,
+                                postfix_alias: None,
+                                span: t.span,
+                            }
                         }
                         _ => {
-                            self.error_expected("selector (an identifier or a quoted string) after '.'");
+                            self.error_expected(
+                                "selector (an identifier or a quoted string) after '.'",
+                            );
                             return Expr::new(ExprKind::Bad, x.span.to(dot));
                         }
                     };
@@ -951,7 +1117,9 @@ impl<'a> Parser<'a> {
                     let span = x.span.to(t.span);
                     x = Expr::new(ExprKind::OptionalRef(Box::new(x)), span);
                 }
-                T::Ellipsis if self.tok().span.start == x.span.end && !matches!(x.kind, ExprKind::Bad) => {
+                T::Ellipsis
+                    if self.tok().span.start == x.span.end && !matches!(x.kind, ExprKind::Bad) =>
+                {
                     // `x...`: postfix open (explicitopen experiment).
                     let t = self.bump();
                     let span = x.span.to(t.span);
@@ -1044,7 +1212,10 @@ impl<'a> Parser<'a> {
         match t.kind {
             T::Ident | T::For | T::If | T::Let | T::In => {
                 self.bump();
-                Expr::new(ExprKind::Ident(Ident::new(&self.src[t.span.range()], t.span)), t.span)
+                Expr::new(
+                    ExprKind::Ident(Ident::new(&self.src[t.span.range()], t.span)),
+                    t.span,
+                )
             }
             T::Null | T::True | T::False | T::Int | T::Float | T::String => {
                 self.bump();
@@ -1063,7 +1234,14 @@ impl<'a> Parser<'a> {
                         }
                     }
                 };
-                Expr::new(ExprKind::Lit(BasicLit { kind, raw: raw.to_string(), span: t.span }), t.span)
+                Expr::new(
+                    ExprKind::Lit(BasicLit {
+                        kind,
+                        raw: raw.to_string(),
+                        span: t.span,
+                    }),
+                    t.span,
+                )
             }
             T::Bottom => {
                 self.bump();
@@ -1090,7 +1268,14 @@ impl<'a> Parser<'a> {
                 // Do not consume closers or commas: the enclosing construct needs them.
                 if !matches!(
                     t.kind,
-                    T::RBrace | T::RBrack | T::RParen | T::Comma | T::AutoComma | T::Eof | T::InterpMid | T::InterpEnd
+                    T::RBrace
+                        | T::RBrack
+                        | T::RParen
+                        | T::Comma
+                        | T::AutoComma
+                        | T::Eof
+                        | T::InterpMid
+                        | T::InterpEnd
                 ) {
                     self.bump();
                 }
@@ -1112,7 +1297,10 @@ impl<'a> Parser<'a> {
             self.skip_autocommas();
             if matches!(self.kind(), T::InterpMid | T::InterpEnd) {
                 let span = self.tok().span;
-                self.error(span, "empty interpolation: expected an expression inside '\\(...)'");
+                self.error(
+                    span,
+                    "empty interpolation: expected an expression inside '\\(...)'",
+                );
             } else {
                 let e = self.parse_expr();
                 parts.push(InterpPart::Expr(e));
@@ -1121,11 +1309,17 @@ impl<'a> Parser<'a> {
             match self.kind() {
                 T::InterpMid => {
                     let t = self.bump();
-                    parts.push(InterpPart::Lit(self.src[t.span.range()].to_string(), t.span));
+                    parts.push(InterpPart::Lit(
+                        self.src[t.span.range()].to_string(),
+                        t.span,
+                    ));
                 }
                 T::InterpEnd => {
                     let t = self.bump();
-                    parts.push(InterpPart::Lit(self.src[t.span.range()].to_string(), t.span));
+                    parts.push(InterpPart::Lit(
+                        self.src[t.span.range()].to_string(),
+                        t.span,
+                    ));
                     end = t.span;
                     break;
                 }
@@ -1142,7 +1336,10 @@ impl<'a> Parser<'a> {
             }
         }
         self.leave();
-        Expr::new(ExprKind::Interpolation(Interpolation { quote, parts }), first.span.to(end))
+        Expr::new(
+            ExprKind::Interpolation(Interpolation { quote, parts }),
+            first.span.to(end),
+        )
     }
 
     fn parse_struct(&mut self) -> Expr {
@@ -1154,7 +1351,14 @@ impl<'a> Parser<'a> {
         let trailing_comments = self.take_comments(self.tok().span.start);
         let close = self.expect_closing(T::RBrace, open, "struct");
         self.leave();
-        Expr::new(ExprKind::Struct(StructLit { braces: true, decls, trailing_comments }), open.to(close))
+        Expr::new(
+            ExprKind::Struct(StructLit {
+                braces: true,
+                decls,
+                trailing_comments,
+            }),
+            open.to(close),
+        )
     }
 
     fn parse_list(&mut self) -> Expr {
@@ -1221,7 +1425,14 @@ impl<'a> Parser<'a> {
             let trailing = self.take_trailing(end);
             let mut all = leading;
             all.append(&mut inner);
-            elems.push(ListElem { expr, comments: Comments { leading: all, trailing }, newlines_before });
+            elems.push(ListElem {
+                expr,
+                comments: Comments {
+                    leading: all,
+                    trailing,
+                },
+                newlines_before,
+            });
             if self.pos == before {
                 self.bump();
             }
@@ -1229,7 +1440,13 @@ impl<'a> Parser<'a> {
         let trailing_comments = self.take_comments(self.tok().span.start);
         let close = self.expect_closing(T::RBrack, open, "list");
         self.leave();
-        Expr::new(ExprKind::List(ListLit { elems, trailing_comments }), open.to(close))
+        Expr::new(
+            ExprKind::List(ListLit {
+                elems,
+                trailing_comments,
+            }),
+            open.to(close),
+        )
     }
 }
 
@@ -1272,18 +1489,34 @@ pub(crate) fn quote_of(raw: &str) -> Quote {
     let hashes = raw.bytes().take_while(|&b| b == b'#').count();
     let rest = &raw.as_bytes()[hashes..];
     let ch = rest.first().copied().unwrap_or(b'"');
-    let count = if rest.len() >= 3 && rest[1] == ch && rest[2] == ch && raw.len() > hashes * 2 + 3 { 3 } else { 1 };
+    let count = if rest.len() >= 3 && rest[1] == ch && rest[2] == ch && raw.len() > hashes * 2 + 3 {
+        3
+    } else {
+        1
+    };
     // `""` (empty) and `#"""#` (a quote) are single-line; multi-line needs a newline.
-    let count = if count == 3 && !raw[hashes + 3..].starts_with(['\n', '\r']) { 1 } else { count };
-    Quote { ch, count, hashes: hashes as u32 }
+    let count = if count == 3 && !raw[hashes + 3..].starts_with(['\n', '\r']) {
+        1
+    } else {
+        count
+    };
+    Quote {
+        ch,
+        count,
+        hashes: hashes as u32,
+    }
 }
 
 fn valid_import_path(raw: &str) -> bool {
     const ILLEGAL: &str = "!\"#$%&'()*,:;<=>?[\\]^{|}`\u{FFFD}";
-    let Some(s) = super::literal::unquote_simple(raw) else { return false };
+    let Some(s) = super::literal::unquote_simple(raw) else {
+        return false;
+    };
     let s = match s.rfind(':') {
         Some(i) => &s[..i],
         None => &s[..],
     };
-    !s.is_empty() && s.chars().all(|c| !c.is_control() && !c.is_whitespace() && !ILLEGAL.contains(c))
+    !s.is_empty()
+        && s.chars()
+            .all(|c| !c.is_control() && !c.is_whitespace() && !ILLEGAL.contains(c))
 }

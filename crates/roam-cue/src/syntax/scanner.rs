@@ -5,8 +5,8 @@
 //! interpolations and the parenthesis depth inside each, so that the `)` that
 //! closes `\(` resumes the string.
 
-use super::token::{RawComment, Token, TokenKind};
 use super::SyntaxError;
+use super::token::{RawComment, Token, TokenKind};
 use crate::source::Span;
 
 /// The quoting of a string literal.
@@ -70,7 +70,11 @@ pub fn scan(src: &str) -> Scanned {
             break;
         }
     }
-    Scanned { tokens: s.tokens, comments: s.comments, errors: s.errors }
+    Scanned {
+        tokens: s.tokens,
+        comments: s.comments,
+        errors: s.errors,
+    }
 }
 
 struct Scanner<'a> {
@@ -125,11 +129,16 @@ impl<'a> Scanner<'a> {
     }
 
     fn err_span(&mut self, start: usize, end: usize, msg: impl Into<String>) {
-        self.errors.push(SyntaxError::new(Span::new(start as u32, end as u32), msg));
+        self.errors
+            .push(SyntaxError::new(Span::new(start as u32, end as u32), msg));
     }
 
     fn tok(&mut self, kind: TokenKind, start: usize) -> Token {
-        let t = Token { kind, span: Span::new(start as u32, self.pos as u32), newlines_before: self.newlines };
+        let t = Token {
+            kind,
+            span: Span::new(start as u32, self.pos as u32),
+            newlines_before: self.newlines,
+        };
         self.newlines = 0;
         t
     }
@@ -160,7 +169,10 @@ impl<'a> Scanner<'a> {
                             }
                             self.pos = save;
                             self.newlines = 1;
-                            return Token { span: Span::new(at as u32, at as u32 + 1), ..t };
+                            return Token {
+                                span: Span::new(at as u32, at as u32 + 1),
+                                ..t
+                            };
                         }
                         self.newlines += 1;
                         self.pos += 1;
@@ -213,7 +225,10 @@ impl<'a> Scanner<'a> {
             return (self.scan_number(start, true), true);
         }
         let ch = self.cur_char().unwrap_or('\0');
-        if is_letter(ch) || c == b'$' || (c == b'#' && !matches!(self.peek_at(1), b'"' | b'\'' | b'#')) {
+        if is_letter(ch)
+            || c == b'$'
+            || (c == b'#' && !matches!(self.peek_at(1), b'"' | b'\'' | b'#'))
+        {
             self.scan_field_ident();
             let word = &self.text[start..self.pos];
             let kind = match word {
@@ -419,7 +434,11 @@ impl<'a> Scanner<'a> {
                 return self.scan_fraction(kind);
             }
             if seen_digits {
-                self.err_span(start, self.pos, "illegal integer number: an integer other than 0 may not start with 0");
+                self.err_span(
+                    start,
+                    self.pos,
+                    "illegal integer number: an integer other than 0 may not start with 0",
+                );
             }
             return self.scan_exponent(kind);
         }
@@ -479,7 +498,11 @@ impl<'a> Scanner<'a> {
             return TokenKind::Illegal;
         }
         self.pos += 1;
-        let mut quote = Quote { ch, count: 1, hashes };
+        let mut quote = Quote {
+            ch,
+            count: 1,
+            hashes,
+        };
         // Count up to two more quote characters.
         let mut n = 0;
         while n < 2 && self.peek() == ch {
@@ -508,13 +531,22 @@ impl<'a> Scanner<'a> {
                 }
                 if self.peek() != b'\n' {
                     let q = &self.text[start..self.pos];
-                    self.err_span(start, self.pos, format!("expected newline after multiline quote {q}"));
+                    self.err_span(
+                        start,
+                        self.pos,
+                        format!("expected newline after multiline quote {q}"),
+                    );
                     return TokenKind::String;
                 }
                 self.pos += 1;
             }
         }
-        let frame = Frame { quote, depth: 0, start: start as u32, min_ws: None };
+        let frame = Frame {
+            quote,
+            depth: 0,
+            start: start as u32,
+            min_ws: None,
+        };
         self.scan_string_body(frame, quote.count == 3, false)
     }
 
@@ -535,7 +567,11 @@ impl<'a> Scanner<'a> {
         loop {
             if self.at_eof() || (!multi && self.peek() == b'\n') {
                 self.err(f.start as usize, "string literal not terminated");
-                return if cont { TokenKind::InterpEnd } else { TokenKind::String };
+                return if cont {
+                    TokenKind::InterpEnd
+                } else {
+                    TokenKind::String
+                };
             }
             let c = self.peek();
             // Closing quote?
@@ -553,7 +589,11 @@ impl<'a> Scanner<'a> {
                         self.err(f.start as usize, msg);
                     }
                 }
-                return if cont { TokenKind::InterpEnd } else { TokenKind::String };
+                return if cont {
+                    TokenKind::InterpEnd
+                } else {
+                    TokenKind::String
+                };
             }
             self.pos += 1;
             if c == b'\r' && multi {
@@ -567,7 +607,11 @@ impl<'a> Scanner<'a> {
                     f.min_ws = Some(match f.min_ws.take() {
                         None => ws.to_string(),
                         Some(m) => {
-                            let n = m.bytes().zip(ws.bytes()).take_while(|(a, b)| a == b).count();
+                            let n = m
+                                .bytes()
+                                .zip(ws.bytes())
+                                .take_while(|(a, b)| a == b)
+                                .count();
                             m[..n].to_string()
                         }
                     });
@@ -585,7 +629,11 @@ impl<'a> Scanner<'a> {
                 // Interpolation: `\(` (with hashes) consumed up to and including '('.
                 self.pos += 1;
                 self.stack.push(f);
-                return if cont { TokenKind::InterpMid } else { TokenKind::InterpStart };
+                return if cont {
+                    TokenKind::InterpMid
+                } else {
+                    TokenKind::InterpStart
+                };
             }
             if c >= 0x80 {
                 // Skip the rest of a multi-byte character.
@@ -660,7 +708,11 @@ impl<'a> Scanner<'a> {
                 (8, 16, 0x10FFFF)
             }
             _ => {
-                let msg = if self.at_eof() { "escape sequence not terminated" } else { "unknown escape sequence" };
+                let msg = if self.at_eof() {
+                    "escape sequence not terminated"
+                } else {
+                    "unknown escape sequence"
+                };
                 self.err(at, msg);
                 return false;
             }
@@ -673,7 +725,10 @@ impl<'a> Scanner<'a> {
                     self.err(self.pos, "escape sequence not terminated");
                 } else {
                     let ch = self.cur_char().unwrap_or('\0');
-                    self.err(self.pos, format!("illegal character {ch:?} in escape sequence"));
+                    self.err(
+                        self.pos,
+                        format!("illegal character {ch:?} in escape sequence"),
+                    );
                 }
                 return false;
             }
@@ -729,11 +784,7 @@ impl<'a> Scanner<'a> {
                         }
                     }
                 }
-                b'"' | b'\'' | b'#' => {
-                    if self.skip_attr_string() {
-                        continue;
-                    }
-                }
+                b'"' | b'\'' | b'#' if self.skip_attr_string() => continue,
                 b'/' if self.peek_at(1) == b'/' => {
                     // A comment inside a multi-line attribute: its text is not part of the balance.
                     while !self.at_eof() && self.peek() != b'\n' {
