@@ -230,8 +230,6 @@ fn long_disjunction_chains_do_not_overflow_the_stack() {
             let out = format_file(&parsed.value);
             let again = parse_str("t.cue", &out);
             assert!(file_diff(&parsed.value, &again.value).is_none());
-            std::mem::forget(again);
-            std::mem::forget(parsed);
             out
         })
         .unwrap()
@@ -239,6 +237,26 @@ fn long_disjunction_chains_do_not_overflow_the_stack() {
         .unwrap();
     assert!(out.starts_with("a: \"v0\" | \"v1\" | "));
     assert!(out.ends_with(&format!("\"v{}\"\n", n - 1)));
+}
+
+#[test]
+fn long_selector_and_call_chains_do_not_overflow_the_stack() {
+    let n = 4000;
+    let src = format!("a: x{}\n", ".b(1, 2)[0]".repeat(n));
+    let out = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let parsed = parse_str("t.cue", &src);
+            assert!(parsed.errors.is_empty());
+            let out = format_file(&parsed.value);
+            let again = parse_str("t.cue", &out);
+            assert!(file_diff(&parsed.value, &again.value).is_none());
+            out
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(out, format!("a: x{}\n", ".b(1, 2)[0]".repeat(n)));
 }
 
 // ----- the conformance suite ------------------------------------------------

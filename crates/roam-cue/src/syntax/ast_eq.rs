@@ -192,25 +192,52 @@ impl Cmp {
     }
 
     fn expr(&mut self, a: &Expr, b: &Expr) {
-        // Chains nested to the left (`a | b | c ...`) are walked in a loop.
+        // Chains nested to the left (`a | b | c ...`, `a.b.c(x)[0]...`) are
+        // walked in a loop.
+        use ExprKind as K;
         let (mut a, mut b) = (a, b);
         loop {
             if self.diff.is_some() {
                 return;
             }
-            match (&a.kind, &b.kind) {
-                (ExprKind::Binary(o, x, y), ExprKind::Binary(p, u, v)) => {
+            let (x, y) = match (&a.kind, &b.kind) {
+                (K::Binary(o, x, y), K::Binary(p, u, v)) => {
                     if !self.check(o == p, || {
                         format!("operator {} vs {}", o.as_str(), p.as_str())
                     }) {
                         return;
                     }
                     self.expr(y, v);
-                    a = x;
-                    b = u;
+                    (x, u)
+                }
+                (K::Selector(x, l), K::Selector(y, m)) => {
+                    self.label(l, m);
+                    (x, y)
+                }
+                (K::Index(x, i), K::Index(y, j)) => {
+                    self.expr(i, j);
+                    (x, y)
+                }
+                (K::Slice(x, l, h), K::Slice(y, m, i)) => {
+                    self.opt_expr(l.as_deref(), m.as_deref());
+                    self.opt_expr(h.as_deref(), i.as_deref());
+                    (x, y)
+                }
+                (K::Call(f, x), K::Call(g, y)) => {
+                    if self.check(x.len() == y.len(), || "argument counts differ".into()) {
+                        for (p, q) in x.iter().zip(y) {
+                            self.expr(p, q);
+                        }
+                    }
+                    (f, g)
+                }
+                (K::OptionalRef(x), K::OptionalRef(y)) | (K::PostfixOpen(x), K::PostfixOpen(y)) => {
+                    (x, y)
                 }
                 _ => return self.expr_node(a, b),
-            }
+            };
+            a = x;
+            b = y;
         }
     }
 
@@ -270,33 +297,10 @@ impl Cmp {
                 }
             }
             (K::Ellipsis(x), K::Ellipsis(y)) => self.opt_expr(x.as_deref(), y.as_deref()),
-            (K::Paren(x), K::Paren(y))
-            | (K::OptionalRef(x), K::OptionalRef(y))
-            | (K::PostfixOpen(x), K::PostfixOpen(y)) => self.expr(x, y),
+            (K::Paren(x), K::Paren(y)) => self.expr(x, y),
             (K::Unary(o, x), K::Unary(p, y)) => {
                 if self.check(o == p, || format!("unary {} vs {}", o.as_str(), p.as_str())) {
                     self.expr(x, y);
-                }
-            }
-            (K::Selector(x, l), K::Selector(y, m)) => {
-                self.label(l, m);
-                self.expr(x, y);
-            }
-            (K::Index(x, i), K::Index(y, j)) => {
-                self.expr(x, y);
-                self.expr(i, j);
-            }
-            (K::Slice(x, l, h), K::Slice(y, m, i)) => {
-                self.expr(x, y);
-                self.opt_expr(l.as_deref(), m.as_deref());
-                self.opt_expr(h.as_deref(), i.as_deref());
-            }
-            (K::Call(f, x), K::Call(g, y)) => {
-                self.expr(f, g);
-                if self.check(x.len() == y.len(), || "argument counts differ".into()) {
-                    for (p, q) in x.iter().zip(y) {
-                        self.expr(p, q);
-                    }
                 }
             }
             (K::Comprehension(x), K::Comprehension(y)) => self.comprehension(x, y),

@@ -349,10 +349,10 @@ struct Cell {
     htab: bool,
 }
 
-const TAB_WIDTH: usize = 4;
+const TAB_WIDTH: usize = 8;
 
 /// Aligns cells as Go's `text/tabwriter` does with the settings of
-/// `cue fmt` (min width 0, tab width 4, padding 1, pad with spaces, leading
+/// `cue fmt` (min width 0, tab width 8, padding 1, pad with spaces, leading
 /// empty cells as tabs, empty columns discarded, escapes stripped).
 fn tabwrite(input: &[u8]) -> String {
     let mut out: Vec<u8> = Vec::with_capacity(input.len());
@@ -1198,14 +1198,7 @@ impl<'a> Formatter<'a> {
                 self.p.ws(NOOVERRIDE);
                 self.expr1(x, UNARY_PREC, depth);
             }
-            ExprKind::OptionalRef(x) => {
-                self.expr1(x, HIGHEST_PREC, depth);
-                self.p.token(Tok::Op, "?");
-            }
-            ExprKind::PostfixOpen(x) => {
-                self.expr1(x, HIGHEST_PREC, depth);
-                self.p.token(Tok::Op, "...");
-            }
+            ExprKind::OptionalRef(_) | ExprKind::PostfixOpen(_) => self.postfix_chain(e, depth),
             ExprKind::Lit(l) => {
                 self.leaf(e.span.start);
                 self.p.text(&l.raw);
@@ -1234,74 +1227,10 @@ impl<'a> Formatter<'a> {
                 self.p.pos(rel);
                 self.p.token(Tok::RParen, ")");
             }
-            ExprKind::Selector(x, sel) => {
-                self.selector(x, sel, depth);
-            }
-            ExprKind::Index(x, idx) => {
-                self.expr1(x, HIGHEST_PREC, 1);
-                let rel = self.hint(self.skip_blanks(x.span.end));
-                self.p.pos(rel);
-                self.p.token(Tok::LBrack, "[");
-                self.expr0(idx, depth + 1);
-                let rel = self.hint(e.span.end.saturating_sub(1));
-                self.p.pos(rel);
-                self.p.token(Tok::RBrack, "]");
-            }
-            ExprKind::Slice(x, lo, hi) => {
-                self.expr1(x, HIGHEST_PREC, 1);
-                let rel = self.hint(self.skip_blanks(x.span.end));
-                self.p.pos(rel);
-                self.p.token(Tok::LBrack, "[");
-                if let Some(lo) = lo {
-                    self.expr0(lo, depth + 1);
-                }
-                let binary = |x: &Option<Box<Expr>>| {
-                    matches!(
-                        x.as_deref(),
-                        Some(Expr {
-                            kind: ExprKind::Binary(..),
-                            ..
-                        })
-                    )
-                };
-                if depth <= 1 && lo.is_some() && hi.is_some() && (binary(lo) || binary(hi)) {
-                    self.p.ws(BLANK);
-                    self.p.token(Tok::Op, ":");
-                    self.p.ws(BLANK);
-                } else {
-                    self.p.token(Tok::Op, ":");
-                }
-                if let Some(hi) = hi {
-                    self.expr0(hi, depth + 1);
-                }
-                let rel = self.hint(e.span.end.saturating_sub(1));
-                self.p.pos(rel);
-                self.p.token(Tok::RBrack, "]");
-            }
-            ExprKind::Call(fun, args) => {
-                let depth = if args.len() > 1 { depth + 1 } else { depth };
-                let was_indented = match &fun.kind {
-                    ExprKind::Selector(x, sel) => self.selector(x, sel, depth),
-                    _ => {
-                        self.expr1(fun, HIGHEST_PREC, depth);
-                        false
-                    }
-                };
-                let rel = self.hint(self.skip_blanks(fun.span.end));
-                self.p.pos(rel);
-                self.p.token(Tok::LParen, "(");
-                for a in args {
-                    self.expr1(a, 0, depth);
-                    self.p.ws(COMMA | BLANK);
-                }
-                self.p.ws(TRAILCOMMA | NOBLANK);
-                let rel = self.hint(e.span.end.saturating_sub(1));
-                self.p.pos(rel);
-                self.p.token(Tok::RParen, ")");
-                if was_indented {
-                    self.p.ws(UNINDENT);
-                }
-            }
+            ExprKind::Selector(..)
+            | ExprKind::Index(..)
+            | ExprKind::Slice(..)
+            | ExprKind::Call(..) => self.postfix_chain(e, depth),
             ExprKind::Struct(s) => self.struct_lit(e, s),
             ExprKind::List(l) => self.list(e, l),
             ExprKind::Ellipsis(t) => {
@@ -1315,9 +1244,95 @@ impl<'a> Formatter<'a> {
         }
     }
 
-    /// Prints `x.sel`; returns whether the selector went on a new line.
-    fn selector(&mut self, x: &Expr, sel: &Label, depth: u32) -> bool {
-        self.expr1(x, HIGHEST_PREC, depth);
+    /// Prints a chain of selectors, indexes, slices, calls and postfix
+    /// operators (`a.b[0].c(x)?`) in a loop, from its innermost operand out,
+    /// so that long chains cannot exhaust the stack.
+    fn postfix_chain(&mut self, e: &Expr, depth: u32) {
+        let mut chain: Vec<(&Expr, u32)> = Vec::new();
+        let (mut cur, mut d) = (e, depth);
+        loop {
+            let (child, child_depth) = match &cur.kind {
+                ExprKind::Selector(x, _) | ExprKind::OptionalRef(x) | ExprKind::PostfixOpen(x) => {
+                    (x, d)
+                }
+                ExprKind::Index(x, _) | ExprKind::Slice(x, ..) => (x, 1),
+                // The function of a call with several arguments, and the
+                // operand of a selector used as the function, are printed
+                // one level deeper.
+                ExprKind::Call(f, args) => (f, if args.len() > 1 { d + 1 } else { d }),
+                _ => break,
+            };
+            chain.push((cur, d));
+            cur = child;
+            d = child_depth;
+        }
+        self.expr1(cur, HIGHEST_PREC, d);
+        let mut sel_newline = false;
+        for &(node, d) in chain.iter().rev() {
+            let prev_sel_newline = std::mem::take(&mut sel_newline);
+            match &node.kind {
+                ExprKind::Selector(_, sel) => sel_newline = self.selector_suffix(sel),
+                ExprKind::OptionalRef(_) => self.p.token(Tok::Op, "?"),
+                ExprKind::PostfixOpen(_) => self.p.token(Tok::Op, "..."),
+                ExprKind::Index(x, idx) => {
+                    let rel = self.hint(self.skip_blanks(x.span.end));
+                    self.p.pos(rel);
+                    self.p.token(Tok::LBrack, "[");
+                    self.expr0(idx, d + 1);
+                    let rel = self.hint(node.span.end.saturating_sub(1));
+                    self.p.pos(rel);
+                    self.p.token(Tok::RBrack, "]");
+                }
+                ExprKind::Slice(x, lo, hi) => {
+                    let rel = self.hint(self.skip_blanks(x.span.end));
+                    self.p.pos(rel);
+                    self.p.token(Tok::LBrack, "[");
+                    if let Some(lo) = lo {
+                        self.expr0(lo, d + 1);
+                    }
+                    let binary = |x: &Option<Box<Expr>>| {
+                        matches!(x.as_deref().map(|x| &x.kind), Some(ExprKind::Binary(..)))
+                    };
+                    if d <= 1 && lo.is_some() && hi.is_some() && (binary(lo) || binary(hi)) {
+                        self.p.ws(BLANK);
+                        self.p.token(Tok::Op, ":");
+                        self.p.ws(BLANK);
+                    } else {
+                        self.p.token(Tok::Op, ":");
+                    }
+                    if let Some(hi) = hi {
+                        self.expr0(hi, d + 1);
+                    }
+                    let rel = self.hint(node.span.end.saturating_sub(1));
+                    self.p.pos(rel);
+                    self.p.token(Tok::RBrack, "]");
+                }
+                ExprKind::Call(fun, args) => {
+                    let d = if args.len() > 1 { d + 1 } else { d };
+                    let was_indented =
+                        matches!(fun.kind, ExprKind::Selector(..)) && prev_sel_newline;
+                    let rel = self.hint(self.skip_blanks(fun.span.end));
+                    self.p.pos(rel);
+                    self.p.token(Tok::LParen, "(");
+                    for a in args {
+                        self.expr1(a, 0, d);
+                        self.p.ws(COMMA | BLANK);
+                    }
+                    self.p.ws(TRAILCOMMA | NOBLANK);
+                    let rel = self.hint(node.span.end.saturating_sub(1));
+                    self.p.pos(rel);
+                    self.p.token(Tok::RParen, ")");
+                    if was_indented {
+                        self.p.ws(UNINDENT);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Prints `.sel`; returns whether the selector went on a new line.
+    fn selector_suffix(&mut self, sel: &Label) -> bool {
         self.p.token(Tok::Period, ".");
         let newline = self.hint_newline(sel.span.start);
         if newline {
