@@ -22,11 +22,15 @@
 //!
 //! Deliberate differences from upstream (all to keep the tree unchanged):
 //! literals are printed exactly as written (upstream rewrites `0X1`, `.5`,
-//! `0123`, and re-indents multi-line strings), `((x))` keeps both
-//! parentheses, `..._` keeps its `_`, postfix aliases keep their form,
-//! `a: b: c @attr` stays on one line, and comments found inside an
+//! `0123`, and re-indents multi-line strings), so are raw-string labels
+//! (`#"a"#:`), `((x))` keeps both parentheses, `..._` keeps its `_`,
+//! postfix aliases keep their form (`~X`, not `~(X)`), the `else` /
+//! `fallback` / `otherwise` keyword stays as written, `a: b: c @attr`
+//! stays on one line (upstream adds braces), and comments found inside an
 //! expression are printed above the declaration that holds them, because
-//! the tree attaches them there.
+//! the tree attaches them there. Multi-line interpolations are joined.
+//! Without the source text ([`format_file`]) lists always get commas;
+//! [`format_source`] keeps a list without commas without them, as upstream.
 
 use super::ast::*;
 use super::{SyntaxError, parse_str};
