@@ -1,0 +1,73 @@
+//! roam's embedded Kubernetes-API-compatible server (`roam local`).
+//!
+//! Objects are unstructured JSON (`serde_json::Value`) described by a resource
+//! [`registry`]; the [`store`] is the single source of truth with one global
+//! monotonic revision (= `resourceVersion`), durable on redb or in memory; [`http`]
+//! is the only module that knows the Kubernetes HTTP wire format.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use roam_apiserver::{ApiServer, Store};
+//! use std::sync::Arc;
+//! let store = Arc::new(Store::in_memory());
+//! let server = ApiServer::new(store, Some("secret-token".into()))?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! roam_apiserver::serve(listener, server, std::future::pending()).await?;
+//! # Ok(()) }
+//! ```
+
+// `ApiError` carries the message and Status details by value; it is returned on
+// the cold path only, so boxing it would buy nothing but noise.
+#![allow(clippy::result_large_err)]
+
+pub mod discovery;
+pub mod error;
+pub mod http;
+pub mod object;
+pub mod patch;
+pub mod registry;
+pub mod selector;
+pub mod server;
+pub mod store;
+pub mod table;
+
+pub use error::ApiError;
+pub use server::ApiServer;
+pub use store::{Store, StoreError};
+
+use std::future::Future;
+use std::sync::Arc;
+
+/// Serves the API on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    server: Arc<ApiServer>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, http::router(server))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// A new random bearer token (244 random bits from two UUIDv4s, hex).
+pub fn generate_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// A kubeconfig (YAML) for a server at `server_url` with a bearer `token`; the
+/// cluster, user and context are all named `name`, and the context is current.
+pub fn kubeconfig(server_url: &str, token: &str, name: &str) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: {n}\n  cluster:\n    server: {url}\n\
+         users:\n- name: {n}\n  user:\n    token: {tok}\ncontexts:\n- name: {n}\n  context:\n    \
+         cluster: {n}\n    user: {n}\n    namespace: default\ncurrent-context: {n}\n",
+        n = q(name),
+        url = q(server_url),
+        tok = q(token),
+    )
+}

@@ -1,0 +1,779 @@
+//! Object semantics: create, get, list, update, patch, delete on the store, with the
+//! Kubernetes rules for metadata, optimistic concurrency, status subresources,
+//! finalizers, namespaces and CRDs.
+
+use crate::error::ApiError;
+use crate::object::{self, meta_mut, meta_str};
+use crate::patch::{self, PatchType};
+use crate::registry::{self, Registry, ResourceType};
+use crate::selector::{FieldSelector, LabelSelector};
+use crate::store::{Event, EventType, Store, Write};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Largest accepted object, as kube-apiserver (1.5 MiB).
+pub const MAX_OBJECT_BYTES: usize = 3 * 1024 * 1024 / 2;
+
+/// Namespaces that exist from the start.
+pub const SYSTEM_NAMESPACES: [&str; 4] =
+    ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/// The API server's state: the store, the registry and the bearer token.
+pub struct ApiServer {
+    pub store: Arc<Store>,
+    pub registry: Registry,
+    /// When set, every request must carry `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+}
+
+/// Where a request points: a resource, optionally a namespace, name and subresource.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub rt: ResourceType,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub status: bool,
+}
+
+/// The store key prefix of a resource, optionally within one namespace.
+pub fn prefix(rt: &ResourceType, namespace: Option<&str>) -> String {
+    let g = if rt.group.is_empty() {
+        "core"
+    } else {
+        &rt.group
+    };
+    match (rt.namespaced, namespace) {
+        (true, Some(ns)) => format!("/{g}/{}/{ns}/", rt.plural),
+        (true, None) => format!("/{g}/{}/", rt.plural),
+        (false, _) => format!("/{g}/{}//", rt.plural),
+    }
+}
+
+pub fn key(rt: &ResourceType, namespace: Option<&str>, name: &str) -> String {
+    format!("{}{name}", prefix(rt, namespace))
+}
+
+/// Selectors of a list or watch.
+#[derive(Debug, Default, Clone)]
+pub struct Selectors {
+    pub labels: LabelSelector,
+    pub fields: FieldSelector,
+}
+
+impl Selectors {
+    pub fn parse(label: Option<&str>, field: Option<&str>) -> Result<Self, ApiError> {
+        let labels = LabelSelector::parse(label.unwrap_or("")).map_err(ApiError::bad_request)?;
+        let fields = FieldSelector::parse(
+            field.unwrap_or(""),
+            &["metadata.name", "metadata.namespace"],
+        )
+        .map_err(ApiError::bad_request)?;
+        Ok(Selectors { labels, fields })
+    }
+
+    pub fn matches(&self, obj: &Value) -> bool {
+        self.labels.matches(obj) && self.fields.matches(obj)
+    }
+}
+
+/// Options of a write.
+#[derive(Debug, Default, Clone)]
+pub struct WriteOptions {
+    pub dry_run: bool,
+}
+
+impl ApiServer {
+    /// A server over `store`: registers stored CRDs and creates the system namespaces.
+    pub fn new(store: Arc<Store>, token: Option<String>) -> Result<Arc<Self>, ApiError> {
+        let srv = Arc::new(ApiServer {
+            store,
+            registry: Registry::with_builtins(),
+            token,
+        });
+        let crd_rt = srv.builtin("apiextensions.k8s.io", "customresourcedefinitions");
+        let (crds, _) = srv.store.list(&prefix(&crd_rt, None));
+        for crd in crds {
+            let name = meta_str(&crd, "name").unwrap_or_default().to_string();
+            match registry::crd_types(&crd) {
+                Ok(types) => srv.registry.set_crd(&name, types),
+                Err((field, msg)) => {
+                    tracing::warn!("stored CRD {name} is invalid ({field}: {msg}); not served")
+                }
+            }
+        }
+        let ns_rt = srv.builtin("", "namespaces");
+        for ns in SYSTEM_NAMESPACES {
+            if srv.store.get(&key(&ns_rt, None, ns)).is_none() {
+                let t = Target {
+                    rt: ns_rt.clone(),
+                    namespace: None,
+                    name: None,
+                    status: false,
+                };
+                srv.create(
+                    &t,
+                    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+                    &WriteOptions::default(),
+                )?;
+            }
+        }
+        Ok(srv)
+    }
+
+    fn builtin(&self, group: &str, plural: &str) -> ResourceType {
+        self.registry
+            .all()
+            .into_iter()
+            .find(|t| t.group == group && t.plural == plural && t.crd.is_none())
+            .expect("built-in resource is registered")
+    }
+
+    /// Rewrites `apiVersion` to the version served at `rt` (CRDs with several versions).
+    fn present(rt: &ResourceType, obj: &Value) -> Value {
+        let mut o = obj.clone();
+        if let Some(m) = o.as_object_mut() {
+            m.insert("apiVersion".into(), json!(rt.api_version()));
+        }
+        o
+    }
+
+    pub fn get(&self, t: &Target) -> Result<Value, ApiError> {
+        let name = t.name.as_deref().unwrap_or_default();
+        let obj = self
+            .store
+            .get(&key(&t.rt, t.namespace.as_deref(), name))
+            .ok_or_else(|| ApiError::not_found(&t.rt.group, &t.rt.plural, name))?;
+        Ok(Self::present(&t.rt, &obj))
+    }
+
+    /// The matching objects and the revision of the list.
+    pub fn list(&self, t: &Target, sel: &Selectors) -> (Vec<Value>, u64) {
+        let (items, rev) = self.store.list(&prefix(&t.rt, t.namespace.as_deref()));
+        let items = items
+            .iter()
+            .filter(|o| sel.matches(o))
+            .map(|o| Self::present(&t.rt, o))
+            .collect();
+        (items, rev)
+    }
+
+    fn check_namespace(&self, rt: &ResourceType, ns: Option<&str>) -> Result<(), ApiError> {
+        if !rt.namespaced {
+            return Ok(());
+        }
+        let Some(ns) = ns else {
+            return Err(ApiError::bad_request(format!(
+                "{} is namespaced: the request must name a namespace",
+                rt.plural
+            )));
+        };
+        let ns_rt = self.builtin("", "namespaces");
+        match self.store.get(&key(&ns_rt, None, ns)) {
+            None => Err(ApiError::not_found("", "namespaces", ns)),
+            Some(n) if n["metadata"]["deletionTimestamp"].is_string() => {
+                Err(ApiError::forbidden(format!(
+                    "unable to create new content in namespace {ns} because it is being terminated"
+                )))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Checks `apiVersion`/`kind` against the resource (filling them in when absent),
+    /// the namespace against the URL, and the shape of `metadata`.
+    fn check_body(t: &Target, body: &mut Value) -> Result<(), ApiError> {
+        let rt = &t.rt;
+        let Some(obj) = body.as_object_mut() else {
+            return Err(ApiError::bad_request(format!(
+                "the body of a {} request must be a JSON object",
+                rt.kind
+            )));
+        };
+        match obj.get("apiVersion").and_then(Value::as_str) {
+            None => {
+                obj.insert("apiVersion".into(), json!(rt.api_version()));
+            }
+            Some(v) if v == rt.api_version() => {}
+            Some(v) => {
+                return Err(ApiError::bad_request(format!(
+                    "the API version in the data ({v}) does not match the expected API version ({})",
+                    rt.api_version()
+                )));
+            }
+        }
+        match obj.get("kind").and_then(Value::as_str) {
+            None => {
+                obj.insert("kind".into(), json!(rt.kind));
+            }
+            Some(k) if k == rt.kind => {}
+            Some(k) => {
+                return Err(ApiError::bad_request(format!(
+                    "the kind in the data ({k}) does not match the expected kind ({}) for {}",
+                    rt.kind, rt.plural
+                )));
+            }
+        }
+        match obj.get("metadata") {
+            None | Some(Value::Object(_)) => {}
+            Some(_) => {
+                return Err(ApiError::bad_request(format!(
+                    "{}: metadata must be an object",
+                    rt.kind
+                )));
+            }
+        }
+        let meta = meta_mut(body);
+        if rt.namespaced {
+            let url_ns = t.namespace.as_deref().unwrap_or_default();
+            match meta.get("namespace").and_then(Value::as_str) {
+                Some(ns) if !ns.is_empty() && ns != url_ns => {
+                    return Err(ApiError::bad_request(format!(
+                        "the namespace of the provided object ({ns}) does not match the namespace sent on the request ({url_ns})"
+                    )));
+                }
+                _ => {
+                    meta.insert("namespace".into(), json!(url_ns));
+                }
+            }
+        } else {
+            meta.remove("namespace");
+        }
+        for (field, want) in [
+            ("labels", "map of strings"),
+            ("annotations", "map of strings"),
+        ] {
+            if let Some(v) = meta.get(field)
+                && !v.is_null()
+                && !v
+                    .as_object()
+                    .is_some_and(|m| m.values().all(Value::is_string))
+            {
+                return Err(ApiError::bad_request(format!(
+                    "{}: metadata.{field} must be a {want}",
+                    rt.kind
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Kind-specific defaults and CRD acceptance.
+    fn prepare(&self, rt: &ResourceType, obj: &mut Value, name: &str) -> Result<(), ApiError> {
+        match (rt.group.as_str(), rt.plural.as_str()) {
+            ("apps", "deployments" | "statefulsets" | "replicasets")
+                if obj["spec"].is_object() && obj["spec"]["replicas"].is_null() =>
+            {
+                obj["spec"]["replicas"] = json!(1);
+            }
+            ("", "namespaces") if obj["status"]["phase"].is_null() => {
+                obj["status"] = json!({"phase": "Active"});
+            }
+            ("apiextensions.k8s.io", "customresourcedefinitions") => {
+                let types = registry::crd_types(obj).map_err(|(field, msg)| {
+                    ApiError::invalid(&rt.group, &rt.kind, name, &field, "FieldValueInvalid", &msg)
+                })?;
+                let group = obj["spec"]["group"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                let plural = obj["spec"]["names"]["plural"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                if self.registry.conflicts(&group, &plural, name) {
+                    return Err(ApiError::invalid(
+                        &rt.group,
+                        &rt.kind,
+                        name,
+                        "spec.names.plural",
+                        "FieldValueInvalid",
+                        &format!("Invalid value: \"{plural}\": {plural}.{group} is already served"),
+                    ));
+                }
+                if types.is_empty() {
+                    return Err(ApiError::invalid(
+                        &rt.group,
+                        &rt.kind,
+                        name,
+                        "spec.versions",
+                        "FieldValueInvalid",
+                        "Invalid value: no version is served",
+                    ));
+                }
+                let now = object::now();
+                let mut accepted = obj["spec"]["names"].clone();
+                if accepted["singular"].is_null() {
+                    accepted["singular"] = json!(types[0].singular);
+                }
+                if accepted["listKind"].is_null() {
+                    accepted["listKind"] = json!(format!("{}List", types[0].kind));
+                }
+                let stored: Vec<Value> = obj["spec"]["versions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|v| v["storage"].as_bool() == Some(true))
+                    .map(|v| v["name"].clone())
+                    .collect();
+                obj["status"] = json!({
+                    "acceptedNames": accepted,
+                    "storedVersions": stored,
+                    "conditions": [
+                        {"type": "NamesAccepted", "status": "True", "reason": "NoConflicts",
+                         "message": "no conflicts found", "lastTransitionTime": now},
+                        {"type": "Established", "status": "True", "reason": "InitialNamesAccepted",
+                         "message": "the initial names have been accepted", "lastTransitionTime": now},
+                    ],
+                });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn after_write(&self, rt: &ResourceType, event: &Event) {
+        if rt.group == "apiextensions.k8s.io" && rt.plural == "customresourcedefinitions" {
+            let name = meta_str(&event.object, "name")
+                .unwrap_or_default()
+                .to_string();
+            match event.kind {
+                EventType::Deleted => {
+                    // The CRD's instances go with it.
+                    let served = self
+                        .registry
+                        .all()
+                        .into_iter()
+                        .find(|t| t.crd.as_deref() == Some(&name));
+                    self.registry.remove_crd(&name);
+                    if let Some(t) = served {
+                        self.delete_all(&prefix(&t, None));
+                    }
+                }
+                _ => {
+                    if let Ok(types) = registry::crd_types(&event.object) {
+                        self.registry.set_crd(&name, types);
+                    }
+                }
+            }
+        }
+        if rt.group.is_empty() && rt.plural == "namespaces" && event.kind == EventType::Deleted {
+            let ns = meta_str(&event.object, "name")
+                .unwrap_or_default()
+                .to_string();
+            for t in self.registry.all().into_iter().filter(|t| t.namespaced) {
+                self.delete_all(&prefix(&t, Some(&ns)));
+            }
+        }
+    }
+
+    /// Removes every object under `prefix` (finalizers are not waited for).
+    fn delete_all(&self, prefix: &str) {
+        for k in self.store.keys(prefix) {
+            if let Err(e) = self.store.mutate(&k, |_, _| Ok(Write::Delete)) {
+                tracing::warn!("deleting {k}: {e}");
+            }
+        }
+    }
+
+    pub fn create(
+        &self,
+        t: &Target,
+        mut body: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let rt = &t.rt;
+        Self::check_body(t, &mut body)?;
+        self.check_namespace(rt, t.namespace.as_deref())?;
+        let meta = meta_mut(&mut body);
+        let mut name = meta
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let generate = meta
+            .get("generateName")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if name.is_empty() {
+            if generate.is_empty() {
+                return Err(ApiError::invalid(
+                    &rt.group,
+                    &rt.kind,
+                    "",
+                    "metadata.name",
+                    "FieldValueRequired",
+                    "Required value: name or generateName is required",
+                ));
+            }
+            name = format!("{generate}{}", object::random_suffix());
+            meta.insert("name".into(), json!(name));
+        }
+        let label_only = rt.group.is_empty() && rt.plural == "namespaces";
+        if let Some(msg) = object::name_error(&name, label_only) {
+            return Err(ApiError::invalid(
+                &rt.group,
+                &rt.kind,
+                &name,
+                "metadata.name",
+                "FieldValueInvalid",
+                &msg,
+            ));
+        }
+        meta.insert("uid".into(), json!(uuid::Uuid::new_v4().to_string()));
+        meta.insert("creationTimestamp".into(), json!(object::now()));
+        meta.insert("generation".into(), json!(1));
+        for f in [
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "resourceVersion",
+            "selfLink",
+        ] {
+            meta.remove(f);
+        }
+        if rt.status_subresource
+            && let Some(o) = body.as_object_mut()
+        {
+            o.remove("status");
+        }
+        self.prepare(rt, &mut body, &name)?;
+        check_size(&body, rt, &name)?;
+        if opts.dry_run {
+            return Ok(body);
+        }
+        let k = key(rt, t.namespace.as_deref(), &name);
+        let event = self
+            .store
+            .mutate(&k, |cur, _| match cur {
+                Some(_) => Err(ApiError::already_exists(&rt.group, &rt.plural, &name)),
+                None => Ok(Write::Put(body)),
+            })?
+            .ok_or_else(|| ApiError::internal("create wrote nothing"))?;
+        self.after_write(rt, &event);
+        Ok(Self::present(rt, &event.object))
+    }
+
+    /// Turns a requested new state into the stored one: keeps system fields, applies the
+    /// status-subresource rules, bumps `generation`, enforces finalizer rules.
+    fn reconcile_update(
+        t: &Target,
+        cur: &Value,
+        mut new: Value,
+        name: &str,
+    ) -> Result<Write, ApiError> {
+        let rt = &t.rt;
+        let new_name = meta_str(&new, "name").unwrap_or(name).to_string();
+        if new_name != name {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({new_name}) does not match the name on the URL ({name})"
+            )));
+        }
+        if t.status {
+            // Only the status changes.
+            let mut merged = cur.clone();
+            merged["status"] = new.get("status").cloned().unwrap_or(Value::Null);
+            if merged["status"].is_null()
+                && let Some(m) = merged.as_object_mut()
+            {
+                m.remove("status");
+            }
+            new = merged;
+        } else {
+            if rt.status_subresource
+                && let Some(m) = new.as_object_mut()
+            {
+                match cur.get("status") {
+                    Some(s) => {
+                        m.insert("status".into(), s.clone());
+                    }
+                    None => {
+                        m.remove("status");
+                    }
+                }
+            }
+            let cm = &cur["metadata"];
+            let meta = meta_mut(&mut new);
+            for f in [
+                "uid",
+                "creationTimestamp",
+                "deletionTimestamp",
+                "deletionGracePeriodSeconds",
+                "generation",
+                "namespace",
+            ] {
+                match cm.get(f) {
+                    Some(v) => {
+                        meta.insert(f.into(), v.clone());
+                    }
+                    None => {
+                        meta.remove(f);
+                    }
+                }
+            }
+            meta.insert("name".into(), json!(name));
+            if cm["deletionTimestamp"].is_string() {
+                let old: Vec<&Value> = cm["finalizers"]
+                    .as_array()
+                    .map(|a| a.iter().collect())
+                    .unwrap_or_default();
+                if let Some(added) = meta
+                    .get("finalizers")
+                    .and_then(Value::as_array)
+                    .and_then(|a| a.iter().find(|f| !old.contains(f)))
+                {
+                    return Err(ApiError::invalid(
+                        &rt.group,
+                        &rt.kind,
+                        name,
+                        "metadata.finalizers",
+                        "FieldValueForbidden",
+                        &format!(
+                            "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers [{}]",
+                            added.as_str().unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut new = new;
+        if object::spec_changed(cur, &new) {
+            let g = cur["metadata"]["generation"].as_i64().unwrap_or(1);
+            meta_mut(&mut new).insert("generation".into(), json!(g + 1));
+        }
+        // Same resourceVersion as the stored object for the comparison below.
+        meta_mut(&mut new).insert(
+            "resourceVersion".into(),
+            cur["metadata"]["resourceVersion"].clone(),
+        );
+        if new == *cur {
+            return Ok(Write::Unchanged);
+        }
+        let deleting = new["metadata"]["deletionTimestamp"].is_string();
+        let finalizers_left = new["metadata"]["finalizers"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        if deleting && !finalizers_left {
+            return Ok(Write::Delete);
+        }
+        Ok(Write::Put(new))
+    }
+
+    /// PUT: replace the object (or its status), with optimistic concurrency.
+    pub fn update(
+        &self,
+        t: &Target,
+        mut body: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let rt = &t.rt;
+        let name = t.name.clone().unwrap_or_default();
+        Self::check_body(t, &mut body)?;
+        let sent_rv = meta_str(&body, "resourceVersion").map(str::to_string);
+        if sent_rv.as_deref().unwrap_or("").is_empty()
+            && (rt.is_custom() || rt.plural == "customresourcedefinitions")
+        {
+            return Err(ApiError::invalid(
+                &rt.group,
+                &rt.kind,
+                &name,
+                "metadata.resourceVersion",
+                "FieldValueInvalid",
+                "Invalid value: 0x0: must be specified for an update",
+            ));
+        }
+        let mut body = body;
+        if !t.status {
+            self.prepare(rt, &mut body, &name)?;
+        }
+        check_size(&body, rt, &name)?;
+        self.write_existing(t, &name, opts, |cur| {
+            if let Some(rv) = sent_rv.as_deref().filter(|s| !s.is_empty())
+                && Some(rv) != cur["metadata"]["resourceVersion"].as_str()
+            {
+                return Err(ApiError::conflict(&rt.group, &rt.plural, &name));
+            }
+            Ok(body)
+        })
+    }
+
+    /// PATCH: apply a patch to the stored object atomically.
+    pub fn patch(
+        &self,
+        t: &Target,
+        ptype: PatchType,
+        body: &[u8],
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let rt = &t.rt;
+        let name = t.name.clone().unwrap_or_default();
+        match ptype {
+            PatchType::Strategic if rt.is_custom() => {
+                return Err(ApiError::unsupported_media_type(
+                    "the body of the request was in an unknown format - accepted media types include: \
+                     application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+                ));
+            }
+            PatchType::Apply => {
+                return Err(ApiError::unsupported_media_type(format!(
+                    "server-side apply (application/apply-patch+yaml) is not supported yet by roam's local API server; \
+                     patch {} \"{name}\" with application/merge-patch+json or application/json-patch+json",
+                    rt.plural
+                )));
+            }
+            _ => {}
+        }
+        let patch: Value = serde_json::from_slice(body).map_err(|e| {
+            ApiError::bad_request(format!(
+                "error decoding patch for {} \"{name}\": {e}",
+                rt.plural
+            ))
+        })?;
+        self.write_existing(t, &name, opts, |cur| {
+            let mut new = cur.clone();
+            match ptype {
+                PatchType::Merge => patch::merge_patch(&mut new, &patch),
+                PatchType::Strategic => {
+                    patch::strategic_merge_patch(&mut new, &patch).map_err(|e| {
+                        ApiError::bad_request(format!(
+                            "invalid strategic merge patch for {} \"{name}\": {e}",
+                            rt.plural
+                        ))
+                    })?
+                }
+                PatchType::Json => patch::json_patch(&mut new, &patch).map_err(|e| {
+                    ApiError::invalid(
+                        &rt.group,
+                        &rt.kind,
+                        &name,
+                        "",
+                        "FieldValueInvalid",
+                        &format!("the JSON patch could not be applied: {e}"),
+                    )
+                })?,
+                PatchType::Apply => {
+                    return Err(ApiError::unsupported_media_type(
+                        "server-side apply is not supported yet",
+                    ));
+                }
+            }
+            if meta_str(&new, "resourceVersion") != meta_str(cur, "resourceVersion") {
+                return Err(ApiError::conflict(&rt.group, &rt.plural, &name));
+            }
+            Self::check_body(t, &mut new)?;
+            check_size(&new, rt, &name)?;
+            Ok(new)
+        })
+    }
+
+    /// Reads the current object, lets `f` produce the requested state, reconciles and commits.
+    fn write_existing<F>(
+        &self,
+        t: &Target,
+        name: &str,
+        opts: &WriteOptions,
+        f: F,
+    ) -> Result<Value, ApiError>
+    where
+        F: FnOnce(&Value) -> Result<Value, ApiError>,
+    {
+        let rt = &t.rt;
+        let k = key(rt, t.namespace.as_deref(), name);
+        let mut result: Option<Value> = None;
+        let event = self.store.mutate(&k, |cur, _| {
+            let cur = cur.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, name))?;
+            let requested = f(cur)?;
+            let mut w = Self::reconcile_update(t, cur, requested, name)?;
+            if let Write::Put(v) = &w {
+                result = Some(v.clone());
+            }
+            if opts.dry_run || matches!(w, Write::Unchanged) {
+                result.get_or_insert_with(|| cur.clone());
+                w = Write::Unchanged;
+            }
+            Ok(w)
+        })?;
+        match event {
+            Some(e) => {
+                self.after_write(rt, &e);
+                Ok(Self::present(rt, &e.object))
+            }
+            None => Ok(Self::present(rt, &result.unwrap_or(Value::Null))),
+        }
+    }
+
+    /// DELETE: marks the object for deletion while finalizers remain, else removes it.
+    /// Returns the object's last state.
+    pub fn delete(&self, t: &Target, opts: &WriteOptions) -> Result<Value, ApiError> {
+        let rt = &t.rt;
+        let name = t.name.clone().unwrap_or_default();
+        let k = key(rt, t.namespace.as_deref(), &name);
+        let mut unchanged = None;
+        let event = self.store.mutate(&k, |cur, _| {
+            let cur = cur.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, &name))?;
+            let has_finalizers = cur["metadata"]["finalizers"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty());
+            if opts.dry_run {
+                unchanged = Some(cur.clone());
+                return Ok(Write::Unchanged);
+            }
+            if !has_finalizers {
+                return Ok(Write::Delete);
+            }
+            if cur["metadata"]["deletionTimestamp"].is_string() {
+                unchanged = Some(cur.clone());
+                return Ok(Write::Unchanged);
+            }
+            let mut marked = cur.clone();
+            let g = cur["metadata"]["generation"].as_i64().unwrap_or(1);
+            let m = meta_mut(&mut marked);
+            m.insert("deletionTimestamp".into(), json!(object::now()));
+            m.insert("deletionGracePeriodSeconds".into(), json!(0));
+            m.insert("generation".into(), json!(g + 1));
+            Ok(Write::Put(marked))
+        })?;
+        match event {
+            Some(e) => {
+                self.after_write(rt, &e);
+                Ok(Self::present(rt, &e.object))
+            }
+            None => Ok(Self::present(rt, &unchanged.unwrap_or(Value::Null))),
+        }
+    }
+
+    /// DELETE on a collection: deletes every matching object; returns them.
+    pub fn delete_collection(
+        &self,
+        t: &Target,
+        sel: &Selectors,
+        opts: &WriteOptions,
+    ) -> Result<Vec<Value>, ApiError> {
+        let (items, _) = self.list(t, sel);
+        let mut out = Vec::new();
+        for o in items {
+            let one = Target {
+                rt: t.rt.clone(),
+                namespace: meta_str(&o, "namespace").map(str::to_string),
+                name: meta_str(&o, "name").map(str::to_string),
+                status: false,
+            };
+            match self.delete(&one, opts) {
+                Ok(v) => out.push(v),
+                Err(e) if e.code == 404 => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn check_size(obj: &Value, rt: &ResourceType, name: &str) -> Result<(), ApiError> {
+    let len = serde_json::to_vec(obj).map(|v| v.len()).unwrap_or(0);
+    if len > MAX_OBJECT_BYTES {
+        return Err(ApiError::too_large(format!(
+            "{} \"{name}\" is too large: {len} bytes, the limit is {MAX_OBJECT_BYTES} bytes",
+            rt.kind
+        )));
+    }
+    Ok(())
+}

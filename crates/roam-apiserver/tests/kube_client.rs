@@ -1,0 +1,504 @@
+//! kube-rs against an in-process server on 127.0.0.1: typed and dynamic CRUD,
+//! optimistic concurrency, watches, CRDs and error statuses.
+
+mod common;
+
+use common::TestServer;
+use futures_util::{StreamExt, TryStreamExt};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{
+    Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch,
+    PatchParams, PostParams, WatchEvent, WatchParams,
+};
+use kube::runtime::watcher;
+use roam_apiserver::Store;
+use roam_apiserver::store::MemoryBackend;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A guard against hangs, not a timing assertion.
+const HANG: Duration = Duration::from_secs(30);
+
+fn cm(name: &str, labels: serde_json::Value, data: serde_json::Value) -> ConfigMap {
+    serde_json::from_value(json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": name, "labels": labels},
+        "data": data,
+    }))
+    .unwrap()
+}
+
+fn api_error(e: kube::Error) -> (u16, String, String) {
+    match e {
+        kube::Error::Api(s) => (s.code, s.reason.clone(), s.message.clone()),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn version_and_namespaces() {
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    let v = client.apiserver_version().await.unwrap();
+    assert_eq!((v.major.as_str(), v.minor.as_str()), ("1", "32"));
+    let names: Vec<String> = Api::<Namespace>::all(client)
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|n| n.metadata.name.unwrap())
+        .collect();
+    for ns in ["default", "kube-system", "kube-public"] {
+        assert!(names.iter().any(|n| n == ns), "{ns} missing from {names:?}");
+    }
+}
+
+#[tokio::test]
+async fn configmap_crud_and_selectors() {
+    let srv = TestServer::in_memory().await;
+    let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+    let pp = PostParams::default();
+    let a = api
+        .create(&pp, &cm("a", json!({"app": "web"}), json!({"k": "1"})))
+        .await
+        .unwrap();
+    api.create(&pp, &cm("b", json!({"app": "db"}), json!({})))
+        .await
+        .unwrap();
+    let meta = &a.metadata;
+    assert!(meta.uid.is_some() && meta.creation_timestamp.is_some());
+    let rv_a: u64 = meta.resource_version.as_ref().unwrap().parse().unwrap();
+
+    // Create of an existing name: 409 AlreadyExists.
+    let (code, reason, msg) = api_error(
+        api.create(&pp, &cm("a", json!({}), json!({})))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!((code, reason.as_str()), (409, "AlreadyExists"));
+    assert_eq!(msg, "configmaps \"a\" already exists");
+
+    let got = api.get("a").await.unwrap();
+    assert_eq!(got.data.unwrap()["k"], "1");
+
+    let web = api
+        .list(&ListParams::default().labels("app=web"))
+        .await
+        .unwrap();
+    assert_eq!(web.items.len(), 1);
+    let not_web = api
+        .list(&ListParams::default().labels("app notin (web)"))
+        .await
+        .unwrap();
+    assert_eq!(not_web.items[0].metadata.name.as_deref(), Some("b"));
+    let by_name = api
+        .list(&ListParams::default().fields("metadata.name=b"))
+        .await
+        .unwrap();
+    assert_eq!(by_name.items.len(), 1);
+
+    // Replace bumps the resourceVersion.
+    let mut upd = api.get("a").await.unwrap();
+    upd.data = Some([("k".to_string(), "2".to_string())].into());
+    let replaced = api.replace("a", &pp, &upd).await.unwrap();
+    let rv2: u64 = replaced.metadata.resource_version.unwrap().parse().unwrap();
+    assert!(rv2 > rv_a);
+
+    // Merge patch.
+    let patched = api
+        .patch(
+            "a",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"data": {"extra": "x", "k": null}})),
+        )
+        .await
+        .unwrap();
+    let data = patched.data.unwrap();
+    assert_eq!(data.get("extra").map(String::as_str), Some("x"));
+    assert!(!data.contains_key("k"));
+
+    // Strategic merge patch on a built-in kind.
+    let patched = api
+        .patch(
+            "a",
+            &PatchParams::default(),
+            &Patch::Strategic(json!({"metadata": {"labels": {"tier": "front"}}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(patched.metadata.labels.unwrap().len(), 2);
+
+    api.delete("a", &DeleteParams::default()).await.unwrap();
+    let (code, reason, msg) = api_error(api.get("a").await.unwrap_err());
+    assert_eq!((code, reason.as_str()), (404, "NotFound"));
+    assert_eq!(msg, "configmaps \"a\" not found");
+}
+
+#[tokio::test]
+async fn stale_update_conflicts() {
+    let srv = TestServer::in_memory().await;
+    let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+    let pp = PostParams::default();
+    let first = api
+        .create(&pp, &cm("c", json!({}), json!({"v": "1"})))
+        .await
+        .unwrap();
+    let mut fresh = first.clone();
+    fresh.data = Some([("v".to_string(), "2".to_string())].into());
+    api.replace("c", &pp, &fresh).await.unwrap();
+    // `first` carries the old resourceVersion.
+    let mut stale = first;
+    stale.data = Some([("v".to_string(), "3".to_string())].into());
+    let (code, reason, msg) = api_error(api.replace("c", &pp, &stale).await.unwrap_err());
+    assert_eq!((code, reason.as_str()), (409, "Conflict"));
+    assert!(msg.contains("the object has been modified"), "{msg}");
+    assert_eq!(api.get("c").await.unwrap().data.unwrap()["v"], "2");
+}
+
+#[tokio::test]
+async fn deployment_generation_and_status() {
+    let srv = TestServer::in_memory().await;
+    let api: Api<Deployment> = Api::namespaced(srv.client().await, "default");
+    let d: Deployment = serde_json::from_value(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                         "spec": {"containers": [{"name": "web", "image": "nginx:1"}]}}
+        },
+        "status": {"replicas": 99}
+    }))
+    .unwrap();
+    let created = api.create(&PostParams::default(), &d).await.unwrap();
+    assert_eq!(created.metadata.generation, Some(1));
+    assert_eq!(
+        created.spec.as_ref().unwrap().replicas,
+        Some(1),
+        "replicas defaulted"
+    );
+    assert!(created.status.is_none(), "status is dropped on create");
+
+    // A label change is not a spec change.
+    let labelled = api
+        .patch(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"labels": {"x": "y"}}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(labelled.metadata.generation, Some(1));
+
+    // A spec change bumps generation.
+    let scaled = api
+        .patch(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 3}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(scaled.metadata.generation, Some(2));
+
+    // The status subresource changes only status; the main resource ignores status.
+    let st = api
+        .patch_status(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"readyReplicas": 3, "observedGeneration": 2}, "spec": {"replicas": 7}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(st.status.as_ref().unwrap().ready_replicas, Some(3));
+    assert_eq!(st.spec.as_ref().unwrap().replicas, Some(3));
+    assert_eq!(st.metadata.generation, Some(2));
+    let main = api
+        .patch(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"readyReplicas": 0}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(main.status.unwrap().ready_replicas, Some(3));
+}
+
+#[tokio::test]
+async fn watch_receives_events() {
+    let srv = TestServer::in_memory().await;
+    let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+    let list = api.list(&ListParams::default()).await.unwrap();
+    let rv = list.metadata.resource_version.unwrap();
+    let mut stream = api
+        .watch(&WatchParams::default().timeout(60), &rv)
+        .await
+        .unwrap()
+        .boxed();
+    api.create(&PostParams::default(), &cm("w", json!({}), json!({})))
+        .await
+        .unwrap();
+    api.delete("w", &DeleteParams::default()).await.unwrap();
+    let first = tokio::time::timeout(HANG, stream.try_next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    match first {
+        WatchEvent::Added(o) => assert_eq!(o.metadata.name.as_deref(), Some("w")),
+        other => panic!("expected ADDED, got {other:?}"),
+    }
+    let second = tokio::time::timeout(HANG, stream.try_next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(matches!(second, WatchEvent::Deleted(_)), "{second:?}");
+
+    // kube-runtime's watcher: initial list, then live changes.
+    let mut w = watcher(api.clone(), watcher::Config::default()).boxed();
+    loop {
+        let ev = tokio::time::timeout(HANG, w.try_next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        if matches!(ev, watcher::Event::InitDone) {
+            break;
+        }
+    }
+    api.create(&PostParams::default(), &cm("later", json!({}), json!({})))
+        .await
+        .unwrap();
+    let ev = tokio::time::timeout(HANG, w.try_next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    match ev {
+        watcher::Event::Apply(o) => assert_eq!(o.metadata.name.as_deref(), Some("later")),
+        other => panic!("expected Apply, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn watch_from_compacted_version_is_gone() {
+    // A history ring of 2 events: older resourceVersions are compacted.
+    let store = Arc::new(Store::new(Box::new(MemoryBackend), 2).unwrap());
+    let srv = TestServer::start(store).await;
+    let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+    for i in 0..5 {
+        api.create(
+            &PostParams::default(),
+            &cm(&format!("c{i}"), json!({}), json!({})),
+        )
+        .await
+        .unwrap();
+    }
+    let err = match api.watch(&WatchParams::default(), "1").await {
+        Ok(s) => match s.boxed().next().await {
+            Some(Err(e)) => e,
+            Some(Ok(WatchEvent::Error(e))) => kube::Error::Api(Box::new(kube::core::Status {
+                code: e.code,
+                reason: e.reason,
+                message: e.message,
+                ..Default::default()
+            })),
+            other => panic!("expected an error, got {other:?}"),
+        },
+        Err(e) => e,
+    };
+    let (code, reason, _) = api_error(err);
+    assert_eq!((code, reason.as_str()), (410, "Expired"));
+}
+
+#[tokio::test]
+async fn invalid_input_gets_status_errors() {
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    let api: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+    let (code, reason, msg) = api_error(
+        api.create(
+            &PostParams::default(),
+            &cm("Bad_Name", json!({}), json!({})),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!((code, reason.as_str()), (422, "Invalid"));
+    assert!(
+        msg.starts_with("ConfigMap \"Bad_Name\" is invalid: metadata.name"),
+        "{msg}"
+    );
+
+    let missing: Api<ConfigMap> = Api::namespaced(client.clone(), "nowhere");
+    let (code, _, msg) = api_error(
+        missing
+            .create(&PostParams::default(), &cm("x", json!({}), json!({})))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, 404);
+    assert_eq!(msg, "namespaces \"nowhere\" not found");
+
+    let (code, reason, _) = api_error(
+        api.list(&ListParams::default().fields("data.k=1"))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!((code, reason.as_str()), (400, "BadRequest"));
+
+    // JSON patch with Kubernetes' `test` rule, then finalizers hold a delete.
+    api.create(&PostParams::default(), &cm("f", json!({}), json!({})))
+        .await
+        .unwrap();
+    let body = serde_json::to_vec(&json!([
+        {"op": "test", "path": "/metadata/finalizers", "value": null},
+        {"op": "add", "path": "/metadata/finalizers", "value": ["roam.dev/test"]}
+    ]))
+    .unwrap();
+    let req = http_request(
+        "PATCH",
+        "/api/v1/namespaces/default/configmaps/f",
+        "application/json-patch+json",
+        body,
+    );
+    let with_fin: ConfigMap = client.request(req).await.unwrap();
+    assert_eq!(
+        with_fin.metadata.finalizers.as_deref(),
+        Some(&["roam.dev/test".to_string()][..])
+    );
+    let deleted = api.delete("f", &DeleteParams::default()).await.unwrap();
+    let marked = deleted
+        .left()
+        .expect("object returned while finalizers remain");
+    assert!(marked.metadata.deletion_timestamp.is_some());
+    api.patch(
+        "f",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"finalizers": null}})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(api_error(api.get("f").await.unwrap_err()).0, 404);
+}
+
+fn http_request(
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> http::Request<Vec<u8>> {
+    http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", content_type)
+        .body(body)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn crd_then_dynamic_custom_resources() {
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let crd: CustomResourceDefinition = serde_json::from_value(json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.roam.dev"},
+        "spec": {
+            "group": "example.roam.dev", "scope": "Namespaced",
+            "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "shortNames": ["wd"]},
+            "versions": [{"name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
+                "subresources": {"status": {}}}]
+        }
+    }))
+    .unwrap();
+    let created = crds.create(&PostParams::default(), &crd).await.unwrap();
+    let conds = created.status.unwrap().conditions.unwrap();
+    assert!(
+        conds
+            .iter()
+            .any(|c| c.type_ == "Established" && c.status == "True")
+    );
+    assert!(
+        conds
+            .iter()
+            .any(|c| c.type_ == "NamesAccepted" && c.status == "True")
+    );
+
+    // Discovery sees the new group at once.
+    let discovery = kube::discovery::Discovery::new(client.clone())
+        .run()
+        .await
+        .unwrap();
+    assert!(discovery.groups().any(|g| g.name() == "example.roam.dev"));
+
+    let gvk = GroupVersionKind::gvk("example.roam.dev", "v1", "Widget");
+    let ar = ApiResource::from_gvk_with_plural(&gvk, "widgets");
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), "default", &ar);
+    let mut w = DynamicObject::new("w1", &ar);
+    w.data = json!({"spec": {"size": 3}});
+    let made = api.create(&PostParams::default(), &w).await.unwrap();
+    assert_eq!(made.metadata.generation, Some(1));
+    assert_eq!(api.get("w1").await.unwrap().data["spec"]["size"], 3);
+    assert_eq!(
+        api.list(&ListParams::default()).await.unwrap().items.len(),
+        1
+    );
+
+    let patched = api
+        .patch(
+            "w1",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"size": 4}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(patched.metadata.generation, Some(2));
+
+    // Custom resources: strategic merge patch is 415, PUT without resourceVersion is 422.
+    let (code, reason, _) = api_error(
+        api.patch(
+            "w1",
+            &PatchParams::default(),
+            &Patch::Strategic(json!({"spec": {"size": 5}})),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!((code, reason.as_str()), (415, "UnsupportedMediaType"));
+    let mut no_rv = patched.clone();
+    no_rv.metadata.resource_version = None;
+    let (code, reason, _) = api_error(
+        api.replace("w1", &PostParams::default(), &no_rv)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!((code, reason.as_str()), (422, "Invalid"));
+
+    // Deleting the CRD removes its instances and stops serving the resource.
+    crds.delete("widgets.example.roam.dev", &DeleteParams::default())
+        .await
+        .unwrap();
+    let (code, _, _) = api_error(api.get("w1").await.unwrap_err());
+    assert_eq!(code, 404);
+}
+
+#[tokio::test]
+async fn requests_without_the_token_are_rejected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let srv = TestServer::in_memory().await;
+    let mut s = tokio::net::TcpStream::connect(srv.addr).await.unwrap();
+    s.write_all(b"GET /api/v1/namespaces HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    assert!(out.starts_with("HTTP/1.1 401"), "{out}");
+    assert!(out.contains("\"reason\":\"Unauthorized\""), "{out}");
+}
