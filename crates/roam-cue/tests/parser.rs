@@ -357,6 +357,10 @@ fn comments_attach_to_declarations() {
     assert_eq!(s.trailing_comments[0].text, "// dangling");
     assert_eq!(f.trailing_comments[0].text, "// end");
     assert_eq!(f.decls[0].comments.leading[0].text, "// file comment");
+    // A comment after a one-line struct belongs to the field that holds it.
+    let p = parse_str("t.cue", "x: {a: 1, b: 2} // c\ny: 1\n");
+    let x = &p.value.decls[0];
+    assert_eq!(x.comments.trailing.as_ref().map(|c| c.text.as_str()), Some("// c"));
 }
 
 #[test]

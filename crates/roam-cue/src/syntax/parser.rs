@@ -686,12 +686,19 @@ impl<'a> Parser<'a> {
             k => (Expr::new(k, span), Constraint::Regular, None),
         };
         let mut alias = None;
-        let inner = match inner.kind {
+        let (inner, constraint, cspan) = match inner.kind {
             ExprKind::Alias(id, x) => {
                 alias = Some(id);
-                *x
+                match x.kind {
+                    // `X=lab?: v`: the marker belongs to the aliased label.
+                    ExprKind::OptionalRef(l) if constraint == Constraint::Regular => {
+                        let q = Span::new(x.span.end - 1, x.span.end);
+                        (*l, Constraint::Optional, Some(q))
+                    }
+                    k => (Expr::new(k, x.span), constraint, cspan),
+                }
             }
-            k => Expr::new(k, inner.span),
+            k => (Expr::new(k, inner.span), constraint, cspan),
         };
         let lspan = inner.span;
         let kind = match inner.kind {
@@ -1140,6 +1147,10 @@ impl<'a> Parser<'a> {
         if self.kind() != T::Colon {
             lo = Some(Box::new(self.parse_expr()));
             self.skip_autocommas();
+            // A trailing comma is allowed before the closing bracket: `x["a",]`.
+            if self.kind() == T::Comma && self.peek(1) == T::RBrack {
+                self.bump();
+            }
         }
         let result = if self.kind() == T::Colon {
             self.bump();
