@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod diag;
+pub mod num;
 pub mod source;
 pub mod syntax;
 pub mod testattr;
