@@ -30,10 +30,12 @@ pub mod selector;
 pub mod server;
 pub mod store;
 pub mod table;
+pub mod tls;
 
 pub use error::ApiError;
 pub use server::ApiServer;
 pub use store::{Store, StoreError};
+pub use tls::{TlsMaterial, serve_tls};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -58,12 +60,21 @@ pub fn generate_token() -> String {
     )
 }
 
-/// A kubeconfig (YAML) for a server at `server_url` with a bearer `token`; the
-/// cluster, user and context are all named `name`, and the context is current.
-pub fn kubeconfig(server_url: &str, token: &str, name: &str) -> String {
+/// A kubeconfig (YAML) for a server at `server_url` with a bearer `token`, trusting
+/// `ca_pem` when given (HTTPS); the cluster, user and context are all named `name`,
+/// and the context is current. kubectl sends the token only over HTTPS.
+pub fn kubeconfig(server_url: &str, token: &str, ca_pem: Option<&str>, name: &str) -> String {
     let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let ca = ca_pem
+        .map(|pem| {
+            format!(
+                "    certificate-authority-data: {}\n",
+                tls::base64(pem.as_bytes())
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: {n}\n  cluster:\n    server: {url}\n\
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: {n}\n  cluster:\n    server: {url}\n{ca}\
          users:\n- name: {n}\n  user:\n    token: {tok}\ncontexts:\n- name: {n}\n  context:\n    \
          cluster: {n}\n    user: {n}\n    namespace: default\ncurrent-context: {n}\n",
         n = q(name),

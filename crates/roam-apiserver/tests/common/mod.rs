@@ -9,6 +9,7 @@ pub const TOKEN: &str = "test-token-0123456789";
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    pub tls: Option<roam_apiserver::TlsMaterial>,
     pub server: Arc<ApiServer>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -27,7 +28,35 @@ impl TestServer {
                 .await
                 .expect("serve");
         });
-        TestServer { addr, server, task }
+        TestServer {
+            addr,
+            tls: None,
+            server,
+            task,
+        }
+    }
+
+    /// Starts an HTTPS server (what kubectl needs to send the token) over `store`.
+    pub async fn start_tls(store: Arc<Store>) -> TestServer {
+        let server = ApiServer::new(store, Some(TOKEN.into())).expect("server starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let tls = roam_apiserver::TlsMaterial::generate(&["127.0.0.1".into(), "localhost".into()])
+            .expect("certificates");
+        let (s, t) = (server.clone(), tls.clone());
+        let task = tokio::spawn(async move {
+            roam_apiserver::serve_tls(listener, s, &t, std::future::pending())
+                .await
+                .expect("serve");
+        });
+        TestServer {
+            addr,
+            tls: Some(tls),
+            server,
+            task,
+        }
     }
 
     pub async fn in_memory() -> TestServer {
@@ -35,11 +64,13 @@ impl TestServer {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     pub fn kubeconfig(&self) -> String {
-        roam_apiserver::kubeconfig(&self.url(), TOKEN, "roam-test")
+        let ca = self.tls.as_ref().map(|t| t.ca_pem.as_str());
+        roam_apiserver::kubeconfig(&self.url(), TOKEN, ca, "roam-test")
     }
 
     pub async fn client(&self) -> kube::Client {

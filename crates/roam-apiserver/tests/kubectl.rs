@@ -1,0 +1,278 @@
+//! The machine's real `kubectl` against an in-process server on 127.0.0.1.
+//!
+//! Each test writes a kubeconfig to a fresh temp dir and passes a fresh
+//! `--cache-dir` (kubectl caches discovery per host:port for hours). Skipped, with
+//! a notice, when kubectl is not installed.
+
+mod common;
+
+use common::TestServer;
+use roam_apiserver::Store;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+fn kubectl_path() -> Option<PathBuf> {
+    let p = std::env::var_os("ROAM_TEST_KUBECTL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/kubectl"));
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "NOTICE: kubectl not found at {} (set ROAM_TEST_KUBECTL); skipping kubectl tests",
+            p.display()
+        );
+        None
+    }
+}
+
+struct Kubectl {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+struct Out {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+impl Kubectl {
+    fn new(srv: &TestServer) -> Option<Kubectl> {
+        let bin = kubectl_path()?;
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("kubeconfig"), srv.kubeconfig()).expect("write kubeconfig");
+        Some(Kubectl { bin, dir })
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).expect("write manifest");
+        p
+    }
+
+    /// Runs kubectl (off the async runtime, which keeps serving).
+    async fn run(&self, args: &[&str]) -> Out {
+        let mut cmd = Command::new(&self.bin);
+        cmd.arg("--kubeconfig")
+            .arg(self.dir.path().join("kubeconfig"))
+            .arg("--cache-dir")
+            .arg(self.dir.path().join("cache"))
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env_remove("KUBECONFIG");
+        let out = tokio::task::spawn_blocking(move || cmd.output())
+            .await
+            .expect("join")
+            .expect("kubectl runs");
+        let o = Out {
+            ok: out.status.success(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        if !o.ok {
+            eprintln!("kubectl {args:?} failed:\n{}\n{}", o.stdout, o.stderr);
+        }
+        o
+    }
+
+    async fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args).await;
+        assert!(
+            o.ok,
+            "kubectl {args:?} failed:\nstdout: {}\nstderr: {}",
+            o.stdout, o.stderr
+        );
+        o.stdout
+    }
+
+    fn path(&self, p: &Path) -> String {
+        p.display().to_string()
+    }
+}
+
+const CONFIGMAP: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: demo
+  labels:
+    app: demo
+data:
+  greeting: hello
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn version_and_namespaces() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let v = k.ok(&["version"]).await;
+    assert!(v.contains("Server Version: v1.32.4-roam"), "{v}");
+
+    let ns = k.ok(&["get", "namespaces"]).await;
+    let header = ns.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("NAME") && header.contains("STATUS") && header.contains("AGE"),
+        "{ns}"
+    );
+    for name in ["default", "kube-system", "kube-public"] {
+        assert!(
+            ns.lines()
+                .any(|l| l.starts_with(name) && l.contains("Active")),
+            "{name} not listed:\n{ns}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_get_delete_configmap() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let f = k.write("cm.yaml", CONFIGMAP);
+    let out = k.ok(&["apply", "-f", &k.path(&f)]).await;
+    assert!(out.contains("configmap/demo created"), "{out}");
+
+    // Client-side apply stored the last-applied annotation.
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "configmap", "demo", "-o", "json"]).await).unwrap();
+    assert_eq!(json["data"]["greeting"], "hello");
+    assert!(
+        json["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
+            .is_string()
+    );
+
+    let out = k.ok(&["apply", "-f", &k.path(&f)]).await;
+    assert!(out.contains("configmap/demo unchanged"), "{out}");
+
+    // A change goes through a strategic merge patch.
+    let f2 = k.write("cm2.yaml", &CONFIGMAP.replace("hello", "bonjour"));
+    let out = k.ok(&["apply", "-f", &k.path(&f2)]).await;
+    assert!(out.contains("configmap/demo configured"), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "cm", "demo", "-o", "json"]).await).unwrap();
+    assert_eq!(json["data"]["greeting"], "bonjour");
+
+    let table = k.ok(&["get", "cm", "-l", "app=demo"]).await;
+    assert!(
+        table.lines().next().unwrap_or_default().contains("DATA"),
+        "{table}"
+    );
+    assert!(table.lines().any(|l| l.starts_with("demo")), "{table}");
+
+    let out = k.ok(&["delete", "configmap", "demo"]).await;
+    assert!(out.contains("configmap \"demo\" deleted"), "{out}");
+    let gone = k.run(&["get", "configmap", "demo"]).await;
+    assert!(!gone.ok);
+    assert!(
+        gone.stderr.contains("configmaps \"demo\" not found"),
+        "{}",
+        gone.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_get_json_delete() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let f = k.write("cm.yaml", CONFIGMAP);
+    let out = k.ok(&["create", "-f", &k.path(&f)]).await;
+    assert!(out.contains("configmap/demo created"), "{out}");
+    let again = k.run(&["create", "-f", &k.path(&f)]).await;
+    assert!(
+        !again.ok && again.stderr.contains("AlreadyExists"),
+        "{}",
+        again.stderr
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "configmap", "demo", "-o", "json"]).await).unwrap();
+    assert_eq!(json["metadata"]["namespace"], "default");
+    assert!(json["metadata"]["uid"].is_string());
+    k.ok(&["delete", "-f", &k.path(&f)]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_resources_and_custom_resources() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let res = k.ok(&["api-resources"]).await;
+    for line in [
+        "configmaps",
+        "deployments",
+        "customresourcedefinitions",
+        "namespaces",
+    ] {
+        assert!(
+            res.lines().any(|l| l.starts_with(line)),
+            "{line} missing:\n{res}"
+        );
+    }
+    let crd = k.write(
+        "crd.yaml",
+        "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.roam.dev
+spec:
+  group: example.roam.dev
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        x-kubernetes-preserve-unknown-fields: true
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+",
+    );
+    let out = k.ok(&["apply", "-f", &k.path(&crd)]).await;
+    assert!(
+        out.contains(
+            "customresourcedefinition.apiextensions.k8s.io/widgets.example.roam.dev created"
+        ),
+        "{out}"
+    );
+    k.ok(&[
+        "wait",
+        "--for=condition=Established",
+        "crd/widgets.example.roam.dev",
+        "--timeout=30s",
+    ])
+    .await;
+
+    let w = k.write(
+        "w.yaml",
+        "apiVersion: example.roam.dev/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n",
+    );
+    let out = k.ok(&["apply", "-f", &k.path(&w)]).await;
+    assert!(out.contains("widget.example.roam.dev/w1 created"), "{out}");
+    let table = k.ok(&["get", "widgets"]).await;
+    assert!(
+        table.lines().next().unwrap_or_default().contains("SIZE"),
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("w1") && l.contains('3')),
+        "{table}"
+    );
+    // Changed custom resource: kubectl sends a JSON merge patch.
+    let w2 = k.write(
+        "w2.yaml",
+        "apiVersion: example.roam.dev/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 4\n",
+    );
+    let out = k.ok(&["apply", "-f", &k.path(&w2)]).await;
+    assert!(
+        out.contains("widget.example.roam.dev/w1 configured"),
+        "{out}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "wd", "w1", "-o", "json"]).await).unwrap();
+    assert_eq!(json["spec"]["size"], 4);
+    let out = k.ok(&["delete", "widget", "w1"]).await;
+    assert!(out.contains("deleted"), "{out}");
+}
