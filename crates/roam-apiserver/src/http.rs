@@ -268,6 +268,13 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
                 crate::server::MAX_OBJECT_BYTES
             )));
         }
+        let ct = req.content_type.split(';').next().unwrap_or("").trim();
+        if !matches!(ct, "" | "application/json" | "*/*") {
+            return Err(ApiError::unsupported_media_type(format!(
+                "the body of the request was in an unsupported format ({ct}); roam's local API server \
+                 accepts application/json only"
+            )));
+        }
         serde_json::from_slice(&req.body).map_err(|e| {
             ApiError::bad_request(format!(
                 "the body of the {} request is not valid JSON: {e}",

@@ -3,6 +3,8 @@
 //! Exit codes: 0 success; 1 the input has errors (or `fmt --check` found files
 //! to reformat); 2 the command line itself is wrong.
 
+mod local;
+
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use roam_cue::SourceFile;
 use roam_cue::diag::Diagnostic;
@@ -27,6 +29,9 @@ enum Command {
     /// Work with CUE files: format and export.
     #[command(subcommand)]
     Cue(CueCommand),
+    /// Run a local Kubernetes-compatible control plane (`roam local start`, `kubeconfig`, ...).
+    #[command(subcommand)]
+    Local(local::LocalCommand),
     /// Print a shell completion script.
     Completion {
         #[arg(value_enum)]
@@ -79,6 +84,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Command::Local(cmd) => local::run(cmd),
         Command::Completion { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "roam", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,349 @@
+//! `roam local`: run the embedded Kubernetes-compatible API server on this machine.
+//!
+//! A data directory (default `$ROAM_HOME/local`, `$ROAM_HOME` defaulting to
+//! `~/.roam`) holds everything: `store.redb` (the objects), `token` (the bearer
+//! token), `ca.pem`, `server.pem`, `server-key.pem` (TLS), `server.json` (where
+//! the server listens and its pid) and `server.log` (background mode).
+
+use clap::{Args, Subcommand};
+use roam_apiserver::{ApiServer, Store, TlsMaterial};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The default port (kube-apiserver's and k3s's).
+const DEFAULT_PORT: u16 = 6443;
+
+#[derive(Subcommand)]
+pub enum LocalCommand {
+    /// Create the data directory, bearer token and TLS certificates (start does this too).
+    Init(DataDir),
+    /// Start the local API server (in the background unless --foreground).
+    Start {
+        #[command(flatten)]
+        data: DataDir,
+        /// Port to listen on (127.0.0.1).
+        #[arg(long, default_value_t = DEFAULT_PORT)]
+        port: u16,
+        /// Stay in the foreground and log to standard error.
+        #[arg(long)]
+        foreground: bool,
+    },
+    /// Stop the background server.
+    Stop(DataDir),
+    /// Say whether the server is running, and where.
+    Status(DataDir),
+    /// Print a kubeconfig for the local server (for kubectl and roam).
+    Kubeconfig(DataDir),
+}
+
+#[derive(Args)]
+pub struct DataDir {
+    /// Data directory [default: $ROAM_HOME/local, $ROAM_HOME defaults to ~/.roam].
+    #[arg(long = "data-dir")]
+    data_dir: Option<PathBuf>,
+}
+
+impl DataDir {
+    fn path(&self) -> Result<PathBuf, String> {
+        if let Some(d) = &self.data_dir {
+            return Ok(d.clone());
+        }
+        let home = match std::env::var_os("ROAM_HOME") {
+            Some(h) if !h.is_empty() => PathBuf::from(h),
+            _ => {
+                let home = std::env::var_os("HOME")
+                    .filter(|h| !h.is_empty())
+                    .ok_or("neither --data-dir, $ROAM_HOME nor $HOME is set")?;
+                PathBuf::from(home).join(".roam")
+            }
+        };
+        Ok(home.join("local"))
+    }
+}
+
+pub fn run(cmd: LocalCommand) -> Result<ExitCode, String> {
+    match cmd {
+        LocalCommand::Init(d) => {
+            let dir = d.path()?;
+            init(&dir)?;
+            println!("initialised {}", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        LocalCommand::Start {
+            data,
+            port,
+            foreground,
+        } => {
+            let dir = data.path()?;
+            init(&dir)?;
+            if foreground {
+                start_foreground(&dir, port)
+            } else {
+                start_background(&dir, port)
+            }
+        }
+        LocalCommand::Stop(d) => stop(&d.path()?),
+        LocalCommand::Status(d) => status(&d.path()?),
+        LocalCommand::Kubeconfig(d) => {
+            let dir = d.path()?;
+            let token = read(&dir.join("token"))?;
+            let ca = read(&dir.join("ca.pem"))?;
+            let url = match ServerInfo::read(&dir) {
+                Some(info) => info.url,
+                None => format!("https://127.0.0.1:{DEFAULT_PORT}"),
+            };
+            print!(
+                "{}",
+                roam_apiserver::kubeconfig(&url, token.trim(), Some(&ca), "roam-local")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{}: {e} (run `roam local init` or `roam local start` first)",
+            path.display()
+        )
+    })
+}
+
+/// Writes `text` to `path` readable by the owner only.
+fn write_private(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Creates the data directory, token and certificates if missing.
+fn init(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let token = dir.join("token");
+    if !token.exists() {
+        write_private(&token, &roam_apiserver::generate_token())?;
+    }
+    if !dir.join("ca.pem").exists() || !dir.join("server-key.pem").exists() {
+        let tls = TlsMaterial::generate(&["127.0.0.1".into(), "localhost".into()])?;
+        write_private(&dir.join("server-key.pem"), &tls.key_pem)?;
+        write_private(&dir.join("server.pem"), &tls.cert_pem)?;
+        write_private(&dir.join("ca.pem"), &tls.ca_pem)?;
+    }
+    Ok(())
+}
+
+/// `server.json`: where a started server listens.
+struct ServerInfo {
+    url: String,
+    port: u16,
+    pid: u32,
+}
+
+impl ServerInfo {
+    fn read(dir: &Path) -> Option<ServerInfo> {
+        let text = std::fs::read_to_string(dir.join("server.json")).ok()?;
+        let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+        Some(ServerInfo {
+            url: v["url"].as_str()?.to_string(),
+            port: u16::try_from(v["port"].as_u64()?).ok()?,
+            pid: u32::try_from(v["pid"].as_u64()?).ok()?,
+        })
+    }
+
+    fn write(&self, dir: &Path) -> Result<(), String> {
+        let v = serde_json::json!({"url": self.url, "port": self.port, "pid": self.pid});
+        write_private(&dir.join("server.json"), &v.to_string())
+    }
+
+    fn answering(&self) -> bool {
+        std::net::TcpStream::connect_timeout(
+            &std::net::SocketAddr::from(([127, 0, 0, 1], self.port)),
+            Duration::from_secs(1),
+        )
+        .is_ok()
+    }
+}
+
+fn pid_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+        || std::process::Command::new("kill")
+            .args(["-0", &pid.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+fn start_foreground(dir: &Path, port: u16) -> Result<ExitCode, String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting the runtime: {e}"))?;
+    rt.block_on(async move {
+        let tls = TlsMaterial {
+            ca_pem: read(&dir.join("ca.pem"))?,
+            cert_pem: read(&dir.join("server.pem"))?,
+            key_pem: read(&dir.join("server-key.pem"))?,
+        };
+        let token = read(&dir.join("token"))?.trim().to_string();
+        let db = dir.join("store.redb");
+        let store = Store::open(&db).map_err(|e| {
+            format!(
+                "{e} (is another `roam local` server using {}?)",
+                dir.display()
+            )
+        })?;
+        let server = ApiServer::new(Arc::new(store), Some(token))
+            .map_err(|e| format!("starting the API server: {}", e.message))?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| format!("listening on 127.0.0.1:{port}: {e}"))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let info = ServerInfo {
+            url: format!("https://127.0.0.1:{port}"),
+            port,
+            pid: std::process::id(),
+        };
+        info.write(dir)?;
+        eprintln!(
+            "roam local: serving {} (data in {}); `roam local kubeconfig` prints a kubeconfig",
+            info.url,
+            dir.display()
+        );
+        let result = roam_apiserver::serve_tls(listener, server, &tls, shutdown_signal()).await;
+        let _ = std::fs::remove_file(dir.join("server.json"));
+        result.map_err(|e| format!("serving: {e}"))?;
+        eprintln!("roam local: stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn start_background(dir: &Path, port: u16) -> Result<ExitCode, String> {
+    if let Some(info) = ServerInfo::read(dir)
+        && pid_alive(info.pid)
+    {
+        return Err(format!(
+            "already running at {} (pid {}); `roam local stop` first",
+            info.url, info.pid
+        ));
+    }
+    let _ = std::fs::remove_file(dir.join("server.json"));
+    let exe = std::env::current_exe().map_err(|e| format!("finding the roam binary: {e}"))?;
+    let log_path = dir.join("server.log");
+    let log =
+        std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+    let log2 = log.try_clone().map_err(|e| e.to_string())?;
+    let mut child = std::process::Command::new(exe)
+        .args([
+            "local",
+            "start",
+            "--foreground",
+            "--port",
+            &port.to_string(),
+        ])
+        .arg("--data-dir")
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(log)
+        .stderr(log2)
+        .spawn()
+        .map_err(|e| format!("starting the server: {e}"))?;
+    // Wait until the server has written server.json and accepts connections.
+    for _ in 0..200 {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            return Err(format!("the server exited ({status}):\n{log}"));
+        }
+        if let Some(info) = ServerInfo::read(dir)
+            && info.pid == child.id()
+            && info.answering()
+        {
+            println!(
+                "roam local: running at {} (pid {}); log in {}",
+                info.url,
+                info.pid,
+                log_path.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(format!(
+        "the server did not come up within 10 s; see {}",
+        log_path.display()
+    ))
+}
+
+fn stop(dir: &Path) -> Result<ExitCode, String> {
+    let Some(info) = ServerInfo::read(dir).filter(|i| pid_alive(i.pid)) else {
+        println!("roam local: not running");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &info.pid.to_string()])
+        .status()
+        .map_err(|e| format!("signalling pid {}: {e}", info.pid))?;
+    if !status.success() {
+        return Err(format!("could not signal pid {}", info.pid));
+    }
+    for _ in 0..200 {
+        if !pid_alive(info.pid) || !dir.join("server.json").exists() {
+            println!("roam local: stopped (pid {})", info.pid);
+            return Ok(ExitCode::SUCCESS);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(format!("pid {} did not stop within 10 s", info.pid))
+}
+
+fn status(dir: &Path) -> Result<ExitCode, String> {
+    match ServerInfo::read(dir) {
+        Some(info) if pid_alive(info.pid) && info.answering() => {
+            println!(
+                "roam local: running at {} (pid {}, data in {})",
+                info.url,
+                info.pid,
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            println!("roam local: not running (data in {})", dir.display());
+            Ok(ExitCode::from(1))
+        }
+    }
+}
