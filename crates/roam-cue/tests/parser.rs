@@ -360,7 +360,10 @@ fn comments_attach_to_declarations() {
     // A comment after a one-line struct belongs to the field that holds it.
     let p = parse_str("t.cue", "x: {a: 1, b: 2} // c\ny: 1\n");
     let x = &p.value.decls[0];
-    assert_eq!(x.comments.trailing.as_ref().map(|c| c.text.as_str()), Some("// c"));
+    assert_eq!(
+        x.comments.trailing.as_ref().map(|c| c.text.as_str()),
+        Some("// c")
+    );
 }
 
 #[test]
@@ -472,4 +475,9 @@ fn garbage_never_panics() {
     ] {
         let _ = parse_str("g.cue", src);
     }
+    // Found by fuzzing: a stray closer inside a grouped import used to loop forever.
+    let p = parse_str("g.cue", "import (\n\t\"list\"\n\t\"x: {\n 5\n}\nb: 1\n");
+    assert!(!p.errors.is_empty());
+    let p = parse_str("g.cue", "import (\n\t\"list\"\n}\n)\n");
+    assert!(!p.errors.is_empty());
 }

@@ -444,6 +444,11 @@ impl<'a> Parser<'a> {
             let open = self.bump().span;
             self.skip_commas();
             while !matches!(self.kind(), T::RParen | T::Eof) {
+                if matches!(self.kind(), T::RBrace | T::RBrack) {
+                    // A closer that belongs to nothing here: the import list is not closed.
+                    break;
+                }
+                let before = self.pos;
                 let leading = self.take_comments(self.tok().span.start);
                 let mut spec = self.parse_import_spec();
                 match self.kind() {
@@ -461,6 +466,9 @@ impl<'a> Parser<'a> {
                 spec.comments = Comments { leading, trailing };
                 specs.push(spec);
                 self.skip_commas();
+                if self.pos == before {
+                    self.bump();
+                }
             }
             trailing_comments = self.take_comments(self.tok().span.start);
             let close = self.expect_closing(T::RParen, open, "import list");
