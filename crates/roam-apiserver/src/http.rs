@@ -21,6 +21,10 @@ use tokio::sync::{broadcast, mpsc};
 /// kube-apiserver's default watch lifetime when the client sends no `timeoutSeconds`.
 const DEFAULT_WATCH_SECONDS: u64 = 1800;
 
+/// How often a watch that allows bookmarks gets one (kube-rs gives up on a silent
+/// stream after 295 s).
+const BOOKMARK_SECONDS: u64 = 60;
+
 /// The axum router serving the whole API.
 pub fn router(srv: Arc<ApiServer>) -> axum::Router {
     axum::Router::new()
@@ -298,7 +302,7 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
             Ok(json_response(200, &obj))
         }
         (&Method::GET, false) => {
-            let sel = Selectors::parse(req.q("labelSelector"), req.q("fieldSelector"))?;
+            let sel = Selectors::parse(rt, req.q("labelSelector"), req.q("fieldSelector"))?;
             let (items, rev) = srv.list(&t, &sel);
             if req.wants_table() {
                 return Ok(json_response(
@@ -343,7 +347,7 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
         }
         (&Method::DELETE, true) => Ok(json_response(200, &srv.delete(&t, &opts)?)),
         (&Method::DELETE, false) => {
-            let sel = Selectors::parse(req.q("labelSelector"), req.q("fieldSelector"))?;
+            let sel = Selectors::parse(rt, req.q("labelSelector"), req.q("fieldSelector"))?;
             let items = srv.delete_collection(&t, &sel, &opts)?;
             Ok(json_response(
                 200,
@@ -371,7 +375,7 @@ fn event_line(kind: &str, object: &Value) -> Bytes {
 
 /// `?watch=true`: a stream of newline-delimited JSON events.
 fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError> {
-    let sel = Selectors::parse(req.q("labelSelector"), req.q("fieldSelector"))?;
+    let sel = Selectors::parse(&t.rt, req.q("labelSelector"), req.q("fieldSelector"))?;
     let from = match req.q("resourceVersion") {
         None | Some("") | Some("0") => None,
         Some(s) => Some(s.parse::<u64>().map_err(|_| {
@@ -387,6 +391,7 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
     let pfx = prefix(&t.rt, t.namespace.as_deref());
     let (start, mut rx) = srv.store.watch(&pfx, from)?;
     let table = req.wants_table();
+    let bookmarks = req.q("allowWatchBookmarks") == Some("true");
     let include = req.q("includeObject").map(str::to_string);
     let (tx, body_rx) = mpsc::channel::<Result<Bytes, Infallible>>(64);
     let rt = t.rt.clone();
@@ -407,6 +412,14 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
                 event_line(kind, &o)
             }
         };
+        let mut last_rev = match &start {
+            WatchStart::Snapshot { rev, .. } => *rev,
+            WatchStart::Events(events) => events
+                .last()
+                .map(|e| e.rev)
+                .unwrap_or(from.unwrap_or(0))
+                .max(from.unwrap_or(0)),
+        };
         let initial: Vec<Bytes> = match start {
             WatchStart::Snapshot { objects, .. } => objects
                 .iter()
@@ -421,7 +434,6 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
                 })
                 .collect(),
         };
-        let mut last_rev = 0;
         for line in initial {
             if tx.send(Ok(line)).await.is_err() {
                 return;
@@ -429,16 +441,31 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
         }
         let deadline = tokio::time::sleep(Duration::from_secs(timeout));
         tokio::pin!(deadline);
+        let every = Duration::from_secs(BOOKMARK_SECONDS);
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
             tokio::select! {
                 _ = &mut deadline => break,
                 _ = tx.closed() => break,
+                _ = ticks.tick(), if bookmarks => {
+                    let mark = json!({
+                        "kind": rt.kind,
+                        "apiVersion": rt.api_version(),
+                        "metadata": {"resourceVersion": last_rev.to_string()},
+                    });
+                    if tx.send(Ok(event_line("BOOKMARK", &mark))).await.is_err() {
+                        break;
+                    }
+                }
                 ev = rx.recv() => match ev {
                     Ok(e) => {
-                        if e.rev <= last_rev || !e.key.starts_with(&pfx) {
+                        if e.rev <= last_rev {
                             continue;
                         }
                         last_rev = e.rev;
+                        if !e.key.starts_with(&pfx) {
+                            continue;
+                        }
                         if let Some(k) = classify(&sel, e.kind, &e.object, e.prev.as_deref()) {
                             let line = render(k, &e.object, &mut first);
                             if tx.send(Ok(line)).await.is_err() {

@@ -241,7 +241,13 @@ impl FieldSelector {
             if !supported.contains(&field) {
                 return Err(format!("field label not supported: {field}"));
             }
-            out.push((field.to_string(), eq, unescape(value)));
+            // core/v1 Event `source` selects on `source.component`.
+            let path = if field == "source" {
+                "source.component"
+            } else {
+                field
+            };
+            out.push((path.to_string(), eq, unescape(value)));
         }
         Ok(FieldSelector(out))
     }

@@ -61,13 +61,44 @@ pub struct Selectors {
 }
 
 impl Selectors {
-    pub fn parse(label: Option<&str>, field: Option<&str>) -> Result<Self, ApiError> {
+    pub fn parse(
+        rt: &ResourceType,
+        label: Option<&str>,
+        field: Option<&str>,
+    ) -> Result<Self, ApiError> {
         let labels = LabelSelector::parse(label.unwrap_or("")).map_err(ApiError::bad_request)?;
-        let fields = FieldSelector::parse(
-            field.unwrap_or(""),
-            &["metadata.name", "metadata.namespace"],
-        )
-        .map_err(ApiError::bad_request)?;
+        let mut supported = vec!["metadata.name", "metadata.namespace"];
+        match (rt.group.as_str(), rt.plural.as_str()) {
+            ("", "events") => supported.extend([
+                "involvedObject.kind",
+                "involvedObject.namespace",
+                "involvedObject.name",
+                "involvedObject.uid",
+                "involvedObject.apiVersion",
+                "involvedObject.resourceVersion",
+                "involvedObject.fieldPath",
+                "reason",
+                "reportingComponent",
+                "source",
+                "type",
+            ]),
+            ("events.k8s.io", "events") => supported.extend([
+                "regarding.kind",
+                "regarding.namespace",
+                "regarding.name",
+                "regarding.uid",
+                "regarding.apiVersion",
+                "regarding.resourceVersion",
+                "regarding.fieldPath",
+                "reason",
+                "reportingController",
+                "type",
+            ]),
+            ("", "namespaces") => supported.push("status.phase"),
+            _ => {}
+        }
+        let fields =
+            FieldSelector::parse(field.unwrap_or(""), &supported).map_err(ApiError::bad_request)?;
         Ok(Selectors { labels, fields })
     }
 

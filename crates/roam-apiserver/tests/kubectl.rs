@@ -276,3 +276,121 @@ spec:
     let out = k.ok(&["delete", "widget", "w1"]).await;
     assert!(out.contains("deleted"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn label_annotate_patch_replace_describe() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let f = k.write("cm.yaml", CONFIGMAP);
+    k.ok(&["create", "-f", &k.path(&f)]).await;
+
+    let out = k.ok(&["label", "configmap", "demo", "tier=web"]).await;
+    assert!(out.contains("configmap/demo labeled"), "{out}");
+    let out = k.ok(&["annotate", "configmap", "demo", "note=hi"]).await;
+    assert!(out.contains("configmap/demo annotated"), "{out}");
+    // Strategic (kubectl's default), merge and JSON patches.
+    let out = k
+        .ok(&["patch", "configmap", "demo", "-p", r#"{"data":{"a":"1"}}"#])
+        .await;
+    assert!(out.contains("configmap/demo patched"), "{out}");
+    k.ok(&[
+        "patch",
+        "configmap",
+        "demo",
+        "--type=merge",
+        "-p",
+        r#"{"data":{"b":"2"}}"#,
+    ])
+    .await;
+    k.ok(&[
+        "patch",
+        "configmap",
+        "demo",
+        "--type=json",
+        "-p",
+        r#"[{"op":"remove","path":"/data/a"}]"#,
+    ])
+    .await;
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "cm", "demo", "-o", "json"]).await).unwrap();
+    assert_eq!(json["metadata"]["labels"]["tier"], "web");
+    assert_eq!(json["metadata"]["annotations"]["note"], "hi");
+    assert_eq!(
+        json["data"],
+        serde_json::json!({"greeting": "hello", "b": "2"})
+    );
+
+    let f2 = k.write("cm2.yaml", &CONFIGMAP.replace("hello", "replaced"));
+    let out = k.ok(&["replace", "-f", &k.path(&f2)]).await;
+    assert!(out.contains("configmap/demo replaced"), "{out}");
+    let yaml = k.ok(&["get", "cm", "demo", "-o", "yaml"]).await;
+    assert!(yaml.contains("greeting: replaced"), "{yaml}");
+
+    // describe lists events with involvedObject field selectors.
+    let d = k.ok(&["describe", "configmap", "demo"]).await;
+    assert!(
+        d.lines()
+            .any(|l| l.starts_with("Name:") && l.ends_with("demo")),
+        "{d}"
+    );
+    assert!(d.contains("Events:"), "{d}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_watch_sees_a_change() {
+    use std::io::BufRead;
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let mut child = Command::new(&k.bin)
+        .arg("--kubeconfig")
+        .arg(k.dir.path().join("kubeconfig"))
+        .arg("--cache-dir")
+        .arg(k.dir.path().join("cache"))
+        .args(["get", "configmaps", "--watch", "--output-watch-events"])
+        .env("HOME", k.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("kubectl runs");
+    let stdout = child.stdout.take().expect("piped");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // The watch is open once kubectl printed its header (or, with no objects yet,
+    // keep creating until a change shows up: each create is a new event).
+    let target = roam_apiserver::server::Target {
+        rt: srv.server.registry.lookup("", "v1", "configmaps").unwrap(),
+        namespace: Some("default".into()),
+        name: None,
+        status: false,
+    };
+    let mut seen = Vec::new();
+    let mut i = 0;
+    let found = loop {
+        let cm = serde_json::json!({"metadata": {"name": format!("w{i}")}});
+        srv.server.create(&target, cm, &Default::default()).unwrap();
+        i += 1;
+        match tokio::time::timeout(std::time::Duration::from_secs(2), rx.recv()).await {
+            Ok(Some(line)) => {
+                seen.push(line.clone());
+                if line.contains("ADDED") && line.contains(" w") {
+                    break true;
+                }
+            }
+            Ok(None) => break false,
+            Err(_) if i < 15 => continue,
+            Err(_) => break false,
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(found, "kubectl get --watch printed no ADDED line: {seen:?}");
+}
