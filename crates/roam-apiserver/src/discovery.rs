@@ -225,3 +225,70 @@ fn build_document(reg: &Registry, group: &str, version: &str) -> Value {
         "components": {"schemas": schemas},
     })
 }
+
+/// The content type of aggregated discovery (`apidiscovery.k8s.io/v2`).
+pub const AGGREGATED_CONTENT_TYPE: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/// Whether an `Accept` header asks for aggregated discovery v2 (parameter order free).
+pub fn wants_aggregated(accept: &str) -> bool {
+    accept.split(',').any(|range| {
+        let params: Vec<&str> = range.split(';').skip(1).map(str::trim).collect();
+        params.contains(&"g=apidiscovery.k8s.io")
+            && params.contains(&"v=v2")
+            && params.contains(&"as=APIGroupDiscoveryList")
+    })
+}
+
+/// Aggregated discovery: `/api` (`core` = true, the legacy group) or `/apis`.
+pub fn aggregated(reg: &Registry, core: bool) -> Value {
+    let items: Vec<Value> = reg
+        .groups()
+        .into_iter()
+        .filter(|(g, _)| g.is_empty() == core)
+        .map(|(g, versions)| {
+            let versions: Vec<Value> = versions
+                .iter()
+                .map(|v| {
+                    let resources: Vec<Value> = reg
+                        .in_group_version(&g, v)
+                        .iter()
+                        .map(|rt| {
+                            let kind =
+                                json!({"group": rt.group, "version": rt.version, "kind": rt.kind});
+                            let mut r = json!({
+                                "resource": rt.plural,
+                                "responseKind": kind,
+                                "scope": if rt.namespaced { "Namespaced" } else { "Cluster" },
+                                "singularResource": rt.singular,
+                                "verbs": crate::registry::VERBS,
+                            });
+                            if !rt.short_names.is_empty() {
+                                r["shortNames"] = json!(rt.short_names);
+                            }
+                            if !rt.categories.is_empty() {
+                                r["categories"] = json!(rt.categories);
+                            }
+                            if rt.status_subresource {
+                                r["subresources"] = json!([{
+                                    "subresource": "status",
+                                    "responseKind": kind,
+                                    "verbs": ["get", "patch", "update"],
+                                }]);
+                            }
+                            r
+                        })
+                        .collect();
+                    json!({"version": v, "freshness": "Current", "resources": resources})
+                })
+                .collect();
+            json!({"metadata": {"name": g}, "versions": versions})
+        })
+        .collect();
+    json!({
+        "kind": "APIGroupDiscoveryList",
+        "apiVersion": "apidiscovery.k8s.io/v2",
+        "metadata": {},
+        "items": items,
+    })
+}

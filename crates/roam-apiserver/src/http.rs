@@ -229,6 +229,15 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
                     (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain")], "ok").into_response(),
                 );
             }
+            ["api" | "apis"] if discovery::wants_aggregated(&req.accept) => {
+                let body = discovery::aggregated(&srv.registry, segs[0] == "api");
+                return Ok((
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, discovery::AGGREGATED_CONTENT_TYPE)],
+                    serde_json::to_vec(&body).unwrap_or_default(),
+                )
+                    .into_response());
+            }
             ["api"] => return Ok(json_response(200, &discovery::api_versions(&req.host))),
             ["apis"] => return Ok(json_response(200, &discovery::group_list(&srv.registry))),
             ["apis", g] => {

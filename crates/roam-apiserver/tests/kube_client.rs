@@ -437,6 +437,16 @@ async fn crd_then_dynamic_custom_resources() {
         .await
         .unwrap();
     assert!(discovery.groups().any(|g| g.name() == "example.roam.dev"));
+    let aggregated = kube::discovery::Discovery::new(client.clone())
+        .run_aggregated()
+        .await
+        .unwrap();
+    let (ar_found, caps) = aggregated
+        .resolve_gvk(&GroupVersionKind::gvk("example.roam.dev", "v1", "Widget"))
+        .expect("aggregated discovery lists Widget");
+    assert_eq!(ar_found.plural, "widgets");
+    assert_eq!(caps.scope, kube::discovery::Scope::Namespaced);
+    assert!(aggregated.groups().any(|g| g.name() == "apps"));
 
     let gvk = GroupVersionKind::gvk("example.roam.dev", "v1", "Widget");
     let ar = ApiResource::from_gvk_with_plural(&gvk, "widgets");
