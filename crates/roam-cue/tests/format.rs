@@ -505,3 +505,14 @@ mod prop {
         }
     }
 }
+
+/// Inputs the fuzzer found, kept as regressions.
+#[test]
+fn fuzz_regressions() {
+    // A stray comma before a leading comment: the comment must not be taken
+    // as sitting on the comma's line (it printed with a leading space once).
+    for src in [",// c\na: 1\n", ",\n// c\na: 1\n", "a: 1, // c\nb: 2\n"] {
+        let out = check_roundtrip("fuzz.cue", src).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!out.starts_with(' '), "{out:?}");
+    }
+}

@@ -297,10 +297,23 @@ impl<'a> Parser<'a> {
     // ----- comments -----------------------------------------------------
 
     fn comment(&self, c: &RawComment) -> Comment {
+        let mut newlines_before = c.newlines_before;
+        if newlines_before == 0 {
+            // "On the previous token's line" only counts for a token that is
+            // printed: stray commas are not, so look past them.
+            let i = self.toks.partition_point(|t| t.span.start < c.span.start);
+            let prev = self.toks[..i].iter().rev().find(|t| !t.kind.is_comma());
+            let same_line = prev.is_some_and(|t| {
+                self.file.line_col(t.span.end).line == self.file.line_col(c.span.start).line
+            });
+            if !same_line {
+                newlines_before = 1;
+            }
+        }
         Comment {
             text: self.src[c.span.range()].trim_end_matches('\r').to_string(),
             span: c.span,
-            newlines_before: c.newlines_before,
+            newlines_before,
         }
     }
 
