@@ -1,8 +1,10 @@
 //! roam-cue: a native Rust implementation of the CUE language.
 //!
-//! The pipeline is scanner → parser → (compile → evaluate → export, to come).
+//! The pipeline is scanner → parser → compile → (evaluate → export, to come).
 //! This crate knows nothing of Kubernetes.
 
+pub mod adt;
+pub mod compile;
 pub mod data;
 pub mod diag;
 pub mod num;
