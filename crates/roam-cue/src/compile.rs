@@ -165,29 +165,13 @@ impl Compiler<'_> {
     fn declare(&mut self, scope: &mut Scope, d: &ast::Decl, report: bool) {
         match &d.kind {
             ast::DeclKind::Field(f) => {
-                let feature = match &f.label.kind {
-                    ast::LabelKind::Ident(id) => {
-                        Some((id.name.clone(), self.ident_feature(&id.name)))
-                    }
-                    ast::LabelKind::String(e) => match &e.kind {
-                        ast::ExprKind::Lit(l) => match literal::unquote(&l.raw) {
-                            Ok(StrValue::String(s)) => {
-                                Some((String::new(), self.labels.intern(&s, LabelKind::Regular)))
-                            }
-                            _ => match l.kind {
-                                ast::LitKind::Null | ast::LitKind::True | ast::LitKind::False => {
-                                    Some((
-                                        String::new(),
-                                        self.labels.intern(&l.raw, LabelKind::Regular),
-                                    ))
-                                }
-                                _ => None,
-                            },
-                        },
-                        _ => None,
-                    },
-                    _ => None,
-                };
+                let feature = self.static_label(&f.label).map(|feat| {
+                    let name = match &f.label.kind {
+                        ast::LabelKind::Ident(id) => id.name.clone(),
+                        _ => String::new(), // quoted labels are not in scope
+                    };
+                    (name, feat)
+                });
                 let dyn_key = match &f.label.kind {
                     ast::LabelKind::String(key) if feature.is_none() => Some(&**key),
                     ast::LabelKind::Paren(key) => Some(split_alias(key).1),
@@ -273,6 +257,31 @@ impl Compiler<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The feature of a label known at compile time: an identifier, a plain
+    /// string, or `null`/`true`/`false`. `None` for dynamic labels, patterns
+    /// and malformed strings.
+    fn static_label(&mut self, label: &ast::Label) -> Option<Feature> {
+        match &label.kind {
+            ast::LabelKind::Ident(id) => Some(self.ident_feature(&id.name)),
+            ast::LabelKind::String(e) => match &e.kind {
+                ast::ExprKind::Lit(l) => {
+                    let name = match l.kind {
+                        ast::LitKind::Null | ast::LitKind::True | ast::LitKind::False => {
+                            l.raw.clone()
+                        }
+                        _ => match literal::unquote(&l.raw) {
+                            Ok(StrValue::String(s)) => s,
+                            _ => return None,
+                        },
+                    };
+                    Some(self.labels.intern(&name, LabelKind::Regular))
+                }
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -402,49 +411,34 @@ impl Compiler<'_> {
                 "postfix alias syntax requires @experiment(aliasv2)",
             );
         }
+        if let ast::LabelKind::Ident(id) = &f.label.kind
+            && id.name == "_"
+        {
+            self.error(id.span, "cannot use _ as label");
+            return None;
+        }
+        if let Some(label) = self.static_label(&f.label) {
+            let value = self.field_value(f, None, Some(label));
+            let attrs = f.attrs.clone().into();
+            return Some(adt::Decl::Field {
+                label,
+                arc,
+                value,
+                attrs,
+            });
+        }
         match &f.label.kind {
-            ast::LabelKind::Ident(id) => {
-                if id.name == "_" {
-                    self.error(id.span, "cannot use _ as label");
+            ast::LabelKind::Ident(_) => None,
+            ast::LabelKind::String(e) => {
+                if let ast::ExprKind::Lit(l) = &e.kind {
+                    self.error(l.span, "invalid string label");
                     return None;
                 }
-                let label = self.ident_feature(&id.name);
-                let value = self.field_value(f, None, Some(label));
-                Some(adt::Decl::Field {
-                    label,
-                    arc,
-                    value,
-                    attrs: f.attrs.clone().into(),
-                })
+                // An interpolated label is a dynamic field.
+                let key = self.expr(e);
+                let value = self.field_value(f, None, None);
+                Some(adt::Decl::DynamicField { key, arc, value })
             }
-            ast::LabelKind::String(e) => match &e.kind {
-                ast::ExprKind::Lit(l) => {
-                    let name = match l.kind {
-                        ast::LitKind::String => match literal::unquote(&l.raw) {
-                            Ok(StrValue::String(s)) => s,
-                            Ok(StrValue::Bytes(_)) | Err(_) => {
-                                self.error(l.span, "invalid string label");
-                                return None;
-                            }
-                        },
-                        _ => l.raw.clone(),
-                    };
-                    let label = self.labels.intern(&name, LabelKind::Regular);
-                    let value = self.field_value(f, None, Some(label));
-                    Some(adt::Decl::Field {
-                        label,
-                        arc,
-                        value,
-                        attrs: f.attrs.clone().into(),
-                    })
-                }
-                _ => {
-                    // An interpolated label is a dynamic field.
-                    let key = self.expr(e);
-                    let value = self.field_value(f, None, None);
-                    Some(adt::Decl::DynamicField { key, arc, value })
-                }
-            },
             ast::LabelKind::Paren(e) => {
                 let (alias, inner) = split_alias(e);
                 let key = self.expr(inner);
