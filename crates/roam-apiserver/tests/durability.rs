@@ -117,3 +117,114 @@ fn in_memory_store_starts_empty() {
     assert_eq!(store.revision(), 0);
     assert!(store.list("/").0.is_empty());
 }
+
+/// The server half of `kill_9_loses_no_acknowledged_write`: runs only in the child
+/// process that test starts (with `ROAM_KILL9_DB` set), serving until killed.
+#[test]
+fn kill9_child_server() {
+    let Some(db) = std::env::var_os("ROAM_KILL9_DB") else {
+        return;
+    };
+    runtime().block_on(async move {
+        let store = Arc::new(Store::open(Path::new(&db)).unwrap());
+        let server = roam_apiserver::ApiServer::new(store, Some(common::TOKEN.into())).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("PORT {}", listener.local_addr().unwrap().port());
+        use std::io::Write;
+        std::io::stdout().flush().unwrap();
+        roam_apiserver::serve(listener, server, std::future::pending())
+            .await
+            .unwrap();
+    });
+}
+
+/// `kill -9` during a concurrent write load: every acknowledged write is in the
+/// reopened store with its resourceVersion, and the store opens cleanly.
+#[test]
+fn kill_9_loses_no_acknowledged_write() {
+    use std::io::BufRead;
+    use std::sync::Mutex;
+    if std::env::var_os("ROAM_KILL9_DB").is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store.redb");
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "kill9_child_server",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("ROAM_KILL9_DB", &db)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let port: u16 = loop {
+        let line = lines.next().expect("child prints its port").unwrap();
+        if let Some(p) = line.split("PORT ").nth(1) {
+            break p.trim().parse().unwrap();
+        }
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let rt = runtime();
+    rt.block_on(async {
+        let kc = roam_apiserver::kubeconfig(&url, common::TOKEN, None, "kill9");
+        let client = common::client_for_kubeconfig(&kc).await;
+        let mut writers = Vec::new();
+        for w in 0..4 {
+            let api: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+            let acked = acked.clone();
+            writers.push(tokio::spawn(async move {
+                let mut i = 0;
+                loop {
+                    let cm: ConfigMap =
+                        serde_json::from_value(json!({"metadata": {"name": format!("w{w}-{i}")}}))
+                            .unwrap();
+                    match api.create(&PostParams::default(), &cm).await {
+                        Ok(made) => acked.lock().unwrap().push((
+                            made.metadata.name.unwrap(),
+                            made.metadata.resource_version.unwrap(),
+                        )),
+                        Err(e) => return e.to_string(),
+                    }
+                    i += 1;
+                }
+            }));
+        }
+        // Kill the server while the writers are still writing.
+        while acked.lock().unwrap().len() < 100 && !writers.iter().all(|w| w.is_finished()) {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        for w in writers {
+            eprintln!("writer stopped: {}", w.await.unwrap());
+        }
+    });
+    drop(rt);
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() >= 100,
+        "only {} writes acknowledged",
+        acked.len()
+    );
+    let store = Store::open(&db).expect("the store reopens cleanly after kill -9");
+    let max_rv = acked
+        .iter()
+        .map(|(_, rv)| rv.parse::<u64>().unwrap())
+        .max()
+        .unwrap();
+    assert!(store.revision() >= max_rv);
+    for (name, rv) in &acked {
+        let obj = store
+            .get(&format!("/core/configmaps/default/{name}"))
+            .unwrap_or_else(|| panic!("acknowledged {name} lost"));
+        assert_eq!(
+            obj["metadata"]["resourceVersion"].as_str(),
+            Some(rv.as_str())
+        );
+    }
+}

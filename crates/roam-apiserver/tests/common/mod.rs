@@ -87,3 +87,12 @@ impl TestServer {
         self.task.abort();
     }
 }
+
+/// A kube client from kubeconfig text.
+pub async fn client_for_kubeconfig(kubeconfig: &str) -> kube::Client {
+    let kc = kube::config::Kubeconfig::from_yaml(kubeconfig).expect("kubeconfig parses");
+    let config = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+        .await
+        .expect("kubeconfig loads");
+    kube::Client::try_from(config).expect("client")
+}
