@@ -7,6 +7,7 @@ pub mod adt;
 pub mod compile;
 pub mod data;
 pub mod diag;
+pub mod golang;
 pub mod num;
 pub mod source;
 pub mod syntax;
