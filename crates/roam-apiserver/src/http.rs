@@ -271,6 +271,7 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
     let rt = &t.rt;
     let opts = WriteOptions {
         dry_run: req.q("dryRun").is_some_and(|d| d == "All"),
+        ..WriteOptions::default()
     };
     let parse_body = || -> Result<Value, ApiError> {
         if req.body.len() > crate::server::MAX_OBJECT_BYTES {
@@ -354,7 +355,11 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
             })?;
             Ok(json_response(200, &srv.patch(&t, ptype, &req.body, &opts)?))
         }
-        (&Method::DELETE, true) => Ok(json_response(200, &srv.delete(&t, &opts)?)),
+        (&Method::DELETE, true) => {
+            let mut opts = opts;
+            opts.propagation = propagation(req)?;
+            Ok(json_response(200, &srv.delete(&t, &opts)?))
+        }
         (&Method::DELETE, false) => {
             let sel = Selectors::parse(rt, req.q("labelSelector"), req.q("fieldSelector"))?;
             let items = srv.delete_collection(&t, &sel, &opts)?;
@@ -373,6 +378,29 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
             rt.plural,
             if t.name.is_some() { " objects" } else { "" }
         ))),
+    }
+}
+
+/// The propagation policy of a DELETE: the `propagationPolicy` query parameter, or the
+/// body's `DeleteOptions` (`propagationPolicy`, or the legacy `orphanDependents`).
+fn propagation(req: &Req) -> Result<crate::server::Propagation, ApiError> {
+    use crate::server::Propagation;
+    if let Some(p) = req.q("propagationPolicy") {
+        return Propagation::parse(p);
+    }
+    if req.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Propagation::Background);
+    }
+    let opts: Value = serde_json::from_slice(&req.body).map_err(|e| {
+        ApiError::bad_request(format!("the DeleteOptions body is not valid JSON: {e}"))
+    })?;
+    match (
+        opts["propagationPolicy"].as_str(),
+        opts["orphanDependents"].as_bool(),
+    ) {
+        (Some(p), _) => Propagation::parse(p),
+        (None, Some(true)) => Ok(Propagation::Orphan),
+        _ => Ok(Propagation::Background),
     }
 }
 

@@ -111,6 +111,35 @@ impl Selectors {
 #[derive(Debug, Default, Clone)]
 pub struct WriteOptions {
     pub dry_run: bool,
+    /// `DeleteOptions.propagationPolicy` for deletes.
+    pub propagation: Propagation,
+}
+
+/// What happens to an object's dependents (objects whose `ownerReferences` name it)
+/// when it is deleted.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Propagation {
+    /// Delete the owner now; dependents whose owners are all gone are deleted after it.
+    #[default]
+    Background,
+    /// Delete the dependents first, then the owner. (Simplified: dependents held by
+    /// finalizers do not block the owner.)
+    Foreground,
+    /// Remove the owner's reference from its dependents and keep them.
+    Orphan,
+}
+
+impl Propagation {
+    pub fn parse(s: &str) -> Result<Self, ApiError> {
+        match s {
+            "Background" => Ok(Propagation::Background),
+            "Foreground" => Ok(Propagation::Foreground),
+            "Orphan" => Ok(Propagation::Orphan),
+            other => Err(ApiError::bad_request(format!(
+                "propagationPolicy {other:?} is not one of Background, Foreground, Orphan"
+            ))),
+        }
+    }
 }
 
 impl ApiServer {
@@ -362,7 +391,77 @@ impl ApiServer {
         Ok(())
     }
 
+    /// The stored objects whose `ownerReferences` name `uid`.
+    fn dependents(&self, uid: &str) -> Vec<(String, Arc<Value>)> {
+        self.store
+            .entries("/")
+            .into_iter()
+            .filter(|(_, o)| {
+                o["metadata"]["ownerReferences"]
+                    .as_array()
+                    .is_some_and(|refs| refs.iter().any(|r| r["uid"] == uid))
+            })
+            .collect()
+    }
+
+    /// The resource a store key belongs to and the object's namespace and name.
+    fn target_of_key(&self, k: &str) -> Option<Target> {
+        let parts: Vec<&str> = k.split('/').collect();
+        let [_, g, plural, ns, name] = parts.as_slice() else {
+            return None;
+        };
+        let group = if *g == "core" { "" } else { g };
+        let rt = self
+            .registry
+            .all()
+            .into_iter()
+            .find(|t| t.group == group && t.plural == *plural)?;
+        Some(Target {
+            rt,
+            namespace: (!ns.is_empty()).then(|| ns.to_string()),
+            name: Some(name.to_string()),
+            status: false,
+        })
+    }
+
+    /// Background garbage collection after the object `uid` was removed: dependents
+    /// with no remaining owner are deleted (in turn collecting theirs).
+    fn collect_dependents(&self, uid: &str) {
+        let deps = self.dependents(uid);
+        if deps.is_empty() {
+            return;
+        }
+        let live: std::collections::HashSet<String> = self
+            .store
+            .entries("/")
+            .iter()
+            .filter_map(|(_, o)| meta_str(o, "uid").map(str::to_string))
+            .collect();
+        for (k, dep) in deps {
+            let owners_left = dep["metadata"]["ownerReferences"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r["uid"].as_str())
+                .any(|u| u != uid && live.contains(u));
+            if owners_left {
+                continue;
+            }
+            if let Some(t) = self.target_of_key(&k)
+                && let Err(e) = self.delete(&t, &WriteOptions::default())
+                && e.code != 404
+            {
+                tracing::warn!("garbage-collecting {k}: {}", e.message);
+            }
+        }
+    }
+
     fn after_write(&self, rt: &ResourceType, event: &Event) {
+        if event.kind == EventType::Deleted
+            && let Some(uid) = meta_str(&event.object, "uid")
+        {
+            self.collect_dependents(uid);
+        }
         if rt.group == "apiextensions.k8s.io" && rt.plural == "customresourcedefinitions" {
             let name = meta_str(&event.object, "name")
                 .unwrap_or_default()
@@ -738,6 +837,37 @@ impl ApiServer {
         let rt = &t.rt;
         let name = t.name.clone().unwrap_or_default();
         let k = key(rt, t.namespace.as_deref(), &name);
+        if !opts.dry_run
+            && let Some(uid) = self
+                .store
+                .get(&k)
+                .and_then(|o| meta_str(&o, "uid").map(str::to_string))
+        {
+            match opts.propagation {
+                Propagation::Background => {}
+                Propagation::Orphan => {
+                    for (dk, _) in self.dependents(&uid) {
+                        let _ = self.store.mutate(&dk, |cur, _| {
+                            let Some(cur) = cur else {
+                                return Ok(Write::Unchanged);
+                            };
+                            let mut d = cur.clone();
+                            if let Some(refs) = d["metadata"]["ownerReferences"].as_array_mut() {
+                                refs.retain(|r| r["uid"] != uid.as_str());
+                            }
+                            Ok(Write::Put(d))
+                        });
+                    }
+                }
+                Propagation::Foreground => {
+                    for (dk, _) in self.dependents(&uid) {
+                        if let Some(dt) = self.target_of_key(&dk) {
+                            let _ = self.delete(&dt, opts);
+                        }
+                    }
+                }
+            }
+        }
         let mut unchanged = None;
         let event = self.store.mutate(&k, |cur, _| {
             let cur = cur.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, &name))?;

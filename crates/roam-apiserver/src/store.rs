@@ -248,6 +248,16 @@ impl Store {
         (items, st.rev)
     }
 
+    /// The (key, object) pairs under `prefix`, in key order.
+    pub fn entries(&self, prefix: &str) -> Vec<(String, Arc<Value>)> {
+        let st = self.lock();
+        st.objects
+            .range(prefix.to_string()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
     /// The keys under `prefix`, in order.
     pub fn keys(&self, prefix: &str) -> Vec<String> {
         let st = self.lock();

@@ -512,3 +512,66 @@ async fn requests_without_the_token_are_rejected() {
     assert!(out.starts_with("HTTP/1.1 401"), "{out}");
     assert!(out.contains("\"reason\":\"Unauthorized\""), "{out}");
 }
+
+#[tokio::test]
+async fn owner_references_are_garbage_collected() {
+    let srv = TestServer::in_memory().await;
+    let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+    let pp = PostParams::default();
+    let make = |name: &str, owners: &[&ConfigMap]| -> ConfigMap {
+        let refs: Vec<serde_json::Value> = owners
+            .iter()
+            .map(|o| {
+                json!({"apiVersion": "v1", "kind": "ConfigMap",
+                       "name": o.metadata.name, "uid": o.metadata.uid})
+            })
+            .collect();
+        serde_json::from_value(json!({"metadata": {"name": name, "ownerReferences": refs}}))
+            .unwrap()
+    };
+    let exists = |name: &'static str| {
+        let api = api.clone();
+        async move { api.get_opt(name).await.unwrap().is_some() }
+    };
+
+    // Background (the default): dependents whose owners are all gone go too.
+    let parent = api.create(&pp, &make("parent", &[])).await.unwrap();
+    let other = api.create(&pp, &make("other", &[])).await.unwrap();
+    api.create(&pp, &make("child", &[&parent])).await.unwrap();
+    api.create(
+        &pp,
+        &make("grandchild", &[&api.get("child").await.unwrap()]),
+    )
+    .await
+    .unwrap();
+    api.create(&pp, &make("shared", &[&parent, &other]))
+        .await
+        .unwrap();
+    api.delete("parent", &DeleteParams::default())
+        .await
+        .unwrap();
+    assert!(!exists("child").await);
+    assert!(!exists("grandchild").await);
+    assert!(exists("shared").await, "another owner is alive");
+
+    // Orphan: dependents stay, without the owner's reference.
+    let o = api.create(&pp, &make("orphaner", &[])).await.unwrap();
+    api.create(&pp, &make("kept", &[&o])).await.unwrap();
+    api.delete("orphaner", &DeleteParams::orphan())
+        .await
+        .unwrap();
+    let kept = api.get("kept").await.unwrap();
+    assert!(
+        kept.metadata
+            .owner_references
+            .unwrap_or_default()
+            .is_empty()
+    );
+
+    // Foreground: dependents first, then the owner.
+    let f = api.create(&pp, &make("fg", &[])).await.unwrap();
+    api.create(&pp, &make("fg-child", &[&f])).await.unwrap();
+    api.delete("fg", &DeleteParams::foreground()).await.unwrap();
+    assert!(!exists("fg-child").await);
+    assert!(!exists("fg").await);
+}
