@@ -319,6 +319,9 @@ impl ApiServer {
 
     /// Kind-specific defaults and CRD acceptance.
     fn prepare(&self, rt: &ResourceType, obj: &mut Value, name: &str) -> Result<(), ApiError> {
+        if let Some(schema) = rt.schema.as_ref().filter(|_| rt.is_custom()) {
+            apply_defaults(obj, schema, true);
+        }
         match (rt.group.as_str(), rt.plural.as_str()) {
             ("apps", "deployments" | "statefulsets" | "replicasets")
                 if obj["spec"].is_object() && obj["spec"]["replicas"].is_null() =>
@@ -790,6 +793,9 @@ impl ApiServer {
                 return Err(ApiError::conflict(&rt.group, &rt.plural, &name));
             }
             Self::check_body(t, &mut new)?;
+            if let Some(schema) = rt.schema.as_ref().filter(|_| rt.is_custom()) {
+                apply_defaults(&mut new, schema, true);
+            }
             check_size(&new, rt, &name)?;
             Ok(new)
         })
@@ -937,4 +943,38 @@ fn check_size(obj: &Value, rt: &ResourceType, name: &str) -> Result<(), ApiError
         )));
     }
     Ok(())
+}
+
+/// Structural defaulting for custom resources: fills in missing fields that the
+/// CRD schema gives a `default`, recursively through properties, maps
+/// (`additionalProperties`) and list items. `metadata` is left alone at the root.
+pub fn apply_defaults(v: &mut Value, schema: &Value, root: bool) {
+    if let (Some(props), Some(obj)) = (schema["properties"].as_object(), v.as_object_mut()) {
+        for (k, ps) in props {
+            if root && k == "metadata" {
+                continue;
+            }
+            if !obj.contains_key(k)
+                && let Some(d) = ps.get("default")
+            {
+                obj.insert(k.clone(), d.clone());
+            }
+            if let Some(child) = obj.get_mut(k) {
+                apply_defaults(child, ps, false);
+            }
+        }
+    }
+    if let (Some(ap), Some(obj)) = (
+        schema.get("additionalProperties").filter(|a| a.is_object()),
+        v.as_object_mut(),
+    ) {
+        for child in obj.values_mut() {
+            apply_defaults(child, ap, false);
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array_mut()) {
+        for child in arr {
+            apply_defaults(child, items, false);
+        }
+    }
 }

@@ -575,3 +575,58 @@ async fn owner_references_are_garbage_collected() {
     assert!(!exists("fg-child").await);
     assert!(!exists("fg").await);
 }
+
+#[tokio::test]
+async fn crd_schema_defaults_are_applied() {
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    let crd: CustomResourceDefinition = serde_json::from_value(json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "gadgets.example.roam.dev"},
+        "spec": {
+            "group": "example.roam.dev", "scope": "Cluster",
+            "names": {"plural": "gadgets", "kind": "Gadget"},
+            "versions": [{"name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                    "spec": {"type": "object", "default": {}, "properties": {
+                        "replicas": {"type": "integer", "default": 1},
+                        "ports": {"type": "array", "items": {"type": "object", "properties": {
+                            "protocol": {"type": "string", "default": "TCP"},
+                            "port": {"type": "integer"}}}}}}}}}}]
+        }
+    }))
+    .unwrap();
+    Api::<CustomResourceDefinition>::all(client.clone())
+        .create(&PostParams::default(), &crd)
+        .await
+        .unwrap();
+    let ar = ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk("example.roam.dev", "v1", "Gadget"),
+        "gadgets",
+    );
+    let api: Api<DynamicObject> = Api::all_with(client, &ar);
+    let mut g = DynamicObject::new("g1", &ar);
+    g.data = json!({"spec": {"ports": [{"port": 80}]}});
+    let made = api.create(&PostParams::default(), &g).await.unwrap();
+    assert_eq!(made.data["spec"]["replicas"], 1);
+    assert_eq!(made.data["spec"]["ports"][0]["protocol"], "TCP");
+    // Defaults apply to patches too; explicit values are kept.
+    let patched = api
+        .patch(
+            "g1",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 3, "ports": [{"port": 81}]}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(patched.data["spec"]["replicas"], 3);
+    assert_eq!(patched.data["spec"]["ports"][0]["protocol"], "TCP");
+    let bare = api
+        .create(&PostParams::default(), &DynamicObject::new("g2", &ar))
+        .await
+        .unwrap();
+    assert_eq!(
+        bare.data["spec"]["replicas"], 1,
+        "spec defaulted to {{}} then filled"
+    );
+}
