@@ -73,7 +73,14 @@ fn err(code: &'static str, expr: &str) -> RegexError {
 pub struct Translated {
     pub pattern: String,
     pub names: Vec<String>,
+    /// Maximum group nesting depth (deep patterns are compiled on a thread
+    /// with a large stack: the Rust compiler recurses over the tree).
+    pub depth: usize,
 }
+
+/// A Rust class matching no char / any char.
+const NO_CHAR: &str = r"[^\x{0}-\x{10FFFF}]";
+const ANY_CHAR: &str = r"[\x{0}-\x{10FFFF}]";
 
 const ASCII_DIGIT: &str = r"0-9";
 const ASCII_WORD: &str = r"0-9A-Za-z_";
@@ -415,7 +422,7 @@ impl Frame {
 
 /// Go's `parseEscape`: a single-character escape at the start of `s`
 /// (which begins with `\`). Returns the char and bytes consumed.
-fn parse_escape(s: &str) -> Result<(char, usize), RegexError> {
+fn parse_escape(s: &str) -> Result<(u32, usize), RegexError> {
     let t = &s[1..];
     let mut it = t.char_indices();
     let Some((_, c)) = it.next() else {
@@ -438,7 +445,7 @@ fn parse_escape(s: &str) -> Result<(char, usize), RegexError> {
                     break;
                 }
             }
-            Ok((char::from_u32(r).unwrap_or('\u{FFFD}'), pos))
+            Ok((r, pos))
         }
         'x' => {
             let rest = &s[pos..];
@@ -470,24 +477,24 @@ fn parse_escape(s: &str) -> Result<(char, usize), RegexError> {
                 if nhex == 0 {
                     return bad(pos);
                 }
-                return Ok((char::from_u32(n).unwrap_or('\u{FFFD}'), pos));
+                return Ok((n, pos));
             }
             let Some(c2) = cs.next() else {
                 return bad(pos);
             };
             pos += c2.len_utf8();
             match (c1.to_digit(16), c2.to_digit(16)) {
-                (Some(x), Some(y)) => Ok((char::from_u32(x * 16 + y).unwrap(), pos)),
+                (Some(x), Some(y)) => Ok((x * 16 + y, pos)),
                 _ => bad(pos),
             }
         }
-        'a' => Ok(('\x07', pos)),
-        'f' => Ok(('\x0C', pos)),
-        'n' => Ok(('\n', pos)),
-        'r' => Ok(('\r', pos)),
-        't' => Ok(('\t', pos)),
-        'v' => Ok(('\x0B', pos)),
-        c if c.is_ascii() && !c.is_ascii_alphanumeric() => Ok((c, pos)),
+        'a' => Ok((7, pos)),
+        'f' => Ok((0xC, pos)),
+        'n' => Ok((0xA, pos)),
+        'r' => Ok((0xD, pos)),
+        't' => Ok((9, pos)),
+        'v' => Ok((0xB, pos)),
+        c if c.is_ascii() && !c.is_ascii_alphanumeric() => Ok((c as u32, pos)),
         _ => bad(pos),
     }
 }
@@ -528,10 +535,13 @@ fn parse_class(s: &str) -> Result<(String, usize), RegexError> {
     let mut out = String::from("[");
     let mut t = 1;
     let b = s.as_bytes();
+    let mut negated = false;
     if t < b.len() && b[t] == b'^' {
         out.push('^');
+        negated = true;
         t += 1;
     }
+    let mut n_items = 0;
     let mut first = true;
     while t >= b.len() || b[t] != b']' || first {
         first = false;
@@ -551,6 +561,7 @@ fn parse_class(s: &str) -> Result<(String, usize), RegexError> {
                 return Err(err(ERR_INVALID_CHAR_RANGE, name));
             }
             out.push_str(&format!("[:{}{}:]", if neg { "^" } else { "" }, base));
+            n_items += 1;
             t += name.len();
             continue;
         }
@@ -559,6 +570,7 @@ fn parse_class(s: &str) -> Result<(String, usize), RegexError> {
             if c1 == b'p' || c1 == b'P' {
                 let (cls, n) = parse_unicode_class(rest)?;
                 out.push_str(&cls);
+                n_items += 1;
                 t += n;
                 continue;
             }
@@ -569,6 +581,7 @@ fn parse_class(s: &str) -> Result<(String, usize), RegexError> {
                     out.push_str(&format!("[^{items}]"));
                 }
                 t += 2;
+                n_items += 1;
                 continue;
             }
         }
@@ -586,17 +599,37 @@ fn parse_class(s: &str) -> Result<(String, usize), RegexError> {
                 return Err(err(ERR_INVALID_CHAR_RANGE, &s[rng_start..t]));
             }
         }
-        push_lit(&mut out, lo);
+        // Go accepts surrogate code points, which never match UTF-8 text;
+        // Rust cannot express them, so clip them out of the range.
+        let lo = if (0xD800..=0xDFFF).contains(&lo) {
+            0xE000
+        } else {
+            lo
+        };
+        let hi = if (0xD800..=0xDFFF).contains(&hi) {
+            0xD7FF
+        } else {
+            hi
+        };
+        if lo > hi {
+            continue;
+        }
+        n_items += 1;
+        push_lit(&mut out, char::from_u32(lo).unwrap());
         if hi != lo {
             out.push('-');
-            push_lit(&mut out, hi);
+            push_lit(&mut out, char::from_u32(hi).unwrap());
         }
+    }
+    if n_items == 0 {
+        // Only surrogates: nothing (or, negated, everything) matches.
+        return Ok((if negated { ANY_CHAR } else { NO_CHAR }.to_string(), t + 1));
     }
     out.push(']');
     Ok((out, t + 1))
 }
 
-fn parse_class_char(s: &str, whole: &str) -> Result<(char, usize), RegexError> {
+fn parse_class_char(s: &str, whole: &str) -> Result<(u32, usize), RegexError> {
     if s.is_empty() {
         return Err(err(ERR_MISSING_BRACKET, whole));
     }
@@ -604,7 +637,7 @@ fn parse_class_char(s: &str, whole: &str) -> Result<(char, usize), RegexError> {
         return parse_escape(s);
     }
     let c = s.chars().next().unwrap();
-    Ok((c, c.len_utf8()))
+    Ok((c as u32, c.len_utf8()))
 }
 
 /// Go's `parseRepeat`: `{n}`, `{n,}`, `{n,m}` at the start of `s`.
@@ -673,7 +706,9 @@ pub fn translate(pattern: &str) -> Result<Translated, RegexError> {
     // Start offset of the previous repetition operator, if the previous
     // item was one.
     let mut last_repeat: Option<usize> = None;
+    let mut depth = 0;
     while t < b.len() {
+        depth = depth.max(stack.len());
         let mut repeat: Option<usize> = None;
         let c = b[t];
         match c {
@@ -780,11 +815,14 @@ pub fn translate(pattern: &str) -> Result<Translated, RegexError> {
     Ok(Translated {
         pattern: stack.pop().unwrap().out,
         names,
+        depth,
     })
 }
 
 fn open_group(stack: &mut Vec<Frame>, capture: bool, s: &str) -> Result<(), RegexError> {
-    if stack.len() > 1000 {
+    // Go limits the parse-tree height to 1000; non-capturing groups add no
+    // node, so (approximately) only nested captures count.
+    if capture && stack.iter().filter(|f| f.capture).count() >= 999 {
         return Err(err(ERR_NESTING_DEPTH, s));
     }
     // Emit pending flags of the enclosing frame so they apply inside.
@@ -901,10 +939,16 @@ fn parse_backslash(s: &str, t: usize, stack: &mut [Frame]) -> Result<usize, Rege
             }
         }
     }
-    let (ch, n) = parse_escape(&s[t..])?;
-    let mut l = String::new();
-    push_lit(&mut l, ch);
-    f.atom(&l, 1);
+    let (v, n) = parse_escape(&s[t..])?;
+    match char::from_u32(v) {
+        Some(ch) => {
+            let mut l = String::new();
+            push_lit(&mut l, ch);
+            f.atom(&l, 1);
+        }
+        // A surrogate (`\x{D800}`): Go accepts it; it never matches.
+        None => f.atom(NO_CHAR, 1),
+    }
     Ok(t + n)
 }
 
@@ -995,17 +1039,32 @@ impl GoRegex {
     /// Compiles a Go pattern (uncached; see [`compile`]).
     pub fn new(pattern: &str) -> Result<GoRegex, RegexError> {
         let tr = translate(pattern)?;
-        let re = regex::RegexBuilder::new(&tr.pattern)
-            .nest_limit(4000)
-            .size_limit(256 << 20)
-            .build()
-            .map_err(|e| match e {
-                regex::Error::CompiledTooBig(_) => err(ERR_LARGE, pattern),
-                other => RegexError {
-                    code: "internal error",
-                    expr: format!("{pattern} ({other})"),
-                },
-            })?;
+        let build = |p: &str| {
+            regex::RegexBuilder::new(p)
+                .nest_limit(4000)
+                .size_limit(256 << 20)
+                .build()
+        };
+        let built = if tr.depth <= 64 {
+            build(&tr.pattern)
+        } else {
+            let p = tr.pattern.clone();
+            std::thread::Builder::new()
+                .stack_size(256 << 20)
+                .spawn(move || build(&p))
+                .and_then(|h| {
+                    h.join()
+                        .map_err(|_| std::io::Error::other("regex compilation panicked"))
+                })
+                .map_err(|_| err(ERR_NESTING_DEPTH, pattern))?
+        };
+        let re = built.map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => err(ERR_LARGE, pattern),
+            other => RegexError {
+                code: "internal error",
+                expr: format!("{pattern} ({other})"),
+            },
+        })?;
         Ok(GoRegex {
             source: pattern.to_string(),
             re,
