@@ -475,6 +475,10 @@ fn garbage_never_panics() {
     ] {
         let _ = parse_str("g.cue", src);
     }
+    // Found by fuzzing: a backslash ending the input inside a multi-line
+    // string of an attribute ran past the end.
+    let p = parse_str("g.cue", "a: 1 @x(\"\"\"\n\\");
+    assert!(!p.errors.is_empty());
     // Found by fuzzing: a stray closer inside a grouped import used to loop forever.
     let p = parse_str("g.cue", "import (\n\t\"list\"\n\t\"x: {\n 5\n}\nb: 1\n");
     assert!(!p.errors.is_empty());

@@ -824,7 +824,7 @@ impl<'a> Scanner<'a> {
                     return true;
                 }
                 if self.peek() == b'\\' {
-                    self.pos += 2;
+                    self.pos = (self.pos + 2).min(self.src.len());
                     continue;
                 }
                 if self.peek() == q
