@@ -134,6 +134,9 @@ impl<'a> Scanner<'a> {
     }
 
     fn tok(&mut self, kind: TokenKind, start: usize) -> Token {
+        // Every path keeps the position in bounds; stay safe should one not.
+        debug_assert!(self.pos <= self.src.len(), "scanner ran past the end");
+        self.pos = self.pos.min(self.src.len());
         let t = Token {
             kind,
             span: Span::new(start as u32, self.pos as u32),
