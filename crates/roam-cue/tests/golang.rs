@@ -6774,6 +6774,293 @@ fff0000000000000 X 25 64 -Inf\n\
         assert_eq!(strconv::format_bool(true), "true");
     }
 
+    // (s, base, bitSize, Go ParseInt, Go ParseUint)
+    const GO_PARSE_INT: &[(&str, i64, i64, &str, &str)] = &[
+        ("0", 10, 64, "0", "0"),
+        ("123", 10, 64, "123", "123"),
+        (
+            "-123",
+            10,
+            64,
+            "-123",
+            "ERR strconv.ParseUint: parsing \"-123\": invalid syntax",
+        ),
+        (
+            "+123",
+            10,
+            64,
+            "123",
+            "ERR strconv.ParseUint: parsing \"+123\": invalid syntax",
+        ),
+        (
+            "",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"\": invalid syntax",
+        ),
+        (
+            "-",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"-\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"-\": invalid syntax",
+        ),
+        (
+            "+",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"+\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"+\": invalid syntax",
+        ),
+        (
+            "12a",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"12a\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"12a\": invalid syntax",
+        ),
+        (
+            "9223372036854775807",
+            10,
+            64,
+            "9223372036854775807",
+            "9223372036854775807",
+        ),
+        (
+            "9223372036854775808",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"9223372036854775808\": value out of range",
+            "9223372036854775808",
+        ),
+        (
+            "-9223372036854775808",
+            10,
+            64,
+            "-9223372036854775808",
+            "ERR strconv.ParseUint: parsing \"-9223372036854775808\": invalid syntax",
+        ),
+        (
+            "-9223372036854775809",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"-9223372036854775809\": value out of range",
+            "ERR strconv.ParseUint: parsing \"-9223372036854775809\": invalid syntax",
+        ),
+        (
+            "18446744073709551615",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"18446744073709551615\": value out of range",
+            "18446744073709551615",
+        ),
+        (
+            "18446744073709551616",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"18446744073709551616\": value out of range",
+            "ERR strconv.ParseUint: parsing \"18446744073709551616\": value out of range",
+        ),
+        (
+            "99999999999999999999x",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"99999999999999999999x\": value out of range",
+            "ERR strconv.ParseUint: parsing \"99999999999999999999x\": value out of range",
+        ),
+        ("0x1F", 0, 64, "31", "31"),
+        ("0X1f", 0, 64, "31", "31"),
+        ("0b101", 0, 64, "5", "5"),
+        ("0o17", 0, 64, "15", "15"),
+        ("017", 0, 64, "15", "15"),
+        (
+            "08",
+            0,
+            64,
+            "ERR strconv.ParseInt: parsing \"08\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"08\": invalid syntax",
+        ),
+        (
+            "0x",
+            0,
+            64,
+            "ERR strconv.ParseInt: parsing \"0x\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"0x\": invalid syntax",
+        ),
+        (
+            "0b",
+            0,
+            64,
+            "ERR strconv.ParseInt: parsing \"0b\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"0b\": invalid syntax",
+        ),
+        ("0", 0, 64, "0", "0"),
+        ("1_000", 0, 64, "1000", "1000"),
+        (
+            "1_000",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"1_000\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"1_000\": invalid syntax",
+        ),
+        (
+            "_1",
+            0,
+            64,
+            "ERR strconv.ParseInt: parsing \"_1\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"_1\": invalid syntax",
+        ),
+        (
+            "1_",
+            0,
+            64,
+            "ERR strconv.ParseInt: parsing \"1_\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"1_\": invalid syntax",
+        ),
+        ("0x_1", 0, 64, "1", "1"),
+        ("0_7", 0, 64, "7", "7"),
+        ("127", 10, 8, "127", "127"),
+        (
+            "128",
+            10,
+            8,
+            "ERR strconv.ParseInt: parsing \"128\": value out of range",
+            "128",
+        ),
+        (
+            "-128",
+            10,
+            8,
+            "-128",
+            "ERR strconv.ParseUint: parsing \"-128\": invalid syntax",
+        ),
+        (
+            "-129",
+            10,
+            8,
+            "ERR strconv.ParseInt: parsing \"-129\": value out of range",
+            "ERR strconv.ParseUint: parsing \"-129\": invalid syntax",
+        ),
+        (
+            "255",
+            10,
+            8,
+            "ERR strconv.ParseInt: parsing \"255\": value out of range",
+            "255",
+        ),
+        (
+            "256",
+            10,
+            8,
+            "ERR strconv.ParseInt: parsing \"256\": value out of range",
+            "ERR strconv.ParseUint: parsing \"256\": value out of range",
+        ),
+        ("zz", 36, 64, "1295", "1295"),
+        ("ZZ", 36, 64, "1295", "1295"),
+        (
+            "1",
+            1,
+            64,
+            "ERR strconv.ParseInt: parsing \"1\": invalid base 1",
+            "ERR strconv.ParseUint: parsing \"1\": invalid base 1",
+        ),
+        (
+            "1",
+            37,
+            64,
+            "ERR strconv.ParseInt: parsing \"1\": invalid base 37",
+            "ERR strconv.ParseUint: parsing \"1\": invalid base 37",
+        ),
+        (
+            "1",
+            10,
+            65,
+            "ERR strconv.ParseInt: parsing \"1\": invalid bit size 65",
+            "ERR strconv.ParseUint: parsing \"1\": invalid bit size 65",
+        ),
+        (
+            "1",
+            10,
+            -1,
+            "ERR strconv.ParseInt: parsing \"1\": invalid bit size -1",
+            "ERR strconv.ParseUint: parsing \"1\": invalid bit size -1",
+        ),
+        ("1", 10, 0, "1", "1"),
+        (
+            "-0",
+            10,
+            64,
+            "0",
+            "ERR strconv.ParseUint: parsing \"-0\": invalid syntax",
+        ),
+        ("7fffffff", 16, 32, "2147483647", "2147483647"),
+        (
+            "80000000",
+            16,
+            32,
+            "ERR strconv.ParseInt: parsing \"80000000\": value out of range",
+            "2147483648",
+        ),
+        (
+            "-80000000",
+            16,
+            32,
+            "-2147483648",
+            "ERR strconv.ParseUint: parsing \"-80000000\": invalid syntax",
+        ),
+        (
+            "1__0",
+            0,
+            64,
+            "ERR strconv.ParseInt: parsing \"1__0\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"1__0\": invalid syntax",
+        ),
+        (
+            "0x1p3",
+            0,
+            64,
+            "ERR strconv.ParseInt: parsing \"0x1p3\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"0x1p3\": invalid syntax",
+        ),
+        (
+            " 1",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \" 1\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \" 1\": invalid syntax",
+        ),
+        (
+            "\u{661}",
+            10,
+            64,
+            "ERR strconv.ParseInt: parsing \"\u{661}\": invalid syntax",
+            "ERR strconv.ParseUint: parsing \"\u{661}\": invalid syntax",
+        ),
+    ];
+    // Atoi("12x"): strconv.Atoi: parsing "12x": invalid syntax
+
+    #[test]
+    fn strconv_go_machine_ints_like_go() {
+        for &(s, base, bits, want_i, want_u) in GO_PARSE_INT {
+            let got = match strconv::go_parse_int(s, base, bits) {
+                Ok(v) => v.to_string(),
+                Err(e) => format!("ERR {e}"),
+            };
+            assert_eq!(got, want_i, "Go ParseInt({s:?}, {base}, {bits})");
+            let got = match strconv::go_parse_uint(s, base, bits) {
+                Ok(v) => v.to_string(),
+                Err(e) => format!("ERR {e}"),
+            };
+            assert_eq!(got, want_u, "Go ParseUint({s:?}, {base}, {bits})");
+        }
+        assert_eq!(
+            strconv::go_atoi("12x").unwrap_err().to_string(),
+            r#"strconv.Atoi: parsing "12x": invalid syntax"#
+        );
+        assert_eq!(strconv::go_atoi("-42"), Ok(-42));
+    }
+
     proptest! {
         #[test]
         fn strconv_quote_unquote_round_trip(s in "\\PC*|[\\x00-\\x7f]*|.*") {

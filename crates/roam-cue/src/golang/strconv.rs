@@ -14,6 +14,8 @@
 //!   bases up to 62), bit size 0 means unlimited, a negative bit size is a
 //!   range error, and `ParseUint("-1")` is a range error.
 //! * [`format_int`]: `big.Int.Text(base)` for bases 2..=62.
+//! * [`go_parse_int`]/[`go_parse_uint`]/[`go_atoi`]: Go's own 64-bit
+//!   parsers with their errors (`invalid base 1`, `invalid bit size 65`).
 //! * [`parse_bool`], [`format_bool`], [`itoa`].
 
 use std::fmt;
@@ -30,6 +32,10 @@ pub enum NumErrorKind {
     Syntax,
     /// `value out of range`
     Range,
+    /// `invalid base N` (Go's machine-integer parsers only)
+    Base(i64),
+    /// `invalid bit size N` (Go's machine-integer parsers only)
+    BitSize(i64),
 }
 
 /// Go's `*strconv.NumError`.
@@ -45,8 +51,10 @@ pub struct NumError {
 impl fmt::Display for NumError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = match self.kind {
-            NumErrorKind::Syntax => "invalid syntax",
-            NumErrorKind::Range => "value out of range",
+            NumErrorKind::Syntax => "invalid syntax".to_string(),
+            NumErrorKind::Range => "value out of range".to_string(),
+            NumErrorKind::Base(b) => format!("invalid base {b}"),
+            NumErrorKind::BitSize(b) => format!("invalid bit size {b}"),
         };
         write!(
             f,
@@ -483,6 +491,139 @@ pub fn parse_uint(s: &str, base: u32, bit_size: i64) -> Result<BigInt, NumError>
 /// CUE `strconv.Atoi` (`ParseInt(s, 10, 0)` reported as `Atoi`).
 pub fn atoi(s: &str) -> Result<BigInt, NumError> {
     parse_int_named("Atoi", s, 10, 0)
+}
+
+/// Go's own `strconv.ParseUint(s, base, bitSize)` for machine integers
+/// (bit size 0 means 64). On a range error Go also returns the maximum
+/// value; here only the error is returned.
+pub fn go_parse_uint(s: &str, base: i64, bit_size: i64) -> Result<u64, NumError> {
+    go_parse_uint_named("ParseUint", s, base, bit_size)
+}
+
+fn go_parse_uint_named(
+    func: &'static str,
+    s0: &str,
+    base: i64,
+    bit_size: i64,
+) -> Result<u64, NumError> {
+    let e = |kind| num_err(func, s0, kind);
+    if s0.is_empty() {
+        return Err(e(NumErrorKind::Syntax));
+    }
+    let base0 = base == 0;
+    let mut s = s0.as_bytes();
+    let base: u64 = match base {
+        2..=36 => base as u64,
+        0 => {
+            if s[0] == b'0' {
+                match s.get(1).map(u8::to_ascii_lowercase) {
+                    Some(b'b') if s.len() >= 3 => {
+                        s = &s[2..];
+                        2
+                    }
+                    Some(b'o') if s.len() >= 3 => {
+                        s = &s[2..];
+                        8
+                    }
+                    Some(b'x') if s.len() >= 3 => {
+                        s = &s[2..];
+                        16
+                    }
+                    _ => {
+                        s = &s[1..];
+                        8
+                    }
+                }
+            } else {
+                10
+            }
+        }
+        _ => return Err(e(NumErrorKind::Base(base))),
+    };
+    let bit_size = match bit_size {
+        0 => 64,
+        1..=64 => bit_size,
+        _ => return Err(e(NumErrorKind::BitSize(bit_size))),
+    };
+    let max_val: u64 = if bit_size == 64 {
+        u64::MAX
+    } else {
+        (1u64 << bit_size) - 1
+    };
+    let mut n: u64 = 0;
+    let mut underscores = false;
+    for &c in s {
+        let d = match c {
+            b'_' if base0 => {
+                underscores = true;
+                continue;
+            }
+            b'0'..=b'9' => (c - b'0') as u64,
+            _ if c.is_ascii_alphabetic() => (c.to_ascii_lowercase() - b'a') as u64 + 10,
+            _ => return Err(e(NumErrorKind::Syntax)),
+        };
+        if d >= base {
+            return Err(e(NumErrorKind::Syntax));
+        }
+        let Some(m) = n.checked_mul(base) else {
+            return Err(e(NumErrorKind::Range));
+        };
+        match m.checked_add(d) {
+            Some(v) if v <= max_val => n = v,
+            _ => return Err(e(NumErrorKind::Range)),
+        }
+    }
+    if underscores && !underscore_ok(s0) {
+        return Err(e(NumErrorKind::Syntax));
+    }
+    Ok(n)
+}
+
+/// Go's own `strconv.ParseInt(s, base, bitSize)` for machine integers
+/// (bit size 0 means 64), with Go's error values.
+pub fn go_parse_int(s: &str, base: i64, bit_size: i64) -> Result<i64, NumError> {
+    go_parse_int_named("ParseInt", s, base, bit_size)
+}
+
+/// Go's own `strconv.Atoi` (64-bit `int`).
+pub fn go_atoi(s: &str) -> Result<i64, NumError> {
+    go_parse_int_named("Atoi", s, 10, 0)
+}
+
+fn go_parse_int_named(
+    func: &'static str,
+    s0: &str,
+    base: i64,
+    bit_size: i64,
+) -> Result<i64, NumError> {
+    if s0.is_empty() {
+        return Err(num_err(func, s0, NumErrorKind::Syntax));
+    }
+    let (neg, s) = match s0.as_bytes()[0] {
+        b'+' => (false, &s0[1..]),
+        b'-' => (true, &s0[1..]),
+        _ => (false, s0),
+    };
+    let un = match go_parse_uint_named(func, s, base, bit_size) {
+        Ok(v) => v,
+        Err(err) if err.kind == NumErrorKind::Range => u64::MAX,
+        Err(err) => {
+            return Err(NumError {
+                num: s0.to_string(),
+                ..err
+            });
+        }
+    };
+    let bit_size = if bit_size == 0 { 64 } else { bit_size };
+    let cutoff = 1u64 << (bit_size - 1);
+    if !neg && un >= cutoff || neg && un > cutoff {
+        return Err(num_err(func, s0, NumErrorKind::Range));
+    }
+    Ok(if neg {
+        (un as i64).wrapping_neg()
+    } else {
+        un as i64
+    })
 }
 
 /// Go `strconv.Itoa`.
