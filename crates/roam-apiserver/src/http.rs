@@ -434,9 +434,9 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
     let rt = t.rt.clone();
     tokio::spawn(async move {
         let mut first = true;
+        let present = |o: &Value| ApiServer::present(&rt, o);
         let render = |kind: &str, obj: &Value, first: &mut bool| -> Bytes {
-            let mut o = obj.clone();
-            o["apiVersion"] = json!(rt.api_version());
+            let o = obj.clone();
             if table {
                 let rev = o["metadata"]["resourceVersion"]
                     .as_str()
@@ -460,14 +460,15 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
         let initial: Vec<Bytes> = match start {
             WatchStart::Snapshot { objects, .. } => objects
                 .iter()
+                .map(|o| present(o))
                 .filter(|o| sel.matches(o))
-                .map(|o| render("ADDED", o, &mut first))
+                .map(|o| render("ADDED", &o, &mut first))
                 .collect(),
             WatchStart::Events(events) => events
                 .iter()
                 .filter_map(|e| {
-                    classify(&sel, e.kind, &e.object, e.prev.as_deref())
-                        .map(|k| render(k, &e.object, &mut first))
+                    let (obj, prev) = (present(&e.object), e.prev.as_deref().map(present));
+                    classify(&sel, e.kind, &obj, prev.as_ref()).map(|k| render(k, &obj, &mut first))
                 })
                 .collect(),
         };
@@ -503,8 +504,9 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
                         if !e.key.starts_with(&pfx) {
                             continue;
                         }
-                        if let Some(k) = classify(&sel, e.kind, &e.object, e.prev.as_deref()) {
-                            let line = render(k, &e.object, &mut first);
+                        let (obj, prev) = (present(&e.object), e.prev.as_deref().map(present));
+                        if let Some(k) = classify(&sel, e.kind, &obj, prev.as_ref()) {
+                            let line = render(k, &obj, &mut first);
                             if tx.send(Ok(line)).await.is_err() {
                                 break;
                             }

@@ -22,6 +22,7 @@
 
 pub mod discovery;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod object;
 pub mod patch;

@@ -37,7 +37,8 @@ pub struct Target {
 
 /// The store key prefix of a resource, optionally within one namespace.
 pub fn prefix(rt: &ResourceType, namespace: Option<&str>) -> String {
-    let g = if rt.group.is_empty() {
+    // events.k8s.io/v1 Events are stored as core/v1 Events (one store, two views).
+    let g = if rt.group.is_empty() || crate::events::is_events_v1(rt) {
         "core"
     } else {
         &rt.group
@@ -189,7 +190,10 @@ impl ApiServer {
     }
 
     /// Rewrites `apiVersion` to the version served at `rt` (CRDs with several versions).
-    fn present(rt: &ResourceType, obj: &Value) -> Value {
+    pub fn present(rt: &ResourceType, obj: &Value) -> Value {
+        if crate::events::is_events_v1(rt) {
+            return crate::events::from_core(obj);
+        }
         let mut o = obj.clone();
         if let Some(m) = o.as_object_mut() {
             m.insert("apiVersion".into(), json!(rt.api_version()));
@@ -211,8 +215,8 @@ impl ApiServer {
         let (items, rev) = self.store.list(&prefix(&t.rt, t.namespace.as_deref()));
         let items = items
             .iter()
-            .filter(|o| sel.matches(o))
             .map(|o| Self::present(&t.rt, o))
+            .filter(|o| sel.matches(o))
             .collect();
         (items, rev)
     }
@@ -571,8 +575,9 @@ impl ApiServer {
         }
         self.prepare(rt, &mut body, &name)?;
         check_size(&body, rt, &name)?;
+        let body = stored_form(rt, body);
         if opts.dry_run {
-            return Ok(body);
+            return Ok(Self::present(rt, &body));
         }
         let k = key(rt, t.namespace.as_deref(), &name);
         let event = self
@@ -719,6 +724,7 @@ impl ApiServer {
             self.prepare(rt, &mut body, &name)?;
         }
         check_size(&body, rt, &name)?;
+        let body = stored_form(rt, body);
         self.write_existing(t, &name, opts, |cur| {
             if let Some(rv) = sent_rv.as_deref().filter(|s| !s.is_empty())
                 && Some(rv) != cur["metadata"]["resourceVersion"].as_str()
@@ -762,7 +768,7 @@ impl ApiServer {
             ))
         })?;
         self.write_existing(t, &name, opts, |cur| {
-            let mut new = cur.clone();
+            let mut new = Self::present(rt, cur);
             match ptype {
                 PatchType::Merge => patch::merge_patch(&mut new, &patch),
                 PatchType::Strategic => {
@@ -796,6 +802,7 @@ impl ApiServer {
             if let Some(schema) = rt.schema.as_ref().filter(|_| rt.is_custom()) {
                 apply_defaults(&mut new, schema, true);
             }
+            let new = stored_form(rt, new);
             check_size(&new, rt, &name)?;
             Ok(new)
         })
@@ -976,5 +983,14 @@ pub fn apply_defaults(v: &mut Value, schema: &Value, root: bool) {
         for child in arr {
             apply_defaults(child, items, false);
         }
+    }
+}
+
+/// The form an object is stored in (events.k8s.io/v1 Events become core/v1).
+fn stored_form(rt: &ResourceType, obj: Value) -> Value {
+    if crate::events::is_events_v1(rt) {
+        crate::events::to_core(&obj)
+    } else {
+        obj
     }
 }

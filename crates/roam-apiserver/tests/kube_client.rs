@@ -630,3 +630,55 @@ async fn crd_schema_defaults_are_applied() {
         "spec defaulted to {{}} then filled"
     );
 }
+
+#[tokio::test]
+async fn recorder_events_are_core_events_too() {
+    use k8s_openapi::api::core::v1::Event as CoreEvent;
+    use kube::Resource;
+    use kube::runtime::events::{Event, EventType, Recorder, Reporter};
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+    let cm = cms
+        .create(&PostParams::default(), &cm("evt", json!({}), json!({})))
+        .await
+        .unwrap();
+    // kube-rs writes events.k8s.io/v1 Events ...
+    let recorder = Recorder::new(
+        client.clone(),
+        Reporter {
+            controller: "roam-test".into(),
+            instance: None,
+        },
+    );
+    let ev = Event {
+        type_: EventType::Normal,
+        reason: "Reconciled".into(),
+        note: Some("all good".into()),
+        action: "Reconcile".into(),
+        secondary: None,
+    };
+    let reference = cm.object_ref(&());
+    recorder.publish(&ev, &reference).await.unwrap();
+    recorder.publish(&ev, &reference).await.unwrap(); // a repeat: merge-patches the series
+    // ... which kubectl describe reads as core/v1 Events by involvedObject.
+    let core: Api<CoreEvent> = Api::namespaced(client.clone(), "default");
+    let selector = format!(
+        "involvedObject.name=evt,involvedObject.kind=ConfigMap,involvedObject.uid={}",
+        cm.metadata.uid.as_deref().unwrap()
+    );
+    let listed = core
+        .list(&ListParams::default().fields(&selector))
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1, "{:?}", listed.items);
+    let e = &listed.items[0];
+    assert_eq!(e.message.as_deref(), Some("all good"));
+    assert_eq!(e.reason.as_deref(), Some("Reconciled"));
+    assert_eq!(e.reporting_component.as_deref(), Some("roam-test"));
+    // The same object through the events.k8s.io/v1 view.
+    let v1: Api<k8s_openapi::api::events::v1::Event> = Api::namespaced(client, "default");
+    let same = v1.get(e.metadata.name.as_deref().unwrap()).await.unwrap();
+    assert_eq!(same.note.as_deref(), Some("all good"));
+    assert_eq!(same.regarding.unwrap().name.as_deref(), Some("evt"));
+}
