@@ -5,7 +5,7 @@
 // Everything sits in `mod golang` so that `cargo test golang` selects it.
 mod golang {
     use proptest::prelude::*;
-    use roam_cue::golang::{path, regex as gore, strconv, strings};
+    use roam_cue::golang::{encoding, path, regex as gore, strconv, strings};
 
     // ---------------------------------------------------------------------------
     // regexp
@@ -9831,6 +9831,312 @@ fff0000000000000 X 25 64 -Inf\n\
         #[test]
         fn strings_replace_all_matches_std(s in "[a-c]{0,12}", old in "[a-c]{1,2}", new in "[a-c]{0,2}") {
             prop_assert_eq!(strings::replace(&s, &old, &new, -1), s.replace(&old, &new));
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // encoding/hex, encoding/base64 (bytes are given hex-encoded)
+    // -----------------------------------------------------------------------
+
+    // (input, DecodeString as hex or ERR)
+    const HEX_DECODE: &[(&str, &str)] = &[
+        ("", ""),
+        ("666f6f", "666f6f"),
+        ("666F6F", "666f6f"),
+        ("foo", "ERR encoding/hex: invalid byte: U+006F 'o'"),
+        ("6", "ERR encoding/hex: odd length hex string"),
+        ("66f", "ERR encoding/hex: odd length hex string"),
+        ("6g", "ERR encoding/hex: invalid byte: U+0067 'g'"),
+        ("g6", "ERR encoding/hex: invalid byte: U+0067 'g'"),
+        ("0x", "ERR encoding/hex: invalid byte: U+0078 'x'"),
+        ("zz", "ERR encoding/hex: invalid byte: U+007A 'z'"),
+        ("\u{80}x", "ERR encoding/hex: invalid byte: U+00C2 '\u{c2}'"),
+        ("\u{7f}x", "ERR encoding/hex: invalid byte: U+007F"),
+        ("ab\u{1}c", "ERR encoding/hex: invalid byte: U+0001"),
+        ("abc", "ERR encoding/hex: odd length hex string"),
+        ("00ff", "00ff"),
+    ];
+    const HEX_DUMP: &[(&str, &str)] = &[
+        ("", ""),
+        (
+            "666f6f",
+            "00000000  66 6f 6f                                          |foo|\u{a}",
+        ),
+        (
+            "48656c6c6f2c20576f726c6421",
+            "00000000  48 65 6c 6c 6f 2c 20 57  6f 72 6c 64 21           |Hello, World!|\u{a}",
+        ),
+        (
+            "30313233343536373839616263646566",
+            "00000000  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  |0123456789abcdef|\u{a}",
+        ),
+        (
+            "3031323334353637383961626364656658",
+            "00000000  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  |0123456789abcdef|\u{a}00000010  58                                                |X|\u{a}",
+        ),
+        (
+            "00017f80ff203031323334353637383930313233343536373839303132333435363738393031323334353637",
+            "00000000  00 01 7f 80 ff 20 30 31  32 33 34 35 36 37 38 39  |..... 0123456789|\u{a}00000010  30 31 32 33 34 35 36 37  38 39 30 31 32 33 34 35  |0123456789012345|\u{a}00000020  36 37 38 39 30 31 32 33  34 35 36 37              |678901234567|\u{a}",
+        ),
+    ];
+    const B64_ENCODE: &[(&str, &str, &str)] = &[
+        ("std", "", ""),
+        ("std", "66", "Zg=="),
+        ("std", "666f", "Zm8="),
+        ("std", "666f6f", "Zm9v"),
+        ("std", "666f6f62", "Zm9vYg=="),
+        ("std", "666f6f6261", "Zm9vYmE="),
+        ("std", "666f6f626172", "Zm9vYmFy"),
+        ("std", "fbfffe", "+//+"),
+        ("std", "00", "AA=="),
+        ("url", "", ""),
+        ("url", "66", "Zg=="),
+        ("url", "666f", "Zm8="),
+        ("url", "666f6f", "Zm9v"),
+        ("url", "666f6f62", "Zm9vYg=="),
+        ("url", "666f6f6261", "Zm9vYmE="),
+        ("url", "666f6f626172", "Zm9vYmFy"),
+        ("url", "fbfffe", "-__-"),
+        ("url", "00", "AA=="),
+        ("rawstd", "", ""),
+        ("rawstd", "66", "Zg"),
+        ("rawstd", "666f", "Zm8"),
+        ("rawstd", "666f6f", "Zm9v"),
+        ("rawstd", "666f6f62", "Zm9vYg"),
+        ("rawstd", "666f6f6261", "Zm9vYmE"),
+        ("rawstd", "666f6f626172", "Zm9vYmFy"),
+        ("rawstd", "fbfffe", "+//+"),
+        ("rawstd", "00", "AA"),
+        ("rawurl", "", ""),
+        ("rawurl", "66", "Zg"),
+        ("rawurl", "666f", "Zm8"),
+        ("rawurl", "666f6f", "Zm9v"),
+        ("rawurl", "666f6f62", "Zm9vYg"),
+        ("rawurl", "666f6f6261", "Zm9vYmE"),
+        ("rawurl", "666f6f626172", "Zm9vYmFy"),
+        ("rawurl", "fbfffe", "-__-"),
+        ("rawurl", "00", "AA"),
+    ];
+    const B64_DECODE: &[(&str, &str, &str)] = &[
+        ("std", "", ""),
+        ("std", "Zm9v", "666f6f"),
+        ("std", "foo", "ERR illegal base64 data at input byte 0"),
+        ("std", "Zg==", "66"),
+        ("std", "Zg=", "ERR illegal base64 data at input byte 3"),
+        ("std", "Zg", "ERR illegal base64 data at input byte 0"),
+        ("std", "Zm8=", "666f"),
+        ("std", "Zm8", "ERR illegal base64 data at input byte 0"),
+        ("std", "Zm9vYg==", "666f6f62"),
+        ("std", "Zm9vYmFy", "666f6f626172"),
+        ("std", "Zm9v\u{a}YmFy", "666f6f626172"),
+        ("std", "Zm9v\u{d}\u{a}YmFy\u{a}", "666f6f626172"),
+        ("std", "Zg==Zg==", "ERR illegal base64 data at input byte 4"),
+        ("std", "Zg==\u{a}", "66"),
+        ("std", "Z===", "ERR illegal base64 data at input byte 1"),
+        ("std", "====", "ERR illegal base64 data at input byte 0"),
+        ("std", "Zm9v!", "ERR illegal base64 data at input byte 4"),
+        ("std", "-_8=", "ERR illegal base64 data at input byte 0"),
+        ("std", "+/8=", "fbff"),
+        ("std", "+/8", "ERR illegal base64 data at input byte 0"),
+        ("std", "Zm9vY", "ERR illegal base64 data at input byte 4"),
+        ("std", "Zm9vYg", "ERR illegal base64 data at input byte 4"),
+        ("std", "Zg=\u{a}=", "66"),
+        ("std", "Zm9vYmFyZm9vYmFy", "666f6f626172666f6f626172"),
+        (
+            "std",
+            "Zm9vYmFyZm9vYmF!",
+            "ERR illegal base64 data at input byte 15",
+        ),
+        ("std", "Zh==", "66"),
+        ("std", "Zm9=", "666f"),
+        ("std", "Zg=x", "ERR illegal base64 data at input byte 2"),
+        ("url", "", ""),
+        ("url", "Zm9v", "666f6f"),
+        ("url", "foo", "ERR illegal base64 data at input byte 0"),
+        ("url", "Zg==", "66"),
+        ("url", "Zg=", "ERR illegal base64 data at input byte 3"),
+        ("url", "Zg", "ERR illegal base64 data at input byte 0"),
+        ("url", "Zm8=", "666f"),
+        ("url", "Zm8", "ERR illegal base64 data at input byte 0"),
+        ("url", "Zm9vYg==", "666f6f62"),
+        ("url", "Zm9vYmFy", "666f6f626172"),
+        ("url", "Zm9v\u{a}YmFy", "666f6f626172"),
+        ("url", "Zm9v\u{d}\u{a}YmFy\u{a}", "666f6f626172"),
+        ("url", "Zg==Zg==", "ERR illegal base64 data at input byte 4"),
+        ("url", "Zg==\u{a}", "66"),
+        ("url", "Z===", "ERR illegal base64 data at input byte 1"),
+        ("url", "====", "ERR illegal base64 data at input byte 0"),
+        ("url", "Zm9v!", "ERR illegal base64 data at input byte 4"),
+        ("url", "-_8=", "fbff"),
+        ("url", "+/8=", "ERR illegal base64 data at input byte 0"),
+        ("url", "+/8", "ERR illegal base64 data at input byte 0"),
+        ("url", "Zm9vY", "ERR illegal base64 data at input byte 4"),
+        ("url", "Zm9vYg", "ERR illegal base64 data at input byte 4"),
+        ("url", "Zg=\u{a}=", "66"),
+        ("url", "Zm9vYmFyZm9vYmFy", "666f6f626172666f6f626172"),
+        (
+            "url",
+            "Zm9vYmFyZm9vYmF!",
+            "ERR illegal base64 data at input byte 15",
+        ),
+        ("url", "Zh==", "66"),
+        ("url", "Zm9=", "666f"),
+        ("url", "Zg=x", "ERR illegal base64 data at input byte 2"),
+        ("rawstd", "", ""),
+        ("rawstd", "Zm9v", "666f6f"),
+        ("rawstd", "foo", "7e8a"),
+        ("rawstd", "Zg==", "ERR illegal base64 data at input byte 2"),
+        ("rawstd", "Zg=", "ERR illegal base64 data at input byte 2"),
+        ("rawstd", "Zg", "66"),
+        ("rawstd", "Zm8=", "ERR illegal base64 data at input byte 3"),
+        ("rawstd", "Zm8", "666f"),
+        (
+            "rawstd",
+            "Zm9vYg==",
+            "ERR illegal base64 data at input byte 6",
+        ),
+        ("rawstd", "Zm9vYmFy", "666f6f626172"),
+        ("rawstd", "Zm9v\u{a}YmFy", "666f6f626172"),
+        ("rawstd", "Zm9v\u{d}\u{a}YmFy\u{a}", "666f6f626172"),
+        (
+            "rawstd",
+            "Zg==Zg==",
+            "ERR illegal base64 data at input byte 2",
+        ),
+        (
+            "rawstd",
+            "Zg==\u{a}",
+            "ERR illegal base64 data at input byte 2",
+        ),
+        ("rawstd", "Z===", "ERR illegal base64 data at input byte 1"),
+        ("rawstd", "====", "ERR illegal base64 data at input byte 0"),
+        ("rawstd", "Zm9v!", "ERR illegal base64 data at input byte 4"),
+        ("rawstd", "-_8=", "ERR illegal base64 data at input byte 0"),
+        ("rawstd", "+/8=", "ERR illegal base64 data at input byte 3"),
+        ("rawstd", "+/8", "fbff"),
+        ("rawstd", "Zm9vY", "ERR illegal base64 data at input byte 4"),
+        ("rawstd", "Zm9vYg", "666f6f62"),
+        (
+            "rawstd",
+            "Zg=\u{a}=",
+            "ERR illegal base64 data at input byte 2",
+        ),
+        ("rawstd", "Zm9vYmFyZm9vYmFy", "666f6f626172666f6f626172"),
+        (
+            "rawstd",
+            "Zm9vYmFyZm9vYmF!",
+            "ERR illegal base64 data at input byte 15",
+        ),
+        ("rawstd", "Zh==", "ERR illegal base64 data at input byte 2"),
+        ("rawstd", "Zm9=", "ERR illegal base64 data at input byte 3"),
+        ("rawstd", "Zg=x", "ERR illegal base64 data at input byte 2"),
+        ("rawurl", "", ""),
+        ("rawurl", "Zm9v", "666f6f"),
+        ("rawurl", "foo", "7e8a"),
+        ("rawurl", "Zg==", "ERR illegal base64 data at input byte 2"),
+        ("rawurl", "Zg=", "ERR illegal base64 data at input byte 2"),
+        ("rawurl", "Zg", "66"),
+        ("rawurl", "Zm8=", "ERR illegal base64 data at input byte 3"),
+        ("rawurl", "Zm8", "666f"),
+        (
+            "rawurl",
+            "Zm9vYg==",
+            "ERR illegal base64 data at input byte 6",
+        ),
+        ("rawurl", "Zm9vYmFy", "666f6f626172"),
+        ("rawurl", "Zm9v\u{a}YmFy", "666f6f626172"),
+        ("rawurl", "Zm9v\u{d}\u{a}YmFy\u{a}", "666f6f626172"),
+        (
+            "rawurl",
+            "Zg==Zg==",
+            "ERR illegal base64 data at input byte 2",
+        ),
+        (
+            "rawurl",
+            "Zg==\u{a}",
+            "ERR illegal base64 data at input byte 2",
+        ),
+        ("rawurl", "Z===", "ERR illegal base64 data at input byte 1"),
+        ("rawurl", "====", "ERR illegal base64 data at input byte 0"),
+        ("rawurl", "Zm9v!", "ERR illegal base64 data at input byte 4"),
+        ("rawurl", "-_8=", "ERR illegal base64 data at input byte 3"),
+        ("rawurl", "+/8=", "ERR illegal base64 data at input byte 0"),
+        ("rawurl", "+/8", "ERR illegal base64 data at input byte 0"),
+        ("rawurl", "Zm9vY", "ERR illegal base64 data at input byte 4"),
+        ("rawurl", "Zm9vYg", "666f6f62"),
+        (
+            "rawurl",
+            "Zg=\u{a}=",
+            "ERR illegal base64 data at input byte 2",
+        ),
+        ("rawurl", "Zm9vYmFyZm9vYmFy", "666f6f626172666f6f626172"),
+        (
+            "rawurl",
+            "Zm9vYmFyZm9vYmF!",
+            "ERR illegal base64 data at input byte 15",
+        ),
+        ("rawurl", "Zh==", "ERR illegal base64 data at input byte 2"),
+        ("rawurl", "Zm9=", "ERR illegal base64 data at input byte 3"),
+        ("rawurl", "Zg=x", "ERR illegal base64 data at input byte 2"),
+    ];
+
+    fn unhex(s: &str) -> Vec<u8> {
+        encoding::hex_decode(s.as_bytes()).unwrap()
+    }
+
+    fn b64(name: &str) -> encoding::Base64 {
+        match name {
+            "std" => encoding::STD_ENCODING,
+            "url" => encoding::URL_ENCODING,
+            "rawstd" => encoding::RAW_STD_ENCODING,
+            _ => encoding::RAW_URL_ENCODING,
+        }
+    }
+
+    #[test]
+    fn encoding_hex_like_go() {
+        for &(input, want) in HEX_DECODE {
+            let got = match encoding::hex_decode(input.as_bytes()) {
+                Ok(b) => encoding::hex_encode(&b),
+                Err(e) => format!("ERR {e}"),
+            };
+            assert_eq!(got, want, "hex.DecodeString({input:?})");
+        }
+        for &(data, want) in HEX_DUMP {
+            assert_eq!(encoding::hex_dump(&unhex(data)), want, "hex.Dump({data})");
+        }
+        // pkg/encoding/hex/testdata/gen.txtar
+        assert_eq!(encoding::hex_encode(b"foo"), "666f6f");
+        assert_eq!(
+            encoding::hex_decode(b"foo").unwrap_err(),
+            "encoding/hex: invalid byte: U+006F 'o'"
+        );
+    }
+
+    #[test]
+    fn encoding_base64_like_go() {
+        for &(enc, data, want) in B64_ENCODE {
+            let e = b64(enc);
+            let data = unhex(data);
+            assert_eq!(e.encode(&data), want, "{enc}.Encode({data:?})");
+            assert_eq!(e.encoded_len(data.len()), want.len());
+        }
+        for &(enc, input, want) in B64_DECODE {
+            let got = match b64(enc).decode(input.as_bytes()) {
+                Ok(b) => encoding::hex_encode(&b),
+                Err(e) => format!("ERR {e}"),
+            };
+            assert_eq!(got, want, "{enc}.DecodeString({input:?})");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn encoding_round_trips(data in proptest::collection::vec(any::<u8>(), 0..40)) {
+            prop_assert_eq!(encoding::hex_decode(encoding::hex_encode(&data).as_bytes()).unwrap(), data.clone());
+            for e in [encoding::STD_ENCODING, encoding::URL_ENCODING, encoding::RAW_STD_ENCODING, encoding::RAW_URL_ENCODING] {
+                prop_assert_eq!(e.decode(e.encode(&data).as_bytes()).unwrap(), data.clone());
+            }
         }
     }
 }
