@@ -493,14 +493,83 @@ impl ApiServer {
                 }
             }
         }
-        if rt.group.is_empty() && rt.plural == "namespaces" && event.kind == EventType::Deleted {
-            let ns = meta_str(&event.object, "name")
-                .unwrap_or_default()
-                .to_string();
-            for t in self.registry.all().into_iter().filter(|t| t.namespaced) {
-                self.delete_all(&prefix(&t, Some(&ns)));
+        // The last object of a terminating namespace is gone: remove the namespace.
+        if event.kind == EventType::Deleted
+            && rt.namespaced
+            && let Some(ns) = meta_str(&event.object, "namespace")
+        {
+            self.finish_namespace(ns);
+        }
+    }
+
+    /// Whether no namespaced object is left in `ns`.
+    fn namespace_empty(&self, ns: &str) -> bool {
+        self.registry
+            .all()
+            .iter()
+            .filter(|t| t.namespaced)
+            .all(|t| self.store.keys(&prefix(t, Some(ns))).is_empty())
+    }
+
+    /// Removes a terminating namespace once it is empty and has no finalizers.
+    fn finish_namespace(&self, ns: &str) {
+        let ns_rt = self.builtin("", "namespaces");
+        let k = key(&ns_rt, None, ns);
+        let terminating = self
+            .store
+            .get(&k)
+            .is_some_and(|n| n["metadata"]["deletionTimestamp"].is_string());
+        if !terminating || !self.namespace_empty(ns) {
+            return;
+        }
+        let removed = self.store.mutate(&k, |cur, _| {
+            Ok(match cur {
+                Some(c)
+                    if c["metadata"]["deletionTimestamp"].is_string()
+                        && c["metadata"]["finalizers"]
+                            .as_array()
+                            .is_none_or(|f| f.is_empty()) =>
+                {
+                    Write::Delete
+                }
+                _ => Write::Unchanged,
+            })
+        });
+        if let Err(e) = removed {
+            tracing::warn!("removing namespace {ns}: {}", e.message);
+        }
+    }
+
+    /// DELETE of a namespace: it turns `Terminating`, its contents are deleted
+    /// (honouring their finalizers), and it is removed once empty.
+    fn delete_namespace(&self, t: &Target) -> Result<Value, ApiError> {
+        let rt = &t.rt;
+        let name = t.name.clone().unwrap_or_default();
+        let k = key(rt, None, &name);
+        self.store.mutate(&k, |cur, _| {
+            let cur = cur.ok_or_else(|| ApiError::not_found("", "namespaces", &name))?;
+            if cur["metadata"]["deletionTimestamp"].is_string() {
+                return Ok(Write::Unchanged);
+            }
+            let mut marked = cur.clone();
+            meta_mut(&mut marked).insert("deletionTimestamp".into(), json!(object::now()));
+            marked["status"]["phase"] = json!("Terminating");
+            Ok(Write::Put(marked))
+        })?;
+        let last = self.store.get(&k);
+        for content_rt in self.registry.all().into_iter().filter(|t| t.namespaced) {
+            for ck in self.store.keys(&prefix(&content_rt, Some(&name))) {
+                if let Some(ct) = self.target_of_key(&ck)
+                    && let Err(e) = self.delete(&ct, &WriteOptions::default())
+                    && e.code != 404
+                {
+                    tracing::warn!("deleting {ck} with its namespace: {}", e.message);
+                }
             }
         }
+        self.finish_namespace(&name);
+        let now = self.store.get(&k).or(last);
+        Ok(now.map(|o| Self::present(rt, &o)).unwrap_or(Value::Null))
     }
 
     /// Removes every object under `prefix` (finalizers are not waited for).
@@ -848,6 +917,9 @@ impl ApiServer {
     /// Returns the object's last state.
     pub fn delete(&self, t: &Target, opts: &WriteOptions) -> Result<Value, ApiError> {
         let rt = &t.rt;
+        if rt.group.is_empty() && rt.plural == "namespaces" && !opts.dry_run {
+            return self.delete_namespace(t);
+        }
         let name = t.name.clone().unwrap_or_default();
         let k = key(rt, t.namespace.as_deref(), &name);
         if !opts.dry_run

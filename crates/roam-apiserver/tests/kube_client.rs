@@ -682,3 +682,53 @@ async fn recorder_events_are_core_events_too() {
     assert_eq!(same.note.as_deref(), Some("all good"));
     assert_eq!(same.regarding.unwrap().name.as_deref(), Some("evt"));
 }
+
+#[tokio::test]
+async fn namespace_deletion_waits_for_finalizers() {
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    let nss: Api<Namespace> = Api::all(client.clone());
+    let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": "team"}})).unwrap();
+    nss.create(&PostParams::default(), &ns).await.unwrap();
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "team");
+    cms.create(&PostParams::default(), &cm("plain", json!({}), json!({})))
+        .await
+        .unwrap();
+    let mut held = cm("held", json!({}), json!({}));
+    held.metadata.finalizers = Some(vec!["roam.dev/hold".into()]);
+    cms.create(&PostParams::default(), &held).await.unwrap();
+
+    nss.delete("team", &DeleteParams::default()).await.unwrap();
+    let terminating = nss.get("team").await.unwrap();
+    assert_eq!(
+        terminating.status.unwrap().phase.as_deref(),
+        Some("Terminating")
+    );
+    assert!(cms.get_opt("plain").await.unwrap().is_none());
+    assert!(
+        cms.get("held")
+            .await
+            .unwrap()
+            .metadata
+            .deletion_timestamp
+            .is_some()
+    );
+    let (code, reason, msg) = api_error(
+        cms.create(&PostParams::default(), &cm("new", json!({}), json!({})))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!((code, reason.as_str()), (403, "Forbidden"));
+    assert!(msg.contains("being terminated"), "{msg}");
+
+    // Releasing the last finalizer removes the object, then the namespace.
+    cms.patch(
+        "held",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"finalizers": null}})),
+    )
+    .await
+    .unwrap();
+    assert!(cms.get_opt("held").await.unwrap().is_none());
+    assert!(nss.get_opt("team").await.unwrap().is_none());
+}
