@@ -5,7 +5,7 @@
 // Everything sits in `mod golang` so that `cargo test golang` selects it.
 mod golang {
     use proptest::prelude::*;
-    use roam_cue::golang::{encoding, path, regex as gore, strconv, strings};
+    use roam_cue::golang::{encoding, json, path, regex as gore, strconv, strings};
 
     // ---------------------------------------------------------------------------
     // regexp
@@ -10137,6 +10137,395 @@ fff0000000000000 X 25 64 -Inf\n\
             for e in [encoding::STD_ENCODING, encoding::URL_ENCODING, encoding::RAW_STD_ENCODING, encoding::RAW_URL_ENCODING] {
                 prop_assert_eq!(e.decode(e.encode(&data).as_bytes()).unwrap(), data.clone());
             }
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // encoding/json
+    // -----------------------------------------------------------------------
+
+    // (input, Valid/check error, Compact, Indent("> ", "  "), HTMLEscape)
+    const JSON_CASES: &[(&str, &str, &str, &str, &str)] = &[
+        ("1", "ok", "1", "1", "1"),
+        (
+            "[1, 2]",
+            "ok",
+            "[1,2]",
+            "[\u{a}>   1,\u{a}>   2\u{a}> ]",
+            "[1, 2]",
+        ),
+        (
+            "{\"a\": 1, \"b\": 2}",
+            "ok",
+            "{\"a\":1,\"b\":2}",
+            "{\u{a}>   \"a\": 1,\u{a}>   \"b\": 2\u{a}> }",
+            "{\"a\": 1, \"b\": 2}",
+        ),
+        (
+            "",
+            "ERR unexpected end of JSON input",
+            "ERR unexpected end of JSON input",
+            "ERR unexpected end of JSON input",
+            "",
+        ),
+        (
+            " ",
+            "ERR unexpected end of JSON input",
+            "ERR unexpected end of JSON input",
+            "ERR unexpected end of JSON input",
+            " ",
+        ),
+        ("{}", "ok", "{}", "{}", "{}"),
+        ("[]", "ok", "[]", "[]", "[]"),
+        ("[ ]", "ok", "[]", "[]", "[ ]"),
+        ("{ }", "ok", "{}", "{}", "{ }"),
+        (
+            "{\"a\":[1,{\"b\":[]}],\"c\":{}}",
+            "ok",
+            "{\"a\":[1,{\"b\":[]}],\"c\":{}}",
+            "{\u{a}>   \"a\": [\u{a}>     1,\u{a}>     {\u{a}>       \"b\": []\u{a}>     }\u{a}>   ],\u{a}>   \"c\": {}\u{a}> }",
+            "{\"a\":[1,{\"b\":[]}],\"c\":{}}",
+        ),
+        (
+            "  {\"a\" :\u{9}1 }  \u{a}",
+            "ok",
+            "{\"a\":1}",
+            "{\u{a}>   \"a\": 1\u{a}> }  \u{a}",
+            "  {\"a\" :\u{9}1 }  \u{a}",
+        ),
+        (
+            "{\"a\": 1}{\"b\": 2}",
+            "ERR invalid character '{' after top-level value",
+            "ERR invalid character '{' after top-level value",
+            "ERR invalid character '{' after top-level value",
+            "{\"a\": 1}{\"b\": 2}",
+        ),
+        (
+            "{\"a\": 1}}invalid json",
+            "ERR invalid character '}' after top-level value",
+            "ERR invalid character '}' after top-level value",
+            "ERR invalid character '}' after top-level value",
+            "{\"a\": 1}}invalid json",
+        ),
+        (
+            "x",
+            "ERR invalid character 'x' looking for beginning of value",
+            "ERR invalid character 'x' looking for beginning of value",
+            "ERR invalid character 'x' looking for beginning of value",
+            "x",
+        ),
+        (
+            "[1,]",
+            "ERR invalid character ']' looking for beginning of value",
+            "ERR invalid character ']' looking for beginning of value",
+            "ERR invalid character ']' looking for beginning of value",
+            "[1,]",
+        ),
+        (
+            "{\"a\" 1}",
+            "ERR invalid character '1' after object key",
+            "ERR invalid character '1' after object key",
+            "ERR invalid character '1' after object key",
+            "{\"a\" 1}",
+        ),
+        (
+            "{\"a\":1,}",
+            "ERR invalid character '}' looking for beginning of object key string",
+            "ERR invalid character '}' looking for beginning of object key string",
+            "ERR invalid character '}' looking for beginning of object key string",
+            "{\"a\":1,}",
+        ),
+        (
+            "{1:2}",
+            "ERR invalid character '1' looking for beginning of object key string",
+            "ERR invalid character '1' looking for beginning of object key string",
+            "ERR invalid character '1' looking for beginning of object key string",
+            "{1:2}",
+        ),
+        (
+            "[1 2]",
+            "ERR invalid character '2' after array element",
+            "ERR invalid character '2' after array element",
+            "ERR invalid character '2' after array element",
+            "[1 2]",
+        ),
+        (
+            "\"abc",
+            "ERR unexpected end of JSON input",
+            "ERR unexpected end of JSON input",
+            "ERR unexpected end of JSON input",
+            "\"abc",
+        ),
+        (
+            "\"a\u{a}b\"",
+            "ERR invalid character '\\n' in string literal",
+            "ERR invalid character '\\n' in string literal",
+            "ERR invalid character '\\n' in string literal",
+            "\"a\u{a}b\"",
+        ),
+        (
+            "\"\\x\"",
+            "ERR invalid character 'x' in string escape code",
+            "ERR invalid character 'x' in string escape code",
+            "ERR invalid character 'x' in string escape code",
+            "\"\\x\"",
+        ),
+        (
+            "\"\\u12g4\"",
+            "ERR invalid character 'g' in \\u hexadecimal character escape",
+            "ERR invalid character 'g' in \\u hexadecimal character escape",
+            "ERR invalid character 'g' in \\u hexadecimal character escape",
+            "\"\\u12g4\"",
+        ),
+        (
+            "-",
+            "ERR invalid character ' ' in numeric literal",
+            "ERR invalid character ' ' in numeric literal",
+            "ERR invalid character ' ' in numeric literal",
+            "-",
+        ),
+        (
+            "-a",
+            "ERR invalid character 'a' in numeric literal",
+            "ERR invalid character 'a' in numeric literal",
+            "ERR invalid character 'a' in numeric literal",
+            "-a",
+        ),
+        (
+            "01",
+            "ERR invalid character '1' after top-level value",
+            "ERR invalid character '1' after top-level value",
+            "ERR invalid character '1' after top-level value",
+            "01",
+        ),
+        (
+            "1.",
+            "ERR invalid character ' ' after decimal point in numeric literal",
+            "ERR invalid character ' ' after decimal point in numeric literal",
+            "ERR invalid character ' ' after decimal point in numeric literal",
+            "1.",
+        ),
+        (
+            "1.e5",
+            "ERR invalid character 'e' after decimal point in numeric literal",
+            "ERR invalid character 'e' after decimal point in numeric literal",
+            "ERR invalid character 'e' after decimal point in numeric literal",
+            "1.e5",
+        ),
+        (
+            "1e",
+            "ERR invalid character ' ' in exponent of numeric literal",
+            "ERR invalid character ' ' in exponent of numeric literal",
+            "ERR invalid character ' ' in exponent of numeric literal",
+            "1e",
+        ),
+        (
+            "1e+",
+            "ERR invalid character ' ' in exponent of numeric literal",
+            "ERR invalid character ' ' in exponent of numeric literal",
+            "ERR invalid character ' ' in exponent of numeric literal",
+            "1e+",
+        ),
+        ("1E-7", "ok", "1E-7", "1E-7", "1E-7"),
+        ("-0.5e10", "ok", "-0.5e10", "-0.5e10", "-0.5e10"),
+        (
+            "tru",
+            "ERR invalid character ' ' in literal true (expecting 'e')",
+            "ERR invalid character ' ' in literal true (expecting 'e')",
+            "ERR invalid character ' ' in literal true (expecting 'e')",
+            "tru",
+        ),
+        (
+            "trux",
+            "ERR invalid character 'x' in literal true (expecting 'e')",
+            "ERR invalid character 'x' in literal true (expecting 'e')",
+            "ERR invalid character 'x' in literal true (expecting 'e')",
+            "trux",
+        ),
+        (
+            "fals",
+            "ERR invalid character ' ' in literal false (expecting 'e')",
+            "ERR invalid character ' ' in literal false (expecting 'e')",
+            "ERR invalid character ' ' in literal false (expecting 'e')",
+            "fals",
+        ),
+        (
+            "nulL",
+            "ERR invalid character 'L' in literal null (expecting 'l')",
+            "ERR invalid character 'L' in literal null (expecting 'l')",
+            "ERR invalid character 'L' in literal null (expecting 'l')",
+            "nulL",
+        ),
+        (
+            "[1]]",
+            "ERR invalid character ']' after top-level value",
+            "ERR invalid character ']' after top-level value",
+            "ERR invalid character ']' after top-level value",
+            "[1]]",
+        ),
+        (
+            "\"ok\" x",
+            "ERR invalid character 'x' after top-level value",
+            "ERR invalid character 'x' after top-level value",
+            "ERR invalid character 'x' after top-level value",
+            "\"ok\" x",
+        ),
+        (
+            "{\"a\":\"<b>&\\u2028\"}",
+            "ok",
+            "{\"a\":\"<b>&\\u2028\"}",
+            "{\u{a}>   \"a\": \"<b>&\\u2028\"\u{a}> }",
+            "{\"a\":\"\\u003cb\\u003e\\u0026\\u2028\"}",
+        ),
+        (
+            "\"\u{2028}\"",
+            "ok",
+            "\"\u{2028}\"",
+            "\"\u{2028}\"",
+            "\"\\u2028\"",
+        ),
+        (
+            "\"\\\\ \\\" & < >\"",
+            "ok",
+            "\"\\\\ \\\" & < >\"",
+            "\"\\\\ \\\" & < >\"",
+            "\"\\\\ \\\" \\u0026 \\u003c \\u003e\"",
+        ),
+        (
+            "[1, [2, [3]]]",
+            "ok",
+            "[1,[2,[3]]]",
+            "[\u{a}>   1,\u{a}>   [\u{a}>     2,\u{a}>     [\u{a}>       3\u{a}>     ]\u{a}>   ]\u{a}> ]",
+            "[1, [2, [3]]]",
+        ),
+        ("\"\u{e9}\"", "ok", "\"\u{e9}\"", "\"\u{e9}\"", "\"\u{e9}\""),
+        (
+            "{\"a\":1 \"b\":2}",
+            "ERR invalid character '\"' after object key:value pair",
+            "ERR invalid character '\"' after object key:value pair",
+            "ERR invalid character '\"' after object key:value pair",
+            "{\"a\":1 \"b\":2}",
+        ),
+        (
+            "'a'",
+            "ERR invalid character '\\'' looking for beginning of value",
+            "ERR invalid character '\\'' looking for beginning of value",
+            "ERR invalid character '\\'' looking for beginning of value",
+            "'a'",
+        ),
+        (
+            "[-]",
+            "ERR invalid character ']' in numeric literal",
+            "ERR invalid character ']' in numeric literal",
+            "ERR invalid character ']' in numeric literal",
+            "[-]",
+        ),
+        (
+            "{\"a\":}",
+            "ERR invalid character '}' looking for beginning of value",
+            "ERR invalid character '}' looking for beginning of value",
+            "ERR invalid character '}' looking for beginning of value",
+            "{\"a\":}",
+        ),
+        (
+            "nan",
+            "ERR invalid character 'a' in literal null (expecting 'u')",
+            "ERR invalid character 'a' in literal null (expecting 'u')",
+            "ERR invalid character 'a' in literal null (expecting 'u')",
+            "nan",
+        ),
+        (
+            "[true,false,null]",
+            "ok",
+            "[true,false,null]",
+            "[\u{a}>   true,\u{a}>   false,\u{a}>   null\u{a}> ]",
+            "[true,false,null]",
+        ),
+        (
+            "\"a\u{9}b\"",
+            "ERR invalid character '\\t' in string literal",
+            "ERR invalid character '\\t' in string literal",
+            "ERR invalid character '\\t' in string literal",
+            "\"a\u{9}b\"",
+        ),
+    ];
+    // (input as hex, Marshal with escapeHTML=true, with false)
+    const JSON_STRINGS: &[(&str, &str, &str)] = &[
+        ("", "\"\"", "\"\""),
+        ("616263", "\"abc\"", "\"abc\""),
+        (
+            "5c20222026203c203e",
+            "\"\\\\ \\\" \\u0026 \\u003c \\u003e\"",
+            "\"\\\\ \\\" & < >\"",
+        ),
+        (
+            "000108090a0b0c0d1f7f",
+            "\"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f\u{7f}\"",
+            "\"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f\u{7f}\"",
+        ),
+        (
+            "c3a9e697a5e69cacf09f9880",
+            "\"\u{e9}\u{65e5}\u{672c}\u{1f600}\"",
+            "\"\u{e9}\u{65e5}\u{672c}\u{1f600}\"",
+        ),
+        ("e280a8e280a9", "\"\\u2028\\u2029\"", "\"\\u2028\\u2029\""),
+        ("efbfbd", "\"\u{fffd}\"", "\"\u{fffd}\""),
+        ("61ff62", "\"a\\ufffdb\"", "\"a\\ufffdb\""),
+        ("e282", "\"\\ufffd\\ufffd\"", "\"\\ufffd\\ufffd\""),
+        ("2f", "\"/\"", "\"/\""),
+    ];
+
+    fn json_text(r: Result<Vec<u8>, json::SyntaxError>) -> String {
+        match r {
+            Ok(b) => String::from_utf8(b).unwrap(),
+            Err(e) => format!("ERR {e}"),
+        }
+    }
+
+    #[test]
+    fn json_text_functions_like_go() {
+        for &(input, chk, compact, indent, html) in JSON_CASES {
+            let b = input.as_bytes();
+            let got = match json::check(b) {
+                Ok(()) => "ok".to_string(),
+                Err(e) => format!("ERR {e}"),
+            };
+            assert_eq!(got, chk, "Valid({input:?})");
+            assert_eq!(json::valid(b), chk == "ok");
+            assert_eq!(json_text(json::compact(b)), compact, "Compact({input:?})");
+            assert_eq!(
+                json_text(json::indent(b, "> ", "  ")),
+                indent,
+                "Indent({input:?})"
+            );
+            assert_eq!(
+                String::from_utf8(json::html_escape(b)).unwrap(),
+                html,
+                "HTMLEscape({input:?})"
+            );
+        }
+    }
+
+    #[test]
+    fn json_quote_string_like_go() {
+        for &(hex, escaped, plain) in JSON_STRINGS {
+            let s = encoding::hex_decode(hex.as_bytes()).unwrap();
+            assert_eq!(json::quote_string(&s, true), escaped, "Marshal({hex})");
+            assert_eq!(
+                json::quote_string(&s, false),
+                plain,
+                "Marshal({hex}) without HTML escaping"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn json_quote_string_is_valid_json(s in "\\PC*|[\\x00-\\x7f]*") {
+            let q = json::quote_string(s.as_bytes(), false);
+            prop_assert!(json::valid(q.as_bytes()));
+            let back: String = serde_json::from_str(&q).unwrap();
+            prop_assert_eq!(back, s);
         }
     }
 }
