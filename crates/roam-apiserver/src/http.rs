@@ -57,6 +57,7 @@ struct Req {
     accept: String,
     content_type: String,
     host: String,
+    user_agent: String,
     body: Bytes,
 }
 
@@ -135,6 +136,7 @@ async fn handle(
         accept: h(header::ACCEPT),
         content_type: h(header::CONTENT_TYPE),
         host: h(header::HOST),
+        user_agent: h(header::USER_AGENT),
         body,
     };
     let is_watch = req.method == Method::GET && matches!(req.q("watch"), Some("true" | "1"));
@@ -271,6 +273,12 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
     let rt = &t.rt;
     let opts = WriteOptions {
         dry_run: req.q("dryRun").is_some_and(|d| d == "All"),
+        field_manager: req.q("fieldManager").map(str::to_string).or_else(|| {
+            // As kube-apiserver: the User-Agent's program name.
+            let ua = req.user_agent.split('/').next().unwrap_or("").trim();
+            (!ua.is_empty()).then(|| ua.to_string())
+        }),
+        force: req.q("force") == Some("true"),
         ..WriteOptions::default()
     };
     let parse_body = || -> Result<Value, ApiError> {

@@ -29,6 +29,7 @@ pub mod patch;
 pub mod registry;
 pub mod selector;
 pub mod server;
+pub mod ssa;
 pub mod store;
 pub mod table;
 pub mod tls;

@@ -59,7 +59,7 @@ pub fn json_patch(target: &mut Value, patch: &Value) -> Result<(), String> {
 
 /// The merge key of a list field in built-in kinds, as the upstream schemas declare
 /// (`x-kubernetes-patch-merge-key`). `None`: the list is replaced (atomic).
-fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
+pub(crate) fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
     Some(match field {
         "containers"
         | "initContainers"

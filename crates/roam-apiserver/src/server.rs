@@ -112,6 +112,10 @@ impl Selectors {
 #[derive(Debug, Default, Clone)]
 pub struct WriteOptions {
     pub dry_run: bool,
+    /// `fieldManager` (or the client's User-Agent): who owns the fields written.
+    pub field_manager: Option<String>,
+    /// `force=true` on server-side apply: take over conflicting fields.
+    pub force: bool,
     /// `DeleteOptions.propagationPolicy` for deletes.
     pub propagation: Propagation,
 }
@@ -643,6 +647,9 @@ impl ApiServer {
             o.remove("status");
         }
         self.prepare(rt, &mut body, &name)?;
+        if let Some(m) = &opts.field_manager {
+            crate::ssa::track_update(&mut body, None, m, &rt.api_version(), !rt.is_custom());
+        }
         check_size(&body, rt, &name)?;
         let body = stored_form(rt, body);
         if opts.dry_run {
@@ -821,13 +828,7 @@ impl ApiServer {
                      application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
                 ));
             }
-            PatchType::Apply => {
-                return Err(ApiError::unsupported_media_type(format!(
-                    "server-side apply (application/apply-patch+yaml) is not supported yet by roam's local API server; \
-                     patch {} \"{name}\" with application/merge-patch+json or application/json-patch+json",
-                    rt.plural
-                )));
-            }
+            PatchType::Apply => return self.apply(t, body, opts),
             _ => {}
         }
         let patch: Value = serde_json::from_slice(body).map_err(|e| {
@@ -877,6 +878,87 @@ impl ApiServer {
         })
     }
 
+    /// Server-side apply (`application/apply-patch+yaml`): creates the object if it is
+    /// missing, else merges the configuration with field ownership (see [`crate::ssa`]).
+    fn apply(&self, t: &Target, body: &[u8], opts: &WriteOptions) -> Result<Value, ApiError> {
+        let rt = &t.rt;
+        let name = t.name.clone().unwrap_or_default();
+        let manager = opts
+            .field_manager
+            .clone()
+            .filter(|m| !m.is_empty())
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "meta.k8s.io",
+                    "PatchOptions",
+                    "",
+                    "fieldManager",
+                    "FieldValueRequired",
+                    "Required value: is required for apply patch",
+                )
+            })?;
+        let mut config: Value = serde_json::from_slice(body).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the apply configuration for {} \"{name}\" is not valid JSON (YAML bodies are not supported yet): {e}",
+                rt.plural
+            ))
+        })?;
+        Self::check_body(t, &mut config)?;
+        if let Some(n) = meta_str(&config, "name")
+            && n != name
+        {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({n}) does not match the name on the URL ({name})"
+            )));
+        }
+        let plain = WriteOptions {
+            field_manager: None,
+            ..opts.clone()
+        };
+        if t.status {
+            // Status apply: the status is merged; ownership of status fields is not tracked yet.
+            let status = config.get("status").cloned().unwrap_or(Value::Null);
+            return self.write_existing(t, &name, &plain, |cur| {
+                let mut new = Self::present(rt, cur);
+                patch::merge_patch(&mut new, &json!({ "status": status }));
+                Ok(stored_form(rt, new))
+            });
+        }
+        let builtin = !rt.is_custom();
+        let what = (rt.group.as_str(), rt.plural.as_str(), name.as_str());
+        let k = key(rt, t.namespace.as_deref(), &name);
+        if self.store.get(&k).is_none() {
+            let obj = crate::ssa::apply(
+                None,
+                &config,
+                &manager,
+                opts.force,
+                &rt.api_version(),
+                builtin,
+                what,
+            )?;
+            return self.create(t, obj, &plain);
+        }
+        self.write_existing(t, &name, &plain, |cur| {
+            let live = Self::present(rt, cur);
+            let mut merged = crate::ssa::apply(
+                Some(&live),
+                &config,
+                &manager,
+                opts.force,
+                &rt.api_version(),
+                builtin,
+                what,
+            )?;
+            Self::check_body(t, &mut merged)?;
+            if let Some(schema) = rt.schema.as_ref().filter(|_| rt.is_custom()) {
+                apply_defaults(&mut merged, schema, true);
+            }
+            check_size(&merged, rt, &name)?;
+            Ok(stored_form(rt, merged))
+        })
+    }
+
     /// Reads the current object, lets `f` produce the requested state, reconciles and commits.
     fn write_existing<F>(
         &self,
@@ -893,7 +975,18 @@ impl ApiServer {
         let mut result: Option<Value> = None;
         let event = self.store.mutate(&k, |cur, _| {
             let cur = cur.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, name))?;
-            let requested = f(cur)?;
+            let mut requested = f(cur)?;
+            if let Some(m) = &opts.field_manager
+                && !t.status
+            {
+                crate::ssa::track_update(
+                    &mut requested,
+                    Some(cur),
+                    m,
+                    &rt.api_version(),
+                    !rt.is_custom(),
+                );
+            }
             let mut w = Self::reconcile_update(t, cur, requested, name)?;
             if let Write::Put(v) = &w {
                 result = Some(v.clone());

@@ -732,3 +732,112 @@ async fn namespace_deletion_waits_for_finalizers() {
     assert!(cms.get_opt("held").await.unwrap().is_none());
     assert!(nss.get_opt("team").await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn server_side_apply_with_conflicts_and_force() {
+    let srv = TestServer::in_memory().await;
+    let api: Api<Deployment> = Api::namespaced(srv.client().await, "default");
+    let config = |replicas: i32, image: &str| {
+        json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "ssa"},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": {"app": "ssa"}},
+                "template": {"metadata": {"labels": {"app": "ssa"}},
+                             "spec": {"containers": [{"name": "app", "image": image}]}}
+            }
+        })
+    };
+    // Apply creates.
+    let made = api
+        .patch(
+            "ssa",
+            &PatchParams::apply("alice"),
+            &Patch::Apply(config(2, "v1")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(made.spec.as_ref().unwrap().replicas, Some(2));
+    let mf = made.metadata.managed_fields.unwrap();
+    assert_eq!(mf[0].manager.as_deref(), Some("alice"));
+    assert_eq!(mf[0].operation.as_deref(), Some("Apply"));
+
+    // Re-applying the same configuration is a no-op.
+    let same = api
+        .patch(
+            "ssa",
+            &PatchParams::apply("alice"),
+            &Patch::Apply(config(2, "v1")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        same.metadata.resource_version,
+        made.metadata.resource_version
+    );
+
+    // Another manager changing an owned field conflicts...
+    let bob = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                     "metadata": {"name": "ssa"}, "spec": {"replicas": 5}});
+    let (code, reason, msg) = api_error(
+        api.patch(
+            "ssa",
+            &PatchParams::apply("bob"),
+            &Patch::Apply(bob.clone()),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!((code, reason.as_str()), (409, "Conflict"));
+    assert!(
+        msg.contains("conflict with \"alice\"") && msg.contains(".spec.replicas"),
+        "{msg}"
+    );
+    // ... unless forced, which takes the field over.
+    let forced = api
+        .patch(
+            "ssa",
+            &PatchParams::apply("bob").force(),
+            &Patch::Apply(bob),
+        )
+        .await
+        .unwrap();
+    assert_eq!(forced.spec.as_ref().unwrap().replicas, Some(5));
+
+    // Alice drops the container image change and replicas from her config: replicas
+    // (now Bob's) stays, her new image lands.
+    let mut a2 = config(0, "v2");
+    a2["spec"].as_object_mut().unwrap().remove("replicas");
+    let after = api
+        .patch("ssa", &PatchParams::apply("alice"), &Patch::Apply(a2))
+        .await
+        .unwrap();
+    let spec = after.spec.unwrap();
+    assert_eq!(spec.replicas, Some(5));
+    assert_eq!(
+        spec.template.spec.unwrap().containers[0].image.as_deref(),
+        Some("v2")
+    );
+
+    // A plain update records Update ownership, which apply then conflicts with.
+    api.patch(
+        "ssa",
+        &PatchParams {
+            field_manager: Some("editor".into()),
+            ..Default::default()
+        },
+        &Patch::Merge(json!({"metadata": {"labels": {"team": "a"}}})),
+    )
+    .await
+    .unwrap();
+    let relabel = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                         "metadata": {"name": "ssa", "labels": {"team": "b"}}});
+    let (code, _, msg) = api_error(
+        api.patch("ssa", &PatchParams::apply("carol"), &Patch::Apply(relabel))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, 409);
+    assert!(msg.contains("conflict with \"editor\""), "{msg}");
+}

@@ -394,3 +394,47 @@ async fn get_watch_sees_a_change() {
     let _ = child.wait();
     assert!(found, "kubectl get --watch printed no ADDED line: {seen:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_side_apply() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let f = k.write("cm.yaml", CONFIGMAP);
+    let out = k.ok(&["apply", "--server-side", "-f", &k.path(&f)]).await;
+    assert!(out.contains("configmap/demo serverside-applied"), "{out}");
+    let f2 = k.write("cm2.yaml", &CONFIGMAP.replace("hello", "hola"));
+    k.ok(&["apply", "--server-side", "-f", &k.path(&f2)]).await;
+    let json: serde_json::Value = serde_json::from_str(
+        &k.ok(&["get", "cm", "demo", "-o", "json", "--show-managed-fields"])
+            .await,
+    )
+    .unwrap();
+    assert_eq!(json["data"]["greeting"], "hola");
+    assert_eq!(json["metadata"]["managedFields"][0]["manager"], "kubectl");
+
+    // Another field manager changing the same field: conflict, then --force-conflicts.
+    let f3 = k.write("cm3.yaml", &CONFIGMAP.replace("hello", "ciao"));
+    let other = k
+        .run(&[
+            "apply",
+            "--server-side",
+            "--field-manager=other",
+            "-f",
+            &k.path(&f3),
+        ])
+        .await;
+    assert!(!other.ok);
+    assert!(other.stderr.contains("conflict"), "{}", other.stderr);
+    k.ok(&[
+        "apply",
+        "--server-side",
+        "--field-manager=other",
+        "--force-conflicts",
+        "-f",
+        &k.path(&f3),
+    ])
+    .await;
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "cm", "demo", "-o", "json"]).await).unwrap();
+    assert_eq!(json["data"]["greeting"], "ciao");
+}
