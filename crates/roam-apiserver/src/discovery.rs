@@ -269,12 +269,23 @@ pub fn aggregated(reg: &Registry, core: bool) -> Value {
                             if !rt.categories.is_empty() {
                                 r["categories"] = json!(rt.categories);
                             }
+                            let mut subs = Vec::new();
                             if rt.status_subresource {
-                                r["subresources"] = json!([{
+                                subs.push(json!({
                                     "subresource": "status",
                                     "responseKind": kind,
                                     "verbs": ["get", "patch", "update"],
-                                }]);
+                                }));
+                            }
+                            if rt.scale.is_some() {
+                                subs.push(json!({
+                                    "subresource": "scale",
+                                    "responseKind": {"group": "autoscaling", "version": "v1", "kind": "Scale"},
+                                    "verbs": ["get", "patch", "update"],
+                                }));
+                            }
+                            if !subs.is_empty() {
+                                r["subresources"] = Value::Array(subs);
                             }
                             r
                         })

@@ -169,6 +169,11 @@ async fn handle(
 
 /// The resource path after `/api/v1` or `/apis/<g>/<v>`, as kube-apiserver parses it.
 fn resolve(srv: &ApiServer, req: &Req) -> Result<Option<Target>, ApiError> {
+    resolve_sub(srv, req).map(|o| o.map(|(t, _)| t))
+}
+
+/// [`resolve`], also saying whether the request is for the `/scale` subresource.
+fn resolve_sub(srv: &ApiServer, req: &Req) -> Result<Option<(Target, bool)>, ApiError> {
     let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
     let (group, version, rest) = match segs.as_slice() {
         ["api", v, rest @ ..] if !rest.is_empty() => ("", *v, rest),
@@ -199,9 +204,11 @@ fn resolve(srv: &ApiServer, req: &Req) -> Result<Option<Target>, ApiError> {
     if namespace.is_some() && !rt.namespaced {
         return Err(ApiError::path_not_found(&req.path));
     }
+    let is_scale = sub == Some("scale") && rt.scale.is_some();
     let status = match sub {
         None => false,
         Some("status") if rt.status_subresource => true,
+        Some("scale") if is_scale => false,
         Some(s) => {
             return Err(ApiError::new(
                 404,
@@ -213,12 +220,15 @@ fn resolve(srv: &ApiServer, req: &Req) -> Result<Option<Target>, ApiError> {
     if rt.namespaced && namespace.is_none() && name.is_some() {
         return Err(ApiError::path_not_found(&req.path));
     }
-    Ok(Some(Target {
-        rt,
-        namespace,
-        name,
-        status,
-    }))
+    Ok(Some((
+        Target {
+            rt,
+            namespace,
+            name,
+            status,
+        },
+        is_scale,
+    )))
 }
 
 fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
@@ -269,7 +279,8 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
             _ => {}
         }
     }
-    let t = resolve(srv, req)?.ok_or_else(|| ApiError::path_not_found(&req.path))?;
+    let (t, is_scale) =
+        resolve_sub(srv, req)?.ok_or_else(|| ApiError::path_not_found(&req.path))?;
     let rt = &t.rt;
     let opts = WriteOptions {
         dry_run: req.q("dryRun").is_some_and(|d| d == "All"),
@@ -304,6 +315,9 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
             ))
         })
     };
+    if is_scale && t.name.is_some() {
+        return scale(srv, req, &t, &opts);
+    }
     match (&req.method, t.name.is_some()) {
         (&Method::GET, true) => {
             let obj = srv.get(&t)?;
@@ -385,6 +399,74 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
             "{m} is not supported on {}{}",
             rt.plural,
             if t.name.is_some() { " objects" } else { "" }
+        ))),
+    }
+}
+
+/// `/scale`: GET, PUT and PATCH of an `autoscaling/v1` `Scale` view of the object.
+fn scale(
+    srv: &ApiServer,
+    req: &Req,
+    t: &Target,
+    opts: &WriteOptions,
+) -> Result<Response, ApiError> {
+    let rt = &t.rt;
+    let name = t.name.clone().unwrap_or_default();
+    match req.method {
+        Method::GET => Ok(json_response(200, &srv.get_scale(t)?)),
+        Method::PUT | Method::PATCH => {
+            let current = srv.get_scale(t)?;
+            let wanted = if req.method == Method::PUT {
+                serde_json::from_slice::<Value>(&req.body).map_err(|e| {
+                    ApiError::bad_request(format!("the Scale body is not valid JSON: {e}"))
+                })?
+            } else {
+                let ptype = PatchType::from_content_type(&req.content_type).ok_or_else(|| {
+                    ApiError::unsupported_media_type(format!(
+                        "unsupported patch type {:?}",
+                        req.content_type
+                    ))
+                })?;
+                let patch: Value = serde_json::from_slice(&req.body).map_err(|e| {
+                    ApiError::bad_request(format!("the patch is not valid JSON: {e}"))
+                })?;
+                let mut s = current.clone();
+                match ptype {
+                    PatchType::Json => crate::patch::json_patch(&mut s, &patch).map_err(|e| {
+                        ApiError::invalid(
+                            "autoscaling",
+                            "Scale",
+                            &name,
+                            "",
+                            "FieldValueInvalid",
+                            &e,
+                        )
+                    })?,
+                    _ => crate::patch::merge_patch(&mut s, &patch),
+                }
+                s
+            };
+            if let Some(rv) = wanted["metadata"]["resourceVersion"].as_str()
+                && Some(rv) != current["metadata"]["resourceVersion"].as_str()
+            {
+                return Err(ApiError::conflict(&rt.group, &rt.plural, &name));
+            }
+            let Some(replicas) = wanted["spec"]["replicas"].as_i64().filter(|r| *r >= 0) else {
+                return Err(ApiError::invalid(
+                    "autoscaling",
+                    "Scale",
+                    &name,
+                    "spec.replicas",
+                    "FieldValueInvalid",
+                    "Invalid value: must be a non-negative integer",
+                ));
+            };
+            srv.set_replicas(t, replicas, opts)?;
+            Ok(json_response(200, &srv.get_scale(t)?))
+        }
+        ref m => Err(ApiError::method_not_allowed(format!(
+            "{m} is not supported on {}/scale",
+            rt.plural
         ))),
     }
 }

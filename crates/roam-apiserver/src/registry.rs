@@ -23,6 +23,8 @@ pub struct ResourceType {
     pub schema: Option<Value>,
     /// CRD `additionalPrinterColumns` for Table output.
     pub printer_columns: Vec<Value>,
+    /// The `/scale` subresource: (specReplicasPath, statusReplicasPath, labelSelectorPath).
+    pub scale: Option<(String, String, Option<String>)>,
 }
 
 /// Verbs every served resource supports.
@@ -66,6 +68,17 @@ impl ResourceType {
             main["categories"] = json!(self.categories);
         }
         let mut out = vec![main];
+        if self.scale.is_some() {
+            out.push(json!({
+                "name": format!("{}/scale", self.plural),
+                "singularName": "",
+                "namespaced": self.namespaced,
+                "group": "autoscaling",
+                "version": "v1",
+                "kind": "Scale",
+                "verbs": ["get", "patch", "update"],
+            }));
+        }
         if self.status_subresource {
             out.push(json!({
                 "name": format!("{}/status", self.plural),
@@ -334,6 +347,8 @@ impl Registry {
                     crd: None,
                     schema: None,
                     printer_columns: Vec::new(),
+                    scale: matches!(plural, "deployments" | "replicasets" | "statefulsets")
+                        .then(|| (".spec.replicas".into(), ".status.replicas".into(), None)),
                 },
             )
             .collect();
@@ -493,6 +508,14 @@ pub fn crd_types(crd: &Value) -> Result<Vec<ResourceType>, (String, String)> {
                 .as_array()
                 .cloned()
                 .unwrap_or_default(),
+            scale: v["subresources"]["scale"].as_object().map(|sc| {
+                let path = |k: &str| sc.get(k).and_then(Value::as_str).map(str::to_string);
+                (
+                    path("specReplicasPath").unwrap_or_else(|| ".spec.replicas".into()),
+                    path("statusReplicasPath").unwrap_or_else(|| ".status.replicas".into()),
+                    path("labelSelectorPath"),
+                )
+            }),
         });
     }
     Ok(out)

@@ -878,6 +878,75 @@ impl ApiServer {
         })
     }
 
+    /// The `autoscaling/v1` `Scale` view of an object with a `/scale` subresource.
+    pub fn get_scale(&self, t: &Target) -> Result<Value, ApiError> {
+        let obj = self.get(t)?;
+        let Some((spec_path, status_path, selector_path)) = &t.rt.scale else {
+            return Err(ApiError::path_not_found(&format!("{}/scale", t.rt.plural)));
+        };
+        let at = |p: &str| -> Value {
+            let mut v = &obj;
+            for part in p.trim_start_matches('.').split('.') {
+                v = &v[part];
+            }
+            v.clone()
+        };
+        let selector = match (t.rt.is_custom(), selector_path) {
+            (true, Some(p)) => at(p),
+            _ => match obj["spec"]["selector"]["matchLabels"].as_object() {
+                Some(m) => json!(
+                    m.iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+                None => Value::Null,
+            },
+        };
+        let m = &obj["metadata"];
+        Ok(json!({
+            "kind": "Scale",
+            "apiVersion": "autoscaling/v1",
+            "metadata": {
+                "name": m["name"], "namespace": m["namespace"], "uid": m["uid"],
+                "resourceVersion": m["resourceVersion"], "creationTimestamp": m["creationTimestamp"],
+            },
+            "spec": {"replicas": at(spec_path).as_i64().unwrap_or(0)},
+            "status": {"replicas": at(status_path).as_i64().unwrap_or(0), "selector": selector},
+        }))
+    }
+
+    /// Writes the replica count at the resource's scale `specReplicasPath`.
+    pub fn set_replicas(
+        &self,
+        t: &Target,
+        replicas: i64,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let rt = &t.rt;
+        let name = t.name.clone().unwrap_or_default();
+        let Some((spec_path, _, _)) = rt.scale.clone() else {
+            return Err(ApiError::path_not_found(&format!("{}/scale", rt.plural)));
+        };
+        let main = Target {
+            status: false,
+            ..t.clone()
+        };
+        self.write_existing(&main, &name, opts, |cur| {
+            let mut new = cur.clone();
+            let parts: Vec<&str> = spec_path.trim_start_matches('.').split('.').collect();
+            let mut v = &mut new;
+            for part in &parts {
+                if !v.is_object() {
+                    *v = json!({});
+                }
+                v = &mut v[*part];
+            }
+            *v = json!(replicas);
+            Ok(new)
+        })
+    }
+
     /// Server-side apply (`application/apply-patch+yaml`): creates the object if it is
     /// missing, else merges the configuration with field ownership (see [`crate::ssa`]).
     fn apply(&self, t: &Target, body: &[u8], opts: &WriteOptions) -> Result<Value, ApiError> {

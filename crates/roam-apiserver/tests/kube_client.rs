@@ -226,6 +226,23 @@ async fn deployment_generation_and_status() {
         .await
         .unwrap();
     assert_eq!(main.status.unwrap().ready_replicas, Some(3));
+
+    // The scale subresource.
+    let sc = api.get_scale("web").await.unwrap();
+    assert_eq!(sc.spec.unwrap().replicas, Some(3));
+    assert_eq!(sc.status.unwrap().selector.as_deref(), Some("app=web"));
+    let sc = api
+        .patch_scale(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 4}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sc.spec.unwrap().replicas, Some(4));
+    let d = api.get("web").await.unwrap();
+    assert_eq!(d.spec.unwrap().replicas, Some(4));
+    assert_eq!(d.metadata.generation, Some(3));
 }
 
 #[tokio::test]

@@ -438,3 +438,39 @@ async fn server_side_apply() {
         serde_json::from_str(&k.ok(&["get", "cm", "demo", "-o", "json"]).await).unwrap();
     assert_eq!(json["data"]["greeting"], "ciao");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scale_a_deployment() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let f = k.write(
+        "deploy.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - {name: web, image: nginx}
+",
+    );
+    k.ok(&["apply", "-f", &k.path(&f)]).await;
+    let out = k.ok(&["scale", "deployment", "web", "--replicas=3"]).await;
+    assert!(out.contains("deployment.apps/web scaled"), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "deploy", "web", "-o", "json"]).await).unwrap();
+    assert_eq!(json["spec"]["replicas"], 3);
+    let table = k.ok(&["get", "deployments"]).await;
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("web") && l.contains("0/3")),
+        "{table}"
+    );
+}
