@@ -1122,6 +1122,75 @@ mod golang {
         );
     }
 
+    /// Differential check against a corpus produced by Go: a JSON array of
+    /// `{"P": pattern, "Err": Go's error or "", "M": per subject
+    /// FindAllStringSubmatchIndex(-1), "R": per subject
+    /// ReplaceAllString(subject, "<$1|${2}x|$0>")}` for the subjects below.
+    /// Run with `GOLANG_REGEX_CORPUS=/path/to/corpus.json cargo test -- --ignored`.
+    #[test]
+    #[ignore]
+    fn regexp_differential_corpus() {
+        let Ok(path) = std::env::var("GOLANG_REGEX_CORPUS") else {
+            return;
+        };
+        let subjects = [
+            "abc",
+            "a-b_c d",
+            "((a))[b]{c}",
+            "aaa bbb\nccc",
+            "x{2}A0-9 ,:",
+            "é K ſ ab",
+        ];
+        let corpus: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut failures = Vec::new();
+        for rec in &corpus {
+            let p = rec["P"].as_str().unwrap();
+            let want_err = rec["Err"].as_str().unwrap();
+            match gore::GoRegex::new(p) {
+                Err(e) => {
+                    if e.to_string() != want_err {
+                        failures.push(format!("{p:?}: error {e}, want {want_err:?}"));
+                    }
+                }
+                Ok(re) => {
+                    if !want_err.is_empty() {
+                        failures.push(format!("{p:?}: compiled, want {want_err:?}"));
+                        continue;
+                    }
+                    for (k, subj) in subjects.iter().enumerate() {
+                        let got: Vec<Vec<i64>> = re
+                            .find_all_submatch_index(subj, -1)
+                            .into_iter()
+                            .map(|m| {
+                                m.into_iter()
+                                    .flat_map(|g| match g {
+                                        Some((a, b)) => [a as i64, b as i64],
+                                        None => [-1, -1],
+                                    })
+                                    .collect()
+                            })
+                            .collect();
+                        let want: Vec<Vec<i64>> =
+                            serde_json::from_value(rec["M"][k].clone()).unwrap();
+                        if got != want {
+                            failures.push(format!("{p:?} on {subj:?}: {got:?}, want {want:?}"));
+                        }
+                        let got = re.replace_all(subj, "<$1|${2}x|$0>");
+                        let want = rec["R"][k].as_str().unwrap();
+                        if got != want {
+                            failures
+                                .push(format!("{p:?} on {subj:?}: replace {got:?}, want {want:?}"));
+                        }
+                    }
+                }
+            }
+        }
+        let n = failures.len();
+        failures.truncate(60);
+        assert!(n == 0, "{n} failures:\n{}", failures.join("\n"));
+    }
+
     #[test]
     fn regexp_errors_like_go() {
         let mut failures = Vec::new();
@@ -1201,6 +1270,18 @@ mod golang {
             r"Escaping \$5 for \[a-z\]\+ \(1\.5\) \\ \| \^x\{2\}\? \* é-#&~"
         );
         assert_eq!(gore::quote_meta(""), "");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        // Whatever Go accepts, the translation must be accepted by the Rust
+        // engine: an "internal error" means the translation is wrong.
+        #[test]
+        fn regexp_translation_always_compiles(p in "[-a-c\\\\()\\[\\]{}|*+?^$.:<>=!PpQEdDwWsSbBzAxi0-9,_ ]{0,16}") {
+            if let Err(e) = gore::GoRegex::new(&p) {
+                prop_assert!(e.code != "internal error", "{:?}: {}", p, e);
+            }
+        }
     }
 
     proptest! {

@@ -1120,6 +1120,12 @@ impl GoRegex {
         res
     }
 
+    /// Go `FindAllStringSubmatchIndex(s, n)`: byte ranges per group,
+    /// `None` for a group that did not participate.
+    pub fn find_all_submatch_index(&self, s: &str, n: i64) -> Vec<Vec<Option<(usize, usize)>>> {
+        self.all_matches(s, n)
+    }
+
     /// Go `FindAllString(s, n)`; empty when there is no match.
     pub fn find_all(&self, s: &str, n: i64) -> Vec<String> {
         self.all_matches(s, n)
