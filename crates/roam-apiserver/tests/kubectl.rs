@@ -54,7 +54,12 @@ impl Kubectl {
 
     /// Runs kubectl (off the async runtime, which keeps serving).
     async fn run(&self, args: &[&str]) -> Out {
+        self.run_env(args, &[]).await
+    }
+
+    async fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
         let mut cmd = Command::new(&self.bin);
+        cmd.envs(env.iter().copied());
         cmd.arg("--kubeconfig")
             .arg(self.dir.path().join("kubeconfig"))
             .arg("--cache-dir")
@@ -473,4 +478,77 @@ spec:
             .any(|l| l.starts_with("web") && l.contains("0/3")),
         "{table}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_explain_and_wait_for_delete() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let f = k.write("cm.yaml", CONFIGMAP);
+    k.ok(&["create", "-f", &k.path(&f)]).await;
+
+    // Non-interactive edit: the "editor" rewrites the file kubectl hands it.
+    let editor = k.write(
+        "editor.sh",
+        "#!/bin/sh\nsed -i 's/greeting: hello/greeting: edited/' \"$1\"\n",
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = k
+        .run_env(
+            &["edit", "configmap", "demo"],
+            &[("KUBE_EDITOR", &k.path(&editor))],
+        )
+        .await;
+    assert!(out.ok, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("configmap/demo edited"),
+        "{}",
+        out.stdout
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "cm", "demo", "-o", "json"]).await).unwrap();
+    assert_eq!(json["data"]["greeting"], "edited");
+
+    // explain reads the CRD schema from /openapi/v3.
+    let crd = k.write(
+        "crd.yaml",
+        "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gizmos.example.roam.dev
+spec:
+  group: example.roam.dev
+  scope: Namespaced
+  names: {plural: gizmos, singular: gizmo, kind: Gizmo}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        description: A gizmo for tests.
+        properties:
+          spec:
+            type: object
+            description: What the gizmo should be.
+            properties:
+              size: {type: integer, description: How big.}
+",
+    );
+    k.ok(&["apply", "-f", &k.path(&crd)]).await;
+    let out = k.ok(&["explain", "gizmos.spec"]).await;
+    assert!(
+        out.contains("What the gizmo should be.") && out.contains("size"),
+        "{out}"
+    );
+
+    // wait --for=delete returns once the object is gone.
+    k.ok(&["delete", "configmap", "demo", "--wait=false"]).await;
+    k.ok(&["wait", "--for=delete", "configmap/demo", "--timeout=30s"])
+        .await;
 }
