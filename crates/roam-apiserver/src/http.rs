@@ -335,27 +335,38 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
         }
         (&Method::GET, false) => {
             let sel = Selectors::parse(rt, req.q("labelSelector"), req.q("fieldSelector"))?;
-            let (items, rev) = srv.list(&t, &sel);
+            let limit = match req.q("limit") {
+                None | Some("") => None,
+                Some(l) => Some(l.parse::<usize>().map_err(|_| {
+                    ApiError::bad_request(format!("limit {l:?} is not a non-negative integer"))
+                })?)
+                .filter(|l| *l > 0),
+            };
+            let page = srv.list_page(&t, &sel, limit, req.q("continue"))?;
+            let mut meta = json!({"resourceVersion": page.rev.to_string()});
+            if let Some(c) = &page.continue_token {
+                meta["continue"] = json!(c);
+                meta["remainingItemCount"] = json!(page.remaining);
+            }
             if req.wants_table() {
-                return Ok(json_response(
-                    200,
-                    &table::table(
-                        srv,
-                        rt,
-                        &items,
-                        &rev.to_string(),
-                        req.q("includeObject"),
-                        true,
-                    ),
-                ));
+                let mut tbl = table::table(
+                    srv,
+                    rt,
+                    &page.items,
+                    &page.rev.to_string(),
+                    req.q("includeObject"),
+                    true,
+                );
+                tbl["metadata"] = meta;
+                return Ok(json_response(200, &tbl));
             }
             Ok(json_response(
                 200,
                 &json!({
                     "apiVersion": rt.api_version(),
                     "kind": format!("{}List", rt.kind),
-                    "metadata": {"resourceVersion": rev.to_string()},
-                    "items": items,
+                    "metadata": meta,
+                    "items": page.items,
                 }),
             ))
         }

@@ -108,6 +108,15 @@ impl Selectors {
     }
 }
 
+/// A page of a list.
+#[derive(Debug)]
+pub struct ListPage {
+    pub items: Vec<Value>,
+    pub rev: u64,
+    pub continue_token: Option<String>,
+    pub remaining: Option<usize>,
+}
+
 /// Options of a write.
 #[derive(Debug, Default, Clone)]
 pub struct WriteOptions {
@@ -223,6 +232,58 @@ impl ApiServer {
             .filter(|o| sel.matches(o))
             .collect();
         (items, rev)
+    }
+
+    /// One page of a list (`limit`/`continue`). Pages after the first continue from the
+    /// key where the previous page stopped, over the current state, and report the
+    /// first page's resourceVersion (there are no snapshots of past revisions).
+    pub fn list_page(
+        &self,
+        t: &Target,
+        sel: &Selectors,
+        limit: Option<usize>,
+        cont: Option<&str>,
+    ) -> Result<ListPage, ApiError> {
+        let (rev, after) = match cont.filter(|c| !c.is_empty()) {
+            None => (self.store.revision(), None),
+            Some(c) => {
+                let bad = || ApiError::bad_request(format!("invalid continue token {c:?}"));
+                let bytes = (0..c.len())
+                    .step_by(2)
+                    .map(|i| c.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                    .collect::<Option<Vec<u8>>>()
+                    .ok_or_else(bad)?;
+                let v: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+                let rev = v["rv"].as_u64().ok_or_else(bad)?;
+                let start = v["start"].as_str().ok_or_else(bad)?.to_string();
+                (rev, Some(start))
+            }
+        };
+        let mut matching: Vec<(String, Value)> = self
+            .store
+            .entries(&prefix(&t.rt, t.namespace.as_deref()))
+            .into_iter()
+            .filter(|(k, _)| after.as_ref().is_none_or(|a| k > a))
+            .map(|(k, o)| (k, Self::present(&t.rt, &o)))
+            .filter(|(_, o)| sel.matches(o))
+            .collect();
+        let rest = match limit {
+            Some(l) if matching.len() > l => matching.split_off(l),
+            _ => Vec::new(),
+        };
+        let continue_token = match (rest.is_empty(), matching.last()) {
+            (false, Some((last_key, _))) => {
+                let token = json!({"rv": rev, "start": last_key}).to_string();
+                Some(token.bytes().map(|b| format!("{b:02x}")).collect())
+            }
+            _ => None,
+        };
+        Ok(ListPage {
+            items: matching.into_iter().map(|(_, o)| o).collect(),
+            rev,
+            remaining: continue_token.as_ref().map(|_| rest.len()),
+            continue_token,
+        })
     }
 
     fn check_namespace(&self, rt: &ResourceType, ns: Option<&str>) -> Result<(), ApiError> {

@@ -95,6 +95,34 @@ async fn configmap_crud_and_selectors() {
         .await
         .unwrap();
     assert_eq!(not_web.items[0].metadata.name.as_deref(), Some("b"));
+    // Paging: limit + continue.
+    for i in 0..3 {
+        api.create(
+            &pp,
+            &cm(&format!("page-{i}"), json!({"app": "page"}), json!({})),
+        )
+        .await
+        .unwrap();
+    }
+    let mut names = Vec::new();
+    let mut lp = ListParams::default().labels("app=page").limit(2);
+    let mut pages = 0;
+    loop {
+        let page = api.list(&lp).await.unwrap();
+        pages += 1;
+        names.extend(page.items.into_iter().map(|c| c.metadata.name.unwrap()));
+        match page.metadata.continue_ {
+            Some(c) if !c.is_empty() => lp = lp.continue_token(&c),
+            _ => break,
+        }
+    }
+    assert_eq!(
+        (pages, names),
+        (
+            2,
+            vec!["page-0".into(), "page-1".into(), "page-2".to_string()]
+        )
+    );
     let by_name = api
         .list(&ListParams::default().fields("metadata.name=b"))
         .await
