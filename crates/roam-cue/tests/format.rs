@@ -511,7 +511,12 @@ mod prop {
 fn fuzz_regressions() {
     // A stray comma before a leading comment: the comment must not be taken
     // as sitting on the comma's line (it printed with a leading space once).
-    for src in [",// c\na: 1\n", ",\n// c\na: 1\n", "a: 1, // c\nb: 2\n"] {
+    for src in [
+        ",// c\na: 1\n",
+        ",\n// c\na: 1\n",
+        "a: 1, // c\nb: 2\n",
+        ",,l,,,,,// c\n//d\nS: []\n",
+    ] {
         let out = check_roundtrip("fuzz.cue", src).unwrap_or_else(|e| panic!("{e}"));
         assert!(!out.starts_with(' '), "{out:?}");
     }

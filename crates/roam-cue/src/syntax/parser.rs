@@ -334,7 +334,12 @@ impl<'a> Parser<'a> {
             return None;
         }
         // It must come before the next token: `[x] // c` belongs to what holds the list.
-        let next = self.tok();
+        // Stray commas between the node and its comment do not count.
+        let next = self.toks[self.pos..]
+            .iter()
+            .find(|t| t.kind != T::Comma)
+            .copied()
+            .unwrap_or_else(|| self.tok());
         if next.kind != T::Eof
             && next.span.start <= c.span.start
             && !(next.kind == T::AutoComma && next.span.is_empty())
