@@ -500,8 +500,9 @@ fn parse_escape(s: &str) -> Result<(u32, usize), RegexError> {
 }
 
 /// Go's `parseUnicodeClass` at the start of `s` (`\p…` or `\P…`): returns
-/// the Rust class text (`\p{…}`/`\P{…}`) and bytes consumed.
-fn parse_unicode_class(s: &str) -> Result<(String, usize), RegexError> {
+/// Rust class-item text (`\p{…}`, `\P{…}` or a range), `None` for the
+/// empty set, and the bytes consumed.
+fn parse_unicode_class(s: &str) -> Result<(Option<String>, usize), RegexError> {
     let mut negate = s.as_bytes()[1] == b'P';
     let rest = &s[2..];
     let Some(c) = rest.chars().next() else {
@@ -526,8 +527,14 @@ fn parse_unicode_class(s: &str) -> Result<(String, usize), RegexError> {
     if inv {
         negate = !negate;
     }
+    if prop == "gc=Cs" {
+        // Surrogates: Go accepts the class, which never matches UTF-8 text;
+        // Rust rejects it.
+        let all = r"\x{0}-\x{10FFFF}".to_string();
+        return Ok((negate.then_some(all), seq_len));
+    }
     let p = if negate { 'P' } else { 'p' };
-    Ok((format!("\\{p}{{{prop}}}"), seq_len))
+    Ok((Some(format!("\\{p}{{{prop}}}")), seq_len))
 }
 
 /// Parses a Go character class at the start of `s` (which begins with `[`).
@@ -569,8 +576,10 @@ fn parse_class(s: &str) -> Result<(String, usize), RegexError> {
             let c1 = rest.as_bytes()[1];
             if c1 == b'p' || c1 == b'P' {
                 let (cls, n) = parse_unicode_class(rest)?;
-                out.push_str(&cls);
-                n_items += 1;
+                if let Some(cls) = cls {
+                    out.push_str(&cls);
+                    n_items += 1;
+                }
                 t += n;
                 continue;
             }
@@ -923,7 +932,11 @@ fn parse_backslash(s: &str, t: usize, stack: &mut [Frame]) -> Result<usize, Rege
             }
             b'p' | b'P' => {
                 let (cls, n) = parse_unicode_class(&s[t..])?;
-                f.atom(&cls, 1);
+                match cls {
+                    Some(c) if c.starts_with(r"\p") || c.starts_with(r"\P") => f.atom(&c, 1),
+                    Some(c) => f.atom(&format!("[{c}]"), 1),
+                    None => f.atom(NO_CHAR, 1),
+                }
                 return Ok(t + n);
             }
             c => {
