@@ -112,7 +112,15 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(token) = &srv.token {
+    // As in real clusters (system:public-info-viewer), version and health are
+    // readable without credentials: kubectl's version dispatcher asks
+    // `/version` before it has any.
+    let public = method == Method::GET
+        && matches!(
+            uri.path().split('/').nth(1),
+            Some("version" | "healthz" | "livez" | "readyz")
+        );
+    if let Some(token) = srv.token.as_ref().filter(|_| !public) {
         let ok = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())

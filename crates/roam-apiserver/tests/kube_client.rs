@@ -556,6 +556,23 @@ async fn requests_without_the_token_are_rejected() {
     s.read_to_string(&mut out).await.unwrap();
     assert!(out.starts_with("HTTP/1.1 401"), "{out}");
     assert!(out.contains("\"reason\":\"Unauthorized\""), "{out}");
+
+    // Version and health are public, as on a real cluster.
+    for path in ["/version", "/healthz", "/readyz"] {
+        let mut s = tokio::net::TcpStream::connect(srv.addr).await.unwrap();
+        let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        assert!(out.starts_with("HTTP/1.1 200"), "{path}: {out}");
+    }
+    let mut s = tokio::net::TcpStream::connect(srv.addr).await.unwrap();
+    s.write_all(b"DELETE /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    assert!(out.starts_with("HTTP/1.1 401"), "{out}");
 }
 
 #[tokio::test]
