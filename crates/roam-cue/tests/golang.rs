@@ -5,7 +5,7 @@
 // Everything sits in `mod golang` so that `cargo test golang` selects it.
 mod golang {
     use proptest::prelude::*;
-    use roam_cue::golang::{encoding, json, path, regex as gore, strconv, strings};
+    use roam_cue::golang::{encoding, json, path, regex as gore, strconv, strings, unicode};
 
     // ---------------------------------------------------------------------------
     // regexp
@@ -1304,6 +1304,25 @@ mod golang {
         );
         assert!(gore::matches(r"^\d+$", "123").unwrap());
         assert!(!gore::matches(r"^\d+$", "١٢٣").unwrap());
+    }
+
+    #[test]
+    fn regexp_unicode_classes_use_gos_unicode_version() {
+        // U+1C89 and U+A7CB were assigned in Unicode 16; Go 1.26 (Unicode
+        // 15) treats them as unassigned.
+        for (pat, s, want) in [
+            (r"\p{L}", "\u{1C89}", false),
+            (r"\P{L}", "\u{1C89}", true),
+            (r"[^\p{L}]", "\u{1C89}", true),
+            (r"\p{Cn}", "\u{1C89}", true),
+            (r"\p{Assigned}", "\u{1C89}", false),
+            (r"\p{Latin}", "\u{A7CB}", false),
+            (r"\p{Latin}", "\u{264}", true),
+            (r"\p{Any}", "\u{1C89}", true),
+            (r"\p{Greek}", "\u{3B1}", true),
+        ] {
+            assert_eq!(gore::matches(pat, s).unwrap(), want, "{pat} on {s:?}");
+        }
     }
 
     #[test]
@@ -10652,5 +10671,48 @@ fff0000000000000 X 25 64 -Inf\n\
             let back: String = serde_json::from_str(&q).unwrap();
             prop_assert_eq!(back, s);
         }
+    }
+
+    // -----------------------------------------------------------------------
+    // unicode: fingerprints over every code point, from Go 1.26 (Unicode 15)
+    // -----------------------------------------------------------------------
+
+    /// Number of code points for which IsPrint, IsGraphic, IsLetter, IsDigit,
+    /// IsUpper, IsLower, IsSpace, IsNumber hold.
+    const COUNTS: [usize; 8] = [148998, 149014, 136104, 680, 1831, 2233, 25, 1831];
+    /// Sum over code points c of (Map(c) - c) * (c % 1000 + 1) for ToUpper,
+    /// ToLower, ToTitle.
+    const MAPPING_SUMS: [i64; 3] = [-2666117584, -248313218, -2711445542];
+
+    #[test]
+    fn unicode_tables_match_go_exactly() {
+        let mut counts = [0usize; 8];
+        let mut sums = [0i64; 3];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let preds = [
+                unicode::is_print(c),
+                unicode::is_graphic(c),
+                unicode::is_letter(c),
+                unicode::is_digit(c),
+                unicode::is_upper(c),
+                unicode::is_lower(c),
+                unicode::is_space(c),
+                unicode::is_number(c),
+            ];
+            for (n, p) in counts.iter_mut().zip(preds) {
+                *n += p as usize;
+            }
+            let w = (c as i64) % 1000 + 1;
+            let maps = [
+                unicode::to_upper(c),
+                unicode::to_lower(c),
+                unicode::to_title(c),
+            ];
+            for (sum, m) in sums.iter_mut().zip(maps) {
+                *sum += (m as i64 - c as i64) * w;
+            }
+        }
+        assert_eq!(counts, COUNTS);
+        assert_eq!(sums, MAPPING_SUMS);
     }
 }

@@ -534,7 +534,33 @@ fn parse_unicode_class(s: &str) -> Result<(Option<String>, usize), RegexError> {
         return Ok((negate.then_some(all), seq_len));
     }
     let p = if negate { 'P' } else { 'p' };
-    Ok((Some(format!("\\{p}{{{prop}}}")), seq_len))
+    let base = format!("\\{p}{{{prop}}}");
+    if prop == "Any" || prop == "ASCII" {
+        return Ok((Some(base), seq_len));
+    }
+    // Mask the Rust tables (Unicode 16) to Go's Unicode 15: code points new
+    // in 16 are unassigned (Cn) for Go.
+    let unassigned_class = prop == "gc=Cn" || prop == "gc=C";
+    let new16 = new_in_unicode_16_class();
+    let text = if unassigned_class != negate {
+        format!("[{base}{new16}]")
+    } else {
+        format!("[{base}--{new16}]")
+    };
+    Ok((Some(text), seq_len))
+}
+
+/// [`super::unicode::NEW_IN_UNICODE_16`] as a Rust class.
+fn new_in_unicode_16_class() -> &'static str {
+    static CLASS: OnceLock<String> = OnceLock::new();
+    CLASS.get_or_init(|| {
+        let mut s = String::from("[");
+        for &(lo, hi) in super::unicode::NEW_IN_UNICODE_16 {
+            s.push_str(&format!("\\x{{{lo:X}}}-\\x{{{hi:X}}}"));
+        }
+        s.push(']');
+        s
+    })
 }
 
 /// Parses a Go character class at the start of `s` (which begins with `[`).
@@ -933,7 +959,11 @@ fn parse_backslash(s: &str, t: usize, stack: &mut [Frame]) -> Result<usize, Rege
             b'p' | b'P' => {
                 let (cls, n) = parse_unicode_class(&s[t..])?;
                 match cls {
-                    Some(c) if c.starts_with(r"\p") || c.starts_with(r"\P") => f.atom(&c, 1),
+                    Some(c)
+                        if c.starts_with(r"\p") || c.starts_with(r"\P") || c.starts_with('[') =>
+                    {
+                        f.atom(&c, 1)
+                    }
                     Some(c) => f.atom(&format!("[{c}]"), 1),
                     None => f.atom(NO_CHAR, 1),
                 }
