@@ -516,6 +516,8 @@ fn fuzz_regressions() {
         ",\n// c\na: 1\n",
         "a: 1, // c\nb: 2\n",
         ",,l,,,,,// c\n//d\nS: []\n",
+        "{\n\tA: // c [uint]\n\tB: A & ([10] | [192])\n}\n",
+        "a: [ // c\n\t1,\n]\nb: x & // d\n\t{y: 1}\n",
     ] {
         let out = check_roundtrip("fuzz.cue", src).unwrap_or_else(|e| panic!("{e}"));
         assert!(!out.starts_with(' '), "{out:?}");

@@ -63,6 +63,8 @@ struct Parser<'a> {
     errors: Vec<SyntaxError>,
     depth: u32,
     gave_up: bool,
+    /// Comments found inside expressions, waiting for their declaration.
+    stash: Vec<Comment>,
 }
 
 impl<'a> Parser<'a> {
@@ -78,6 +80,7 @@ impl<'a> Parser<'a> {
             errors: scanned.errors,
             depth: 0,
             gave_up: false,
+            stash: Vec::new(),
         }
     }
 
@@ -396,7 +399,8 @@ impl<'a> Parser<'a> {
             self.error_expected("declaration");
         }
         let end = self.src.len() as u32;
-        let trailing_comments = self.take_comments(u32::MAX);
+        let mut trailing_comments = std::mem::take(&mut self.stash);
+        trailing_comments.append(&mut self.take_comments(u32::MAX));
         File {
             name: self.file.name().to_string(),
             decls,
@@ -409,10 +413,12 @@ impl<'a> Parser<'a> {
     fn with_comments(&mut self, f: impl FnOnce(&mut Self) -> Decl) -> Decl {
         let leading = self.take_comments(self.tok().span.start);
         let newlines_before = self.newlines_before_tok();
+        let stashed = self.stash.len();
         let mut d = f(self);
         let end = d.span.end.max(self.prev_end());
         // Comments inside the declaration that no inner node took.
-        let mut inner = self.take_comments(end);
+        let mut inner = self.stash.split_off(stashed);
+        inner.append(&mut self.take_comments(end));
         let trailing = self.take_trailing(end);
         let mut all = leading;
         all.append(&mut inner);
@@ -1379,7 +1385,15 @@ impl<'a> Parser<'a> {
         )
     }
 
+    /// Comments before an opening bracket inside an expression belong to the
+    /// declaration being parsed, not to the bracket's first element.
+    fn stash_comments_before(&mut self, offset: u32) {
+        let mut c = self.take_comments(offset);
+        self.stash.append(&mut c);
+    }
+
     fn parse_struct(&mut self) -> Expr {
+        self.stash_comments_before(self.tok().span.start);
         let open = self.bump().span;
         if !self.enter() {
             return Expr::new(ExprKind::Bad, open);
@@ -1399,6 +1413,7 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_list(&mut self) -> Expr {
+        self.stash_comments_before(self.tok().span.start);
         let open = self.bump().span;
         if !self.enter() {
             return Expr::new(ExprKind::Bad, open);
