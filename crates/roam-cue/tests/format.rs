@@ -518,6 +518,8 @@ fn fuzz_regressions() {
         ",,l,,,,,// c\n//d\nS: []\n",
         "{\n\tA: // c [uint]\n\tB: A & ([10] | [192])\n}\n",
         "a: [ // c\n\t1,\n]\nb: x & // d\n\t{y: 1}\n",
+        "l,0,,2,,// c\n,,,,,2,,// d\n,,,,,hp",
+        "a: [1,\n,,2]\n",
     ] {
         let out = check_roundtrip("fuzz.cue", src).unwrap_or_else(|e| panic!("{e}"));
         assert!(!out.starts_with(' '), "{out:?}");

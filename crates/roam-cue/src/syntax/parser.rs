@@ -361,7 +361,22 @@ impl<'a> Parser<'a> {
     /// Newlines before the current token, counting from the last comment
     /// before it if there is one.
     fn newlines_before_tok(&self) -> u32 {
-        self.tok().newlines_before
+        // Stray commas are not printed: count the newlines from the token or
+        // comment before them.
+        let last_comment_end = self
+            .cidx
+            .checked_sub(1)
+            .map_or(0, |i| self.comments[i].span.end);
+        let mut n = self.tok().newlines_before;
+        let mut i = self.pos;
+        while i > 0
+            && self.toks[i - 1].kind == T::Comma
+            && self.toks[i - 1].span.start >= last_comment_end
+        {
+            i -= 1;
+            n += self.toks[i].newlines_before;
+        }
+        n
     }
 
     // ----- files and declarations ---------------------------------------
