@@ -618,6 +618,25 @@ impl<'a> Formatter<'a> {
         self.p.eof();
     }
 
+    /// `{`, the declarations, and the white space before the closing brace
+    /// (a newline when the body took more than one line).
+    fn braced_body(&mut self, s: &StructLit, open_ws: Ws) {
+        self.p.token(Tok::LBrace, "{");
+        let l = self.p.lineout;
+        self.p.ws(open_ws);
+        self.p.prev_lbrace_on_line = true;
+        self.decl_list(&s.decls, &s.trailing_comments);
+        self.p.ws(UNINDENT);
+        let mut ws = NOBLANK;
+        if self.p.lineout != l {
+            ws |= NEWLINE;
+            if !matches!(self.p.last, Tok::RBrace | Tok::RBrack) {
+                ws |= NOOVERRIDE;
+            }
+        }
+        self.p.ws(ws);
+    }
+
     fn decl_list(&mut self, decls: &[Decl], trailing: &[Comment]) {
         let parent_sep = self.node_sep;
         let mut d = 0;
@@ -1361,20 +1380,7 @@ impl<'a> Formatter<'a> {
             // field printer keeps `a: b: c` inline): print it with braces,
             // as upstream does.
             let ff = self.formfeed();
-            self.p.token(Tok::LBrace, "{");
-            let l = self.p.lineout;
-            self.p.ws(NOBLANK | NEWLINE | NOOVERRIDE | ff | INDENT);
-            self.p.prev_lbrace_on_line = true;
-            self.decl_list(&s.decls, &s.trailing_comments);
-            self.p.ws(UNINDENT);
-            let mut ws = NOBLANK;
-            if self.p.lineout != l {
-                ws |= NEWLINE;
-                if !matches!(self.p.last, Tok::RBrace | Tok::RBrack) {
-                    ws |= NOOVERRIDE;
-                }
-            }
-            self.p.ws(ws);
+            self.braced_body(s, NOBLANK | NEWLINE | NOOVERRIDE | ff | INDENT);
             self.p.token(Tok::RBrace, "}");
             return;
         }
@@ -1383,20 +1389,7 @@ impl<'a> Formatter<'a> {
             ff = BLANK | NOOVERRIDE;
         }
         self.leaf(e.span.start);
-        self.p.token(Tok::LBrace, "{");
-        let l = self.p.lineout;
-        self.p.ws(NOBLANK | ff | INDENT);
-        self.p.prev_lbrace_on_line = true;
-        self.decl_list(&s.decls, &s.trailing_comments);
-        self.p.ws(UNINDENT);
-        let mut ws = NOBLANK;
-        if self.p.lineout != l {
-            ws |= NEWLINE;
-            if !matches!(self.p.last, Tok::RBrace | Tok::RBrack) {
-                ws |= NOOVERRIDE;
-            }
-        }
-        self.p.ws(ws);
+        self.braced_body(s, NOBLANK | ff | INDENT);
         let opened_line = s.decls.iter().any(|d| d.newlines_before > 0);
         let rel = self.close_rel(e.span.end.saturating_sub(1), opened_line);
         self.p.pos(rel);
