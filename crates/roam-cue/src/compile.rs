@@ -64,6 +64,9 @@ struct Scope {
     transparent: bool,
     /// A struct literal's scope (what `self` refers to).
     is_struct: bool,
+    /// Lets and aliases of dynamic fields: upstream rejects them unused.
+    must_use: Vec<(String, Pos)>,
+    used: std::collections::HashSet<String>,
 }
 
 /// Compiles the files of one package. The top-level fields of all files are
@@ -114,7 +117,8 @@ pub fn compile_package(
         is_struct: true,
         ..Scope::default()
     };
-    for f in files {
+    for (i, f) in files.iter().enumerate() {
+        c.file = i as u32;
         for d in &f.decls {
             c.declare(&mut root, d, true);
         }
@@ -125,6 +129,7 @@ pub fn compile_package(
         c.file = i as u32;
         units.push(c.compile_file(f));
     }
+    c.pop_scope();
     (units, c.errors)
 }
 
@@ -199,6 +204,7 @@ impl Compiler<'_> {
                         })
                     };
                     for a in value_alias.filter(|a| a.name != "_") {
+                        scope.must_use.push((a.name.clone(), self.pos(a.span)));
                         scope
                             .names
                             .insert(a.name.clone(), Binding::Dynamic(index(self)));
@@ -244,6 +250,9 @@ impl Compiler<'_> {
                     return;
                 }
                 let feat = self.labels.intern(&l.name.name, LabelKind::Let);
+                scope
+                    .must_use
+                    .push((l.name.name.clone(), self.pos(l.name.span)));
                 if scope
                     .names
                     .insert(l.name.name.clone(), Binding::Let(feat))
@@ -349,6 +358,21 @@ impl Compiler<'_> {
         out
     }
 
+    /// Leaves a scope, reporting lets and dynamic-field aliases never referenced.
+    fn pop_scope(&mut self) {
+        let Some(scope) = self.scopes.pop() else {
+            return;
+        };
+        for (name, pos) in scope.must_use {
+            if !scope.used.contains(&name) {
+                self.errors.push(CompileError {
+                    pos,
+                    message: format!("unreferenced alias or let clause {name}"),
+                });
+            }
+        }
+    }
+
     fn compile_struct(&mut self, s: &ast::StructLit, span: Span) -> Arc<adt::StructLit> {
         let mut scope = Scope {
             is_struct: true,
@@ -359,7 +383,7 @@ impl Compiler<'_> {
         }
         self.scopes.push(scope);
         let decls = self.compile_decls(&s.decls);
-        self.scopes.pop();
+        self.pop_scope();
         Arc::new(adt::StructLit {
             decls,
             pos: self.pos(span),
@@ -509,6 +533,15 @@ impl Compiler<'_> {
             return Expr::Top;
         }
         let mut up = 0u32;
+        // A dynamic field's alias is bound twice (in its struct and in the
+        // field's own scope): a use of either counts for both.
+        for s in self
+            .scopes
+            .iter_mut()
+            .filter(|s| s.names.contains_key(name))
+        {
+            s.used.insert(name.to_string());
+        }
         for scope in self.scopes.iter().rev() {
             if let Some(&b) = scope.names.get(name) {
                 return match b {
@@ -848,6 +881,9 @@ impl Compiler<'_> {
                     let f = self.labels.intern(&name.name, LabelKind::Let);
                     let mut scope = Scope::default();
                     scope.names.insert(name.name.clone(), Binding::Let(f));
+                    scope
+                        .must_use
+                        .push((name.name.clone(), self.pos(name.span)));
                     self.scopes.push(scope);
                     clauses.push(adt::Clause::Let { label: f, value });
                 }
@@ -887,7 +923,9 @@ impl Compiler<'_> {
             }),
         };
         self.try_ok = saved;
-        self.scopes.truncate(depth);
+        while self.scopes.len() > depth {
+            self.pop_scope();
+        }
         let fallback = c.fallback.as_ref().map(|(word, b)| {
             if !self.has_experiment("try") {
                 self.error(b.span, format!("'{word}' clause requires @experiment(try)"));
@@ -1187,8 +1225,17 @@ mod tests {
             ["optional marker (?) is only valid within a try clause"]
         );
         assert_eq!(
-            errors("let x = 1\nlet x = 2\n"),
+            errors("let x = 1\nlet x = 2\ny: x\n"),
             ["x redeclared in same scope"]
         );
+        assert_eq!(
+            errors("let x = 1\na: [for y in [1] let z = y {}]\nb: {X=(\"k\"): 1}\n"),
+            [
+                "unreferenced alias or let clause z",
+                "unreferenced alias or let clause X",
+                "unreferenced alias or let clause x",
+            ]
+        );
+        assert!(errors("c: C=\"k\": {n: 1, m: C.n}\n").is_empty());
     }
 }
