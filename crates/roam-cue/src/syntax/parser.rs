@@ -162,7 +162,7 @@ impl<'a> Parser<'a> {
         if self.errors.len() >= MAX_ERRORS {
             self.gave_up = true;
             self.errors.push(SyntaxError::new(
-                e_span_eof(self),
+                Span::at(self.src.len() as u32),
                 "too many errors; giving up on this file",
             ));
             self.pos = self.toks.len() - 1;
@@ -223,7 +223,7 @@ impl<'a> Parser<'a> {
         let e = SyntaxError::new(at, msg).with_related(open, format!("{what} opened here"));
         self.push_error(e);
         // Recover: skip to the closing token at this level, if there is one.
-        self.skip_to_close(close);
+        self.skip_to_closer();
         if self.kind() == close {
             self.bump().span
         } else {
@@ -231,20 +231,16 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Skips tokens until `close` at the current nesting level (or EOF), not consuming it.
-    fn skip_to_close(&mut self, close: T) {
-        let mut depth = 0i32;
+    /// Skips tokens up to the next closing bracket at the current nesting
+    /// level (or EOF), not consuming it.
+    fn skip_to_closer(&mut self) {
+        let mut depth = 0u32;
         loop {
-            let k = self.kind();
-            match k {
+            match self.kind() {
                 T::Eof => return,
                 T::LBrace | T::LBrack | T::LParen => depth += 1,
                 T::RBrace | T::RBrack | T::RParen => {
                     if depth == 0 {
-                        if k == close {
-                            return;
-                        }
-                        // A closer of an enclosing construct: stop here.
                         return;
                     }
                     depth -= 1;
@@ -393,9 +389,6 @@ impl<'a> Parser<'a> {
                 let start = p.bump().span;
                 let t = p.bump();
                 let name = Ident::new(&p.src[t.span.range()], t.span);
-                if name.name == "_" {
-                    // `package _` means: no package.
-                }
                 p.expect_decl_end("package clause");
                 Decl::new(DeclKind::Package(name), start.to(t.span))
             });
@@ -649,19 +642,13 @@ impl<'a> Parser<'a> {
         }
 
         // A field or an embedding: parse an expression and see what follows.
-        let first_kind = self.kind();
         let e = self.parse_label_expr();
         if !self.at_label_end() {
             // An embedding (or an old-style alias `X = expr`).
             let span = e.span;
             let kind = match e.kind {
                 ExprKind::Alias(id, v) => DeclKind::Alias(id, *v),
-                _ => {
-                    if matches!(first_kind, T::LBrack) {
-                        // fine: an embedded list
-                    }
-                    DeclKind::Embed(e)
-                }
+                _ => DeclKind::Embed(e),
             };
             self.expect_decl_end("embedded expression");
             return Decl::new(kind, span);
@@ -1515,10 +1502,6 @@ impl<'a> Parser<'a> {
             open.to(close),
         )
     }
-}
-
-fn e_span_eof(p: &Parser<'_>) -> Span {
-    Span::at(p.src.len() as u32)
 }
 
 fn truncate(s: &str) -> String {
