@@ -400,11 +400,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn scan_number(&mut self, start: usize, seen_point: bool) -> TokenKind {
-        let mut kind = TokenKind::Int;
+        let kind = TokenKind::Int;
         if seen_point {
-            kind = TokenKind::Float;
             self.scan_mantissa(10);
-            return self.scan_exponent(kind);
+            return self.scan_exponent(TokenKind::Float);
         }
         if self.peek() == b'0' {
             self.pos += 1;
@@ -446,9 +445,7 @@ impl<'a> Scanner<'a> {
             return self.scan_exponent(kind);
         }
         self.scan_mantissa(10);
-        kind = self.scan_fraction(kind);
-        let _ = &mut kind;
-        kind
+        self.scan_fraction(kind)
     }
 
     fn scan_fraction(&mut self, mut kind: TokenKind) -> TokenKind {
