@@ -43,7 +43,9 @@ enum Command {
 enum CueCommand {
     /// Print CUE files in canonical format (as `cue fmt` formats them).
     ///
-    /// With no file, or `-`, reads standard input.
+    /// Arguments are files, directories (their `.cue` files) or `dir/...`
+    /// (every `.cue` file below, outside `cue.mod`). With no argument, or
+    /// `-`, reads standard input.
     Fmt {
         files: Vec<String>,
         /// Print nothing; list the files whose formatting differs and exit 1 if any.
@@ -124,7 +126,48 @@ fn report(file: &Arc<SourceFile>, errors: &[SyntaxError]) {
     }
 }
 
-fn fmt(mut files: Vec<String>, check: bool, write: bool) -> Result<ExitCode, String> {
+/// Expands `fmt` arguments: a directory means its `.cue` files, `dir/...`
+/// (or `./...`) the `.cue` files below it, skipping `cue.mod` and hidden
+/// directories, as `cue fmt` does with packages.
+fn expand_cue_args(args: Vec<String>) -> Result<Vec<String>, String> {
+    fn walk(dir: &std::path::Path, recursive: bool, out: &mut Vec<String>) -> Result<(), String> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if p.is_dir() {
+                if recursive && name != "cue.mod" && !name.starts_with('.') {
+                    walk(&p, true, out)?;
+                }
+            } else if name.ends_with(".cue") {
+                out.push(p.display().to_string());
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for a in args {
+        if let Some(dir) = a.strip_suffix("...") {
+            let dir = dir.trim_end_matches('/');
+            walk(
+                std::path::Path::new(if dir.is_empty() { "." } else { dir }),
+                true,
+                &mut out,
+            )?;
+        } else if std::path::Path::new(&a).is_dir() {
+            walk(std::path::Path::new(&a), false, &mut out)?;
+        } else {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
+fn fmt(files: Vec<String>, check: bool, write: bool) -> Result<ExitCode, String> {
+    let mut files = expand_cue_args(files)?;
     if files.is_empty() {
         if write {
             return Err("fmt --write needs file names".into());

@@ -94,6 +94,48 @@ fn fmt_prints_checks_and_writes() {
 }
 
 #[test]
+fn fmt_accepts_directories_and_recursive_patterns() {
+    let root = std::env::temp_dir().join(format!("roam-cli-fmt-dirs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for (rel, body) in [
+        ("a.cue", "a:  1\n"),
+        ("sub/b.cue", "b:  2\n"),
+        ("sub/cue.mod/module.cue", "module:  \"x\"\n"),
+        ("sub/notes.txt", "not cue"),
+    ] {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+    let root_s = root.to_str().unwrap();
+    // A directory: its own .cue files only.
+    let out = roam(&["cue", "fmt", "--check", root_s], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        1,
+        "{}",
+        text(&out.stdout)
+    );
+    // dir/...: every .cue file below, cue.mod excluded.
+    let out = roam(&["cue", "fmt", "--check", &format!("{root_s}/...")], None);
+    let listed: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(listed.iter().all(|l| !l.contains("cue.mod")), "{listed:?}");
+    let out = roam(&["cue", "fmt", "-w", &format!("{root_s}/...")], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(root.join("sub/b.cue")).unwrap(),
+        "b: 2\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("sub/cue.mod/module.cue")).unwrap(),
+        "module:  \"x\"\n"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
 fn usage_errors_exit_2_and_missing_files_exit_1() {
     assert_eq!(roam(&["cue", "frobnicate"], None).status.code(), Some(2));
     let out = roam(&["cue", "export", "does/not/exist.cue"], None);
