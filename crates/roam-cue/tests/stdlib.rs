@@ -1,0 +1,857 @@
+//! Standard-library tests. Helpers: a small reader for literal CUE
+//! values and calls (`strings.Join(["a", "b"], "-")`), a test `CallCtx`,
+//! and JSON output as `cue export` writes it.
+
+use std::sync::Arc;
+
+use roam_cue::num::Number;
+use roam_cue::stdlib::{self, CallCtx, CallError, Val};
+
+/// A `CallCtx` for tests: `less` compares numbers or strings (ascending,
+/// or descending when the comparator is the string "desc"); `validate`
+/// treats the schema as a kind name (`"int"`, `"string"`, `"number"`) or,
+/// for a number, as `>=n`.
+pub struct TestCtx;
+
+impl CallCtx for TestCtx {
+    fn less(&mut self, cmp: &Val, x: &Val, y: &Val) -> Result<bool, CallError> {
+        let desc = matches!(cmp, Val::Str(s) if &**s == "desc");
+        let lt = match (x, y) {
+            (Val::Num(a), Val::Num(b)) => a < b,
+            (Val::Str(a), Val::Str(b)) => a < b,
+            _ => return Err(CallError::msg("cannot compare")),
+        };
+        let gt = match (x, y) {
+            (Val::Num(a), Val::Num(b)) => a > b,
+            (Val::Str(a), Val::Str(b)) => a > b,
+            _ => false,
+        };
+        Ok(if desc { gt } else { lt })
+    }
+
+    fn validate(&mut self, schema: &Val, v: &Val) -> Result<(), CallError> {
+        let ok = match schema {
+            Val::Str(k) => match &**k {
+                "int" => matches!(v, Val::Num(n) if n.is_int()),
+                "number" => matches!(v, Val::Num(_)),
+                "string" => matches!(v, Val::Str(_)),
+                _ => false,
+            },
+            Val::Num(n) => matches!(v, Val::Num(m) if m >= n),
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(CallError::msg("mismatch"))
+        }
+    }
+}
+
+struct Reader<'a> {
+    s: &'a [u8],
+    p: usize,
+}
+
+impl Reader<'_> {
+    fn ws(&mut self) {
+        while self.p < self.s.len() && (self.s[self.p] as char).is_whitespace() {
+            self.p += 1;
+        }
+    }
+
+    fn peek(&mut self) -> u8 {
+        self.ws();
+        self.s.get(self.p).copied().unwrap_or(0)
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == c {
+            self.p += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn string(&mut self, q: u8) -> Vec<u8> {
+        let start = self.p;
+        self.p += 1;
+        while self.s[self.p] != q {
+            if self.s[self.p] == b'\\' {
+                self.p += 1;
+            }
+            self.p += 1;
+        }
+        self.p += 1;
+        let raw = std::str::from_utf8(&self.s[start..self.p]).unwrap();
+        match roam_cue::syntax::literal::unquote(raw).unwrap() {
+            roam_cue::syntax::literal::StrValue::String(s) => s.into_bytes(),
+            roam_cue::syntax::literal::StrValue::Bytes(b) => b,
+        }
+    }
+
+    fn ident(&mut self) -> String {
+        self.ws();
+        let start = self.p;
+        while self.p < self.s.len()
+            && (self.s[self.p].is_ascii_alphanumeric() || b"_.$#/".contains(&self.s[self.p]))
+        {
+            self.p += 1;
+        }
+        String::from_utf8(self.s[start..self.p].to_vec()).unwrap()
+    }
+
+    fn value(&mut self) -> Val {
+        match self.peek() {
+            b'"' => Val::str(String::from_utf8(self.string(b'"')).unwrap()),
+            b'\'' => Val::bytes(self.string(b'\'')),
+            b'[' => {
+                self.p += 1;
+                let mut out = Vec::new();
+                while !self.eat(b']') {
+                    out.push(self.value());
+                    self.eat(b',');
+                }
+                Val::List(out)
+            }
+            b'{' => {
+                self.p += 1;
+                let mut out = Vec::new();
+                while !self.eat(b'}') {
+                    let k = if self.peek() == b'"' {
+                        String::from_utf8(self.string(b'"')).unwrap()
+                    } else {
+                        self.ident()
+                    };
+                    assert!(self.eat(b':'));
+                    out.push((Arc::from(k.as_str()), self.value()));
+                    self.eat(b',');
+                }
+                Val::Struct(out)
+            }
+            b'_' => {
+                self.p += 1;
+                Val::Opaque(0)
+            }
+            c if c == b'-' || c == b'+' || c == b'.' || c.is_ascii_digit() => {
+                let start = self.p;
+                self.p += 1;
+                while self.p < self.s.len()
+                    && (self.s[self.p].is_ascii_alphanumeric()
+                        || b"._+-".contains(&self.s[self.p])
+                            && !(b"+-".contains(&self.s[self.p])
+                                && !b"eE".contains(&self.s[self.p - 1])))
+                {
+                    self.p += 1;
+                }
+                let t = std::str::from_utf8(&self.s[start..self.p]).unwrap();
+                Val::Num(Number::parse(t).unwrap_or_else(|e| panic!("number {t}: {e}")))
+            }
+            _ => {
+                let id = self.ident();
+                match id.as_str() {
+                    "null" => Val::Null,
+                    "true" => Val::Bool(true),
+                    "false" => Val::Bool(false),
+                    _ => match call_path(self, &id) {
+                        Ok(v) => v,
+                        Err(e) => panic!("nested call {id} failed: {e:?}"),
+                    },
+                }
+            }
+        }
+    }
+}
+
+fn call_path(r: &mut Reader, id: &str) -> Result<Val, CallError> {
+    let (pkg, name) = id.rsplit_once('.').expect("pkg.Name");
+    let pkg = match pkg {
+        "json" => "encoding/json",
+        "yaml" => "encoding/yaml",
+        "base64" => "encoding/base64",
+        "hex" => "encoding/hex",
+        "bits" => "math/bits",
+        "tabwriter" => "text/tabwriter",
+        "sha256" | "sha1" | "sha512" | "md5" | "hmac" => {
+            Box::leak(format!("crypto/{pkg}").into_boxed_str())
+        }
+        p => p,
+    };
+    let p = stdlib::package(pkg).unwrap_or_else(|| panic!("no package {pkg}"));
+    if r.peek() != b'(' {
+        match id {
+            "list.Ascending" => return Ok(Val::str("asc")),
+            "list.Descending" => return Ok(Val::str("desc")),
+            _ => {}
+        }
+        return Ok(p
+            .constant(name)
+            .unwrap_or_else(|| panic!("no constant {pkg}.{name}")));
+    }
+    r.p += 1;
+    let mut args = Vec::new();
+    while !r.eat(b')') {
+        args.push(r.value());
+        r.eat(b',');
+    }
+    let f = p
+        .func(name)
+        .unwrap_or_else(|| panic!("no function {pkg}.{name}"));
+    assert!(
+        args.len() <= f.params.len() && args.len() + f.optional >= f.params.len(),
+        "wrong argument count for {pkg}.{name}"
+    );
+    (f.f)(&mut TestCtx, &args)
+}
+
+/// Parses a literal value.
+pub fn val(s: &str) -> Val {
+    Reader {
+        s: s.as_bytes(),
+        p: 0,
+    }
+    .value()
+}
+
+/// Evaluates `pkg.Func(args…)` or `pkg.Const`.
+pub fn eval(expr: &str) -> Result<Val, CallError> {
+    let mut r = Reader {
+        s: expr.as_bytes(),
+        p: 0,
+    };
+    let id = r.ident();
+    call_path(&mut r, &id)
+}
+
+/// The result as CUE text, or `error: msg`.
+pub fn show(r: &Result<Val, CallError>) -> String {
+    match r {
+        Ok(v) => v.to_cue_string(),
+        Err(CallError::Msg(m)) => format!("error: {m}"),
+        Err(CallError::Validation(m)) => format!("invalid: {m}"),
+        Err(CallError::Incomplete(m)) => format!("incomplete: {m}"),
+        Err(CallError::ArgType { index, expected }) => {
+            format!("argtype: {index} {expected:?}")
+        }
+    }
+}
+
+/// Asserts each `expr => expected` pair (expected as by [`show`]).
+#[track_caller]
+pub fn check(cases: &[(&str, &str)]) {
+    let mut failed = Vec::new();
+    for (expr, want) in cases {
+        let got = show(&eval(expr));
+        if got != *want {
+            failed.push(format!("{expr}\n   got:  {got}\n   want: {want}"));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} failures:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+/// Differential helper (run by hand): reads expressions, one a line, from
+/// the file named by `STDLIB_EXPRS` and prints `expr<TAB>result` for each.
+#[test]
+#[ignore]
+fn print_results() {
+    let Ok(path) = std::env::var("STDLIB_EXPRS") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let r = std::panic::catch_unwind(|| show(&eval(line)));
+        let out = r.unwrap_or_else(|_| "PANIC".into());
+        println!("{line}\t{}", out.replace('\n', "\\n"));
+    }
+}
+#[test]
+fn strings_strconv() {
+    check(&[
+        (
+            r#"strings.Join(["Hello", "World!"], " ")"#,
+            r#""Hello World!""#,
+        ),
+        (
+            r#"strings.Join([1, 2], " ")"#,
+            r#"error: invalid list element 0 in argument 0 to call: cannot use value 1 (int) as string"#,
+        ),
+        (r#"strings.ByteAt("a", 0)"#, r#"97"#),
+        (r#"strings.ByteAt("a", 3)"#, r#"error: index out of range"#),
+        (r#"strings.ByteSlice("Hello", 2, 5)"#, r#"'llo'"#),
+        (r#"strings.SliceRunes("✓ Hello", 0, 3)"#, r#""✓ H""#),
+        (r#"strings.Runes("Café")"#, r#"[67, 97, 102, 233]"#),
+        (r#"strings.ToCamel("AlphaBeta")"#, r#""alphaBeta""#),
+        (r#"strings.ToTitle("alpha beta")"#, r#""Alpha Beta""#),
+        (r#"strings.MaxRunes("foo", 3)"#, r#"true"#),
+        (r#"strings.MinRunes("hello", 10)"#, r#"false"#),
+        (r#"strings.Repeat("ab", 3)"#, r#""ababab""#),
+        (r#"strings.Repeat("a", -1)"#, r#"error: negative count"#),
+        (
+            r#"strings.Repeat("a", 200000000)"#,
+            r#"error: count 200000000 exceeds limit of 1000000"#,
+        ),
+        (r#"strings.Compare("a", "b")"#, r#"-1"#),
+        (r#"strings.Count("cheese", "e")"#, r#"3"#),
+        (r#"strings.Count("five", "")"#, r#"5"#),
+        (r#"strings.Contains("seafood", "foo")"#, r#"true"#),
+        (r#"strings.ContainsAny("failure", "ui")"#, r#"true"#),
+        (r#"strings.LastIndex("go gopher", "go")"#, r#"3"#),
+        (r#"strings.IndexAny("golang", "xyz")"#, r#"-1"#),
+        (r#"strings.LastIndexAny("go gopher", "ordent")"#, r#"8"#),
+        (r#"strings.SplitN("a,b,c,d", ",", 2)"#, r#"["a", "b,c,d"]"#),
+        (
+            r#"strings.SplitAfterN("a,b,c,d", ",", 2)"#,
+            r#"["a,", "b,c,d"]"#,
+        ),
+        (r#"strings.Split("a,b,c", ",")"#, r#"["a", "b", "c"]"#),
+        (r#"strings.Split("abc", "")"#, r#"["a", "b", "c"]"#),
+        (
+            r#"strings.SplitAfter("a,b,c", ",")"#,
+            r#"["a,", "b,", "c"]"#,
+        ),
+        (
+            r#"strings.Fields("  foo bar  baz   ")"#,
+            r#"["foo", "bar", "baz"]"#,
+        ),
+        (r#"strings.HasPrefix("Gopher", "Go")"#, r#"true"#),
+        (r#"strings.HasSuffix("Amigo", "go")"#, r#"true"#),
+        (r#"strings.ToUpper("Gopher ß")"#, r#""GOPHER ß""#),
+        (r#"strings.ToLower("Gopher ΑΣ")"#, r#""gopher ασ""#),
+        (
+            r#"strings.Trim("¡¡¡Hello, Gophers!!!", "!¡")"#,
+            r#""Hello, Gophers""#,
+        ),
+        (
+            r#"strings.TrimLeft("¡¡¡Hello, Gophers!!!", "!¡")"#,
+            r#""Hello, Gophers!!!""#,
+        ),
+        (
+            r#"strings.TrimRight("¡¡¡Hello, Gophers!!!", "!¡")"#,
+            r#""¡¡¡Hello, Gophers""#,
+        ),
+        (
+            r#"strings.TrimSpace(" \t\n Hello, Gophers \n\t\r\n")"#,
+            r#""Hello, Gophers""#,
+        ),
+        (r#"strings.TrimPrefix("¡¡¡Hello", "¡¡")"#, r#""¡Hello""#),
+        (r#"strings.TrimSuffix("Hello.go", ".go")"#, r#""Hello""#),
+        (
+            r#"strings.Replace("oink oink oink", "k", "ky", 2)"#,
+            r#""oinky oinky oink""#,
+        ),
+        (
+            r#"strings.Replace("oink oink oink", "", "-", -1)"#,
+            r#""-o-i-n-k- -o-i-n-k- -o-i-n-k-""#,
+        ),
+        (r#"strings.Index("chicken", "ken")"#, r#"4"#),
+        (r#"strings.Index("chicken", "dmr")"#, r#"-1"#),
+        (r#"strconv.FormatUint(64, 16)"#, r#""40""#),
+        (
+            r#"strconv.FormatFloat(3.02, 300, 4, 64)"#,
+            r#"error: format value 300 out of range [0, 255]"#,
+        ),
+        (
+            r#"strconv.FormatFloat(3.02, -1, 4, 64)"#,
+            r#"error: format value -1 out of range [0, 255]"#,
+        ),
+        (
+            r#"strconv.FormatFloat(3.02, 1.0, 4, 64)"#,
+            r#"error: unexpected kind float"#,
+        ),
+        (
+            r#"strconv.FormatFloat(3.14159, "g", -1, 64)"#,
+            r#""3.14159""#,
+        ),
+        (
+            r#"strconv.FormatFloat(3.14159, "ff", -1, 64)"#,
+            r#"error: expected single character string"#,
+        ),
+        (
+            r#"strconv.FormatFloat(1e21, "f", -1, 64)"#,
+            r#""1000000000000000000000""#,
+        ),
+        (
+            r#"strconv.FormatFloat(3.14159, "x", -1, 64)"#,
+            r#""0x1.921f9f01b866ep+01""#,
+        ),
+        (r#"strconv.FormatFloat(0.1, "g", -1, 32)"#, r#""0.1""#),
+        (r#"strconv.FormatBool(true)"#, r#""true""#),
+        (
+            r#"strconv.FormatInt(170141183460469231731687303715884105728, 10)"#,
+            r#""170141183460469231731687303715884105728""#,
+        ),
+        (r#"strconv.FormatInt(-255, 16)"#, r#""-ff""#),
+        (r#"strconv.FormatInt(61, 62)"#, r#""Z""#),
+        (r#"strconv.FormatInt(61, 63)"#, r#"error: invalid base"#),
+        (r#"strconv.Atoi("2000000000000")"#, r#"2000000000000"#),
+        (
+            r#"strconv.Atoi("invalid")"#,
+            r#"error: strconv.Atoi: parsing "invalid": invalid syntax"#,
+        ),
+        (r#"strconv.Atoi("+12")"#, r#"12"#),
+        (r#"strconv.ParseInt("127", 10, 8)"#, r#"127"#),
+        (
+            r#"strconv.ParseInt("-129", 10, 8)"#,
+            r#"error: strconv.ParseInt: parsing "-129": value out of range"#,
+        ),
+        (r#"strconv.ParseInt("0x1f", 0, 64)"#, r#"31"#),
+        (r#"strconv.ParseInt("1f", 16, 64)"#, r#"31"#),
+        (r#"strconv.ParseInt("1_000", 0, 64)"#, r#"1000"#),
+        (
+            r#"strconv.ParseInt("1_000", 10, 64)"#,
+            r#"error: strconv.ParseInt: parsing "1_000": invalid syntax"#,
+        ),
+        (
+            r#"strconv.ParseInt("10", 99, 64)"#,
+            r#"error: invalid number base 99"#,
+        ),
+        (
+            r#"strconv.ParseUint("-1", 10, 8)"#,
+            r#"error: strconv.ParseUint: parsing "-1": value out of range"#,
+        ),
+        (r#"strconv.ParseNumber("123.456")"#, r#"123.456"#),
+        (r#"strconv.ParseNumber("0xFF")"#, r#"255"#),
+        (r#"strconv.ParseNumber("1Ki")"#, r#"1024"#),
+        (r#"strconv.ParseNumber("-.5")"#, r#"-0.5"#),
+        (
+            r#"strconv.ParseNumber("1_")"#,
+            r#"error: strconv.ParseNumber: parsing "1_": illegal '_' in number"#,
+        ),
+        (
+            r#"strconv.ParseNumber("0xG")"#,
+            r#"error: strconv.ParseNumber: parsing "0xG": illegal hexadecimal number "0xG""#,
+        ),
+        (r#"strconv.ParseNumber("123.0")"#, r#"123"#),
+        (r#"strconv.ParseNumber("1e2")"#, r#"100"#),
+        (
+            r#"strconv.ParseNumber("1.3Ki")"#,
+            r#"error: strconv.ParseNumber: parsing "1.3Ki": number cannot be represented as int"#,
+        ),
+        (
+            r#"strconv.ParseNumber(" 1")"#,
+            r#"error: strconv.ParseNumber: parsing " 1": illegal number start " 1""#,
+        ),
+        (
+            r#"strconv.ParseNumber("")"#,
+            r#"error: strconv.ParseNumber: parsing "": invalid number """#,
+        ),
+        (
+            r#"strconv.ParseNumber("01")"#,
+            r#"error: strconv.ParseNumber: parsing "01": illegal integer number "01""#,
+        ),
+        (r#"strconv.ParseNumber("1.5G")"#, r#"1500000000"#),
+        (r#"strconv.ParseNumber("0.5e-3")"#, r#"0.0005"#),
+        (
+            r#"strconv.ParseNumber("1e")"#,
+            r#"error: strconv.ParseNumber: parsing "1e": illegal exponent "1e""#,
+        ),
+        (
+            r#"strconv.ParseNumber("1x")"#,
+            r#"error: strconv.ParseNumber: parsing "1x": illegal number "1x""#,
+        ),
+        (
+            r#"strconv.ParseFloat("1e400", 64)"#,
+            r#"error: strconv.ParseFloat: parsing "1e400": value out of range"#,
+        ),
+        (r#"strconv.ParseFloat("0.1", 32)"#, r#"0.10000000149011612"#),
+        (
+            r#"strconv.ParseFloat("abc", 64)"#,
+            r#"error: strconv.ParseFloat: parsing "abc": invalid syntax"#,
+        ),
+        (r#"strconv.ParseBool("T")"#, r#"true"#),
+        (
+            r#"strconv.ParseBool("yes")"#,
+            r#"error: strconv.ParseBool: parsing "yes": invalid syntax"#,
+        ),
+        (
+            r#"strconv.Quote("Hello, 世界\n")"#,
+            r#""\"Hello, 世界\\n\"""#,
+        ),
+        (
+            r#"strconv.QuoteToASCII("Hello, 世界")"#,
+            r#""\"Hello, \\u4e16\\u754c\"""#,
+        ),
+        (r#"strconv.QuoteToGraphic("\u263a\t")"#, r#""\"☺\\t\"""#),
+        (r#"strconv.QuoteRune(9786)"#, r#""'☺'""#),
+        (r#"strconv.QuoteRune(-1)"#, r#""'�'""#),
+        (r#"strconv.QuoteRuneToASCII(9786)"#, r#""'\\u263a'""#),
+        (r#"strconv.QuoteRuneToGraphic(9786)"#, r#""'☺'""#),
+        (r#"strconv.QuoteRuneToGraphic(39)"#, r#""'\\''""#),
+        (r#"strconv.QuoteRuneToGraphic(34)"#, r#""'\"'""#),
+        (r#"strconv.QuoteRuneToGraphic(10)"#, r#""'\\n'""#),
+        (r#"strconv.IsPrint(10)"#, r#"false"#),
+        (r#"strconv.IsPrint(9786)"#, r#"true"#),
+        (r#"strconv.IsGraphic(12288)"#, r#"true"#),
+        (r#"strconv.Unquote("\"a\\u00e9\"")"#, r#""aé""#),
+        (r#"strconv.Unquote("'abc'")"#, r#""abc""#),
+        (r#"strconv.Unquote("abc")"#, r#"error: invalid syntax"#),
+        (r#"strconv.Unquote("'\\xff'")"#, r#""�""#),
+        (r#"strconv.IntSize"#, r#"64"#),
+    ]);
+}
+#[test]
+fn list_struct_bits() {
+    check(&[
+        (r#"list.Drop([1, 2, 3, 4], 2)"#, r#"[3, 4]"#),
+        (r#"list.Drop([1, 2, 3, 4], 10)"#, r#"[]"#),
+        (r#"list.Drop([1, 2], -1)"#, r#"error: negative index"#),
+        (
+            r#"list.FlattenN(1, 1)"#,
+            r#"error: cannot use value 1 (type int) as list"#,
+        ),
+        (
+            r#"list.FlattenN([1, [[2, 3], []], [4]], -1)"#,
+            r#"[1, 2, 3, 4]"#,
+        ),
+        (
+            r#"list.FlattenN([1, [[2, 3], []], [4]], 0)"#,
+            r#"[1, [[2, 3], []], [4]]"#,
+        ),
+        (
+            r#"list.FlattenN([1, [[2, 3], []], [4]], 1)"#,
+            r#"[1, [2, 3], [], 4]"#,
+        ),
+        (
+            r#"list.FlattenN([1, [[2, 3], []], [4]], 2)"#,
+            r#"[1, 2, 3, 4]"#,
+        ),
+        (
+            r#"list.Concat([[1], 2])"#,
+            r#"error: cannot use value 2 (type int) as list"#,
+        ),
+        (r#"list.Concat([[1, 2], [3], []])"#, r#"[1, 2, 3]"#),
+        (r#"list.Repeat([1, 2], 2)"#, r#"[1, 2, 1, 2]"#),
+        (r#"list.Repeat([1], -1)"#, r#"error: negative count"#),
+        (
+            r#"list.Repeat([1], 2000000)"#,
+            r#"error: count 2000000 exceeds limit of 1000000"#,
+        ),
+        (r#"list.Take([1, 2, 3, 4], 2)"#, r#"[1, 2]"#),
+        (r#"list.Take([1, 2, 3, 4], 10)"#, r#"[1, 2, 3, 4]"#),
+        (r#"list.Take([1, 2, 3, 4], -1)"#, r#"error: negative index"#),
+        (r#"list.Slice([1, 2, 3, 4], 1, 3)"#, r#"[2, 3]"#),
+        (
+            r#"list.Slice([1, 2, 3], 2, 1)"#,
+            r#"error: invalid index: 2 > 1"#,
+        ),
+        (
+            r#"list.Slice([1, 2, 3], -1, 1)"#,
+            r#"error: negative index"#,
+        ),
+        (
+            r#"list.Slice([1, 2, 3], 1, 5)"#,
+            r#"error: slice bounds out of range"#,
+        ),
+        (
+            r#"list.Slice([1, 2, 3], 5, 6)"#,
+            r#"error: slice bounds out of range"#,
+        ),
+        (r#"list.Reverse([1, 2, 3])"#, r#"[3, 2, 1]"#),
+        (r#"list.MinItems([1, 2, 3, 4], 2)"#, r#"true"#),
+        (
+            r#"list.MinItems([1, 2, 3, 4], 5)"#,
+            r#"invalid: len(list) < MinItems(5) (4 < 5)"#,
+        ),
+        (
+            r#"list.MaxItems([1, 2, 3, 4], 2)"#,
+            r#"invalid: len(list) > MaxItems(2) (4 > 2)"#,
+        ),
+        (
+            r#"list.UniqueItems([1, 2, 1])"#,
+            r#"invalid: equal value (1) at position 0 and 2"#,
+        ),
+        (
+            r#"list.UniqueItems([[1], 2, [1]])"#,
+            r#"invalid: equal values at position 0 and 2"#,
+        ),
+        (r#"list.UniqueItems([1, 2, 3])"#, r#"true"#),
+        (r#"list.UniqueItems([1, 1.0])"#, r#"true"#),
+        (r#"list.Contains([1, 2, 3], 2)"#, r#"true"#),
+        (r#"list.Contains([{a: 1}], {a: 1})"#, r#"true"#),
+        (r#"list.Contains([1, 2, 3], "2")"#, r#"false"#),
+        (r#"list.Avg([4, 8, 12])"#, r#"8"#),
+        (r#"list.Avg([1, 2])"#, r#"1.5"#),
+        (r#"list.Avg([])"#, r#"error: empty list"#),
+        (
+            r#"list.Avg(["a"])"#,
+            r#"error: invalid list element 0 in argument 0 to call: cannot use value "a" (string) as number"#,
+        ),
+        (r#"list.Max([1.5, 2.0])"#, r#"2"#),
+        (r#"list.Max([1, 3, 2])"#, r#"3"#),
+        (r#"list.Max([])"#, r#"error: empty list"#),
+        (r#"list.Min([1.5, 2.0, -1])"#, r#"-1"#),
+        (r#"list.Product([2, 3.5])"#, r#"7"#),
+        (r#"list.Product([])"#, r#"1"#),
+        (r#"list.Sum([1.0, 2.0])"#, r#"3"#),
+        (r#"list.Sum([1, 2.5])"#, r#"3.5"#),
+        (r#"list.Sum([])"#, r#"0"#),
+        (
+            r#"list.Sum(["a"])"#,
+            r#"error: invalid list element 0 in argument 0 to call: cannot use value "a" (string) as number"#,
+        ),
+        (r#"list.Range(0, 5, 1)"#, r#"[0, 1, 2, 3, 4]"#),
+        (r#"list.Range(0, 5, 0)"#, r#"error: step must be non zero"#),
+        (r#"list.Range(0, 2.5, 0.5)"#, r#"[0, 0.5, 1, 1.5, 2]"#),
+        (r#"list.Range(5, 0, -2)"#, r#"[5, 3, 1]"#),
+        (
+            r#"list.Range(5, 0, 1)"#,
+            r#"error: end must be greater than start when step is positive"#,
+        ),
+        (
+            r#"list.Range(0, 5, -1)"#,
+            r#"error: end must be less than start when step is negative"#,
+        ),
+        (r#"list.Range(0.1, 0.5, 0.1)"#, r#"[0.1, 0.2, 0.3, 0.4]"#),
+        (r#"list.SortStrings(["b", "a", "c"])"#, r#"["a", "b", "c"]"#),
+        (
+            r#"list.SortStrings(["b", 1])"#,
+            r#"error: invalid list element 1 in argument 0 to call: cannot use value 1 (int) as string"#,
+        ),
+        (r#"list.IsSortedStrings(["a", "b"])"#, r#"true"#),
+        (r#"list.IsSortedStrings(["b", "a"])"#, r#"false"#),
+        (r#"list.Sort([3, 1, 2], list.Ascending)"#, r#"[1, 2, 3]"#),
+        (r#"list.Sort(["b", "a"], list.Ascending)"#, r#"["a", "b"]"#),
+        (r#"list.IsSorted([1, 2, 3], list.Ascending)"#, r#"true"#),
+        (r#"list.IsSorted([1, 3, 2], list.Ascending)"#, r#"false"#),
+        (r#"list.Sum([1e2, 1])"#, r#"101"#),
+        (r#"list.Avg([1e2, 1])"#, r#"50.5"#),
+        (r#"list.Max([1e2, 1])"#, r#"100"#),
+        (
+            r#"struct.MinFields({a: 1}, 2)"#,
+            r#"invalid: len(fields) < MinFields(2) (1 < 2)"#,
+        ),
+        (r#"struct.MinFields({a: 1}, 1)"#, r#"true"#),
+        (
+            r#"struct.MaxFields({a: 1, b: 2}, 1)"#,
+            r#"invalid: len(fields) > MaxFields(1) (2 > 1)"#,
+        ),
+        (r#"struct.MaxFields({a: 1, b: 2}, 2)"#, r#"true"#),
+        (r#"bits.Lsh(1, 100)"#, r#"1267650600228229401496703205376"#),
+        (r#"bits.Lsh(-3, 2)"#, r#"-12"#),
+        (r#"bits.Rsh(-7, 1)"#, r#"-4"#),
+        (r#"bits.Rsh(1024, 3)"#, r#"128"#),
+        (r#"bits.Rsh(-1, 1000)"#, r#"-1"#),
+        (r#"bits.At(5, 0)"#, r#"1"#),
+        (r#"bits.At(5, 1)"#, r#"0"#),
+        (r#"bits.At(-2, 0)"#, r#"0"#),
+        (r#"bits.At(-2, 100)"#, r#"1"#),
+        (r#"bits.Set(5, 1, 1)"#, r#"7"#),
+        (r#"bits.Set(5, 0, 0)"#, r#"4"#),
+        (r#"bits.Set(-1, 3, 0)"#, r#"-9"#),
+        (r#"bits.Set(5, 1, 2)"#, r#"error: set bit is not 0 or 1"#),
+        (r#"bits.Set(5, -1, 1)"#, r#"error: negative bit index"#),
+        (r#"bits.And(12, 10)"#, r#"8"#),
+        (r#"bits.And(-12, 10)"#, r#"0"#),
+        (r#"bits.Or(12, 10)"#, r#"14"#),
+        (r#"bits.Or(-12, 10)"#, r#"-2"#),
+        (r#"bits.Xor(12, 10)"#, r#"6"#),
+        (r#"bits.Xor(-12, 10)"#, r#"-2"#),
+        (r#"bits.Clear(12, 10)"#, r#"4"#),
+        (r#"bits.Clear(-12, 10)"#, r#"-12"#),
+        (r#"bits.Clear(12, -10)"#, r#"8"#),
+        (r#"bits.OnesCount(255)"#, r#"8"#),
+        (r#"bits.OnesCount(-255)"#, r#"8"#),
+        (r#"bits.Len(255)"#, r#"8"#),
+        (r#"bits.Len(-256)"#, r#"9"#),
+        (
+            r#"bits.Lsh(1, -1)"#,
+            r#"error: cannot use -1 (type int) as uint64 in argument 1"#,
+        ),
+    ]);
+}
+#[test]
+fn math() {
+    check(&[
+        (r#"math.Floor(math.Pi)"#, r#"3"#),
+        (
+            r#"math.Jacobi(1000, 2000)"#,
+            r#"error: big: invalid 2nd argument to Int.Jacobi: need odd integer but got 2000"#,
+        ),
+        (r#"math.Jacobi(1000, 201)"#, r#"1"#),
+        (r#"math.Jacobi(-3, 7)"#, r#"1"#),
+        (r#"math.Jacobi(3, -7)"#, r#"-1"#),
+        (r#"math.Jacobi(-3, -7)"#, r#"-1"#),
+        (r#"math.Jacobi(0, 1)"#, r#"1"#),
+        (
+            r#"math.Asin(2.0e400)"#,
+            r#"error: cannot use 2.0E+400 (type float) as float64 in argument 0: value was rounded up"#,
+        ),
+        (r#"math.Asin(0.5)"#, r#"0.5235987755982989"#),
+        (r#"math.Pow(8, 4)"#, r#"4096"#),
+        (r#"math.Pow10(4)"#, r#"10000"#),
+        (r#"math.Signbit(-4)"#, r#"true"#),
+        (r#"math.Abs(2.5)"#, r#"2.5"#),
+        (r#"math.Abs(-2.2)"#, r#"2.2"#),
+        (r#"math.Cbrt(2)"#, r#"1.259921049894873164767210607278228"#),
+        (r#"math.Cbrt(27)"#, r#"3"#),
+        (r#"math.Cbrt(-8)"#, r#"-2"#),
+        (
+            r#"math.Cbrt(0.001)"#,
+            r#"0.1000000000000000000000000000000000"#,
+        ),
+        (
+            r#"math.Cbrt(1e100)"#,
+            r#"2154434690031883721759293566519350"#,
+        ),
+        (r#"math.Copysign(5, -2.2)"#, r#"-5"#),
+        (r#"math.Exp(3)"#, r#"20.08553692318766774092852965458172"#),
+        (r#"math.Exp(1)"#, r#"2.718281828459045235360287471352662"#),
+        (r#"math.Exp(-1)"#, r#"0.3678794411714423215955237701614609"#),
+        (r#"math.Exp(0.5)"#, r#"1.648721270700128146848650787814164"#),
+        (
+            r#"math.Exp(100)"#,
+            r#"26881171418161354484126255515800140000000000"#,
+        ),
+        (
+            r#"math.Exp2(3.5)"#,
+            r#"11.31370849898476039041350979367758"#,
+        ),
+        (
+            r#"math.Exp2(-1)"#,
+            r#"0.5000000000000000000000000000000000"#,
+        ),
+        (r#"math.Exp2(10)"#, r#"1024"#),
+        (r#"math.Log(4)"#, r#"1.386294361119890618834464242916353"#),
+        (
+            r#"math.Log(32.45)"#,
+            r#"3.479700443150099001242770375542286"#,
+        ),
+        (
+            r#"math.Log(1e100)"#,
+            r#"230.2585092994045684017991454684364"#,
+        ),
+        (
+            r#"math.Log(0.5)"#,
+            r#"-0.6931471805599453094172321214581766"#,
+        ),
+        (
+            r#"math.Log(0.999)"#,
+            r#"-0.001000500333583533500142982254068345"#,
+        ),
+        (
+            r#"math.Log(1.000001)"#,
+            r#"9.999995000003333330833335333331667e-7"#,
+        ),
+        (
+            r#"math.Log10(4)"#,
+            r#"0.6020599913279623904274777894489861"#,
+        ),
+        (r#"math.Log10(100)"#, r#"2"#),
+        (r#"math.Log10(0.001)"#, r#"-3"#),
+        (
+            r#"math.Log10(2)"#,
+            r#"0.3010299956639811952137388947244930"#,
+        ),
+        (r#"math.Log2(5)"#, r#"2.321928094887362347870319429489391"#),
+        (r#"math.Log2(8)"#, r#"3"#),
+        (r#"math.Log2(1024)"#, r#"10"#),
+        (r#"math.Log2(0.5)"#, r#"-1"#),
+        (r#"math.Dim(3, 2.5)"#, r#"0.5"#),
+        (r#"math.Dim(5, 7.2)"#, r#"0"#),
+        (r#"math.MultipleOf(4, 2)"#, r#"true"#),
+        (r#"math.MultipleOf(5, 2)"#, r#"false"#),
+        (r#"math.MultipleOf(5, 0)"#, r#"error: division by zero"#),
+        (r#"math.MultipleOf(100, 1.00001)"#, r#"false"#),
+        (r#"math.MultipleOf(100e100, 10)"#, r#"true"#),
+        (r#"math.MultipleOf(1, 0.1)"#, r#"true"#),
+        (r#"math.Round(2.5)"#, r#"3"#),
+        (r#"math.Round(-2.5)"#, r#"-3"#),
+        (r#"math.RoundToEven(2.5)"#, r#"2"#),
+        (r#"math.RoundToEven(-2.5)"#, r#"-2"#),
+        (r#"math.Floor(2.9)"#, r#"2"#),
+        (r#"math.Floor(-2.2)"#, r#"-3"#),
+        (r#"math.Floor(29e2)"#, r#"2900"#),
+        (r#"math.Floor(1e40)"#, r#"0"#),
+        (r#"math.Ceil(2.5)"#, r#"3"#),
+        (r#"math.Ceil(-2.2)"#, r#"-2"#),
+        (r#"math.Trunc(2.5)"#, r#"2"#),
+        (r#"math.Trunc(-2.9)"#, r#"-2"#),
+        (
+            r#"math.Trunc(1e40)"#,
+            r#"10000000000000000000000000000000000000000"#,
+        ),
+        (
+            r#"math.Pow(2, 0.5)"#,
+            r#"1.414213562373095048801688724209698"#,
+        ),
+        (r#"math.Pow(4, 0.5)"#, r#"2"#),
+        (
+            r#"math.Pow(2, 1000)"#,
+            r#"10715086071862673209484250490600020000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"#,
+        ),
+        (r#"math.Pow(-2, 3)"#, r#"-8"#),
+        (r#"math.Pow(-2, 0.5)"#, r#"error: invalid operation"#),
+        (r#"math.Pow(0, 0)"#, r#"error: invalid operation"#),
+        (
+            r#"math.Pow(2, -2)"#,
+            r#"0.2500000000000000000000000000000000"#,
+        ),
+        (
+            r#"math.Pow(1.5, 2.5)"#,
+            r#"2.755675960631075360471944584044128"#,
+        ),
+        (
+            r#"math.Pow(10, 0.3)"#,
+            r#"1.995262314968879601352455396739536"#,
+        ),
+        (r#"math.Sqrt(2)"#, r#"1.4142135623730951"#),
+        (r#"math.Sqrt(4)"#, r#"2.0"#),
+        (r#"math.Sin(1)"#, r#"0.8414709848078965"#),
+        (r#"math.Cos(1)"#, r#"0.5403023058681398"#),
+        (r#"math.Atan2(1, 2)"#, r#"0.4636476090008061"#),
+        (r#"math.Hypot(3, 4)"#, r#"5.0"#),
+        (r#"math.Erf(0.5)"#, r#"0.5204998778130465"#),
+        (r#"math.Erfc(0.5)"#, r#"0.4795001221869535"#),
+        (r#"math.Erfinv(0.5)"#, r#"0.4769362762044699"#),
+        (r#"math.Erfcinv(0.5)"#, r#"0.4769362762044699"#),
+        (r#"math.Gamma(5)"#, r#"24.0"#),
+        (r#"math.Gamma(0.5)"#, r#"1.7724538509055159"#),
+        (r#"math.J0(1)"#, r#"0.7651976865579666"#),
+        (r#"math.Y0(1)"#, r#"0.08825696421567697"#),
+        (r#"math.J1(1)"#, r#"0.4400505857449335"#),
+        (r#"math.Y1(1)"#, r#"-0.7812128213002887"#),
+        (r#"math.Jn(2, 1)"#, r#"0.11490348493190049"#),
+        (r#"math.Yn(2, 1)"#, r#"-1.6506826068162543"#),
+        (r#"math.Ldexp(0.5, 3)"#, r#"4.0"#),
+        (r#"math.Log1p(0.5)"#, r#"0.4054651081081644"#),
+        (r#"math.Expm1(0.5)"#, r#"0.6487212707001282"#),
+        (r#"math.Logb(8)"#, r#"3.0"#),
+        (r#"math.Ilogb(8)"#, r#"3"#),
+        (r#"math.Ilogb(0)"#, r#"-2147483648"#),
+        (r#"math.Mod(7, 3)"#, r#"1.0"#),
+        (r#"math.Mod(-7, 3)"#, r#"-1.0"#),
+        (r#"math.Remainder(7, 3)"#, r#"1.0"#),
+        (r#"math.Remainder(5, 2)"#, r#"1.0"#),
+        (r#"math.Sinh(1)"#, r#"1.1752011936438014"#),
+        (r#"math.Cosh(1)"#, r#"1.5430806348152437"#),
+        (r#"math.Tanh(1)"#, r#"0.7615941559557649"#),
+        (r#"math.Acosh(2)"#, r#"1.3169578969248166"#),
+        (r#"math.Asinh(2)"#, r#"1.4436354751788103"#),
+        (r#"math.Atanh(0.5)"#, r#"0.5493061443340548"#),
+        (r#"math.Atan(1)"#, r#"0.7853981633974483"#),
+        (
+            r#"math.Pi"#,
+            r#"3.14159265358979323846264338327950288419716939937510582097494459"#,
+        ),
+        (
+            r#"math.E"#,
+            r#"2.71828182845904523536028747135266249775724709369995957496696763"#,
+        ),
+        (
+            r#"math.Log2E"#,
+            r#"1.442695040888963407359924681001892137426645954152985934135449408"#,
+        ),
+        (r#"math.MaxExp"#, r#"2147483647"#),
+        (r#"math.Pow10(-2)"#, r#"0.01"#),
+        (
+            r#"math.Abs(-12345678901234567890123456789012345678)"#,
+            r#"12345678901234567890123456789012350000"#,
+        ),
+    ]);
+}
