@@ -29,6 +29,7 @@ pub mod patch;
 pub mod registry;
 pub mod selector;
 pub mod server;
+pub mod simulator;
 pub mod ssa;
 pub mod store;
 pub mod table;
@@ -51,6 +52,52 @@ pub async fn serve(
     axum::serve(listener, http::router(server))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// A kube-rs client that talks to `server` in-process (no socket, no TLS), with
+/// the server's bearer token. Used by the simulator inside `roam local` and by tests.
+pub fn in_process_client(server: Arc<ApiServer>) -> kube::Client {
+    let auth = server
+        .token
+        .as_ref()
+        .and_then(|t| axum::http::HeaderValue::from_str(&format!("Bearer {t}")).ok());
+    kube::Client::new(
+        InProcess {
+            router: http::router(server),
+            auth,
+        },
+        "default",
+    )
+}
+
+#[derive(Clone)]
+struct InProcess {
+    router: axum::Router,
+    auth: Option<axum::http::HeaderValue>,
+}
+
+impl tower_service::Service<axum::http::Request<kube::client::Body>> for InProcess {
+    type Response = axum::response::Response;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<
+        Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send + 'static>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut req: axum::http::Request<kube::client::Body>) -> Self::Future {
+        if let Some(auth) = &self.auth {
+            req.headers_mut()
+                .insert(axum::http::header::AUTHORIZATION, auth.clone());
+        }
+        let mut router = self.router.clone();
+        Box::pin(async move { router.call(req).await })
+    }
 }
 
 /// A new random bearer token (244 random bits from two UUIDv4s, hex).

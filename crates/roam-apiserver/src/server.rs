@@ -391,12 +391,8 @@ impl ApiServer {
         if let Some(schema) = rt.schema.as_ref().filter(|_| rt.is_custom()) {
             apply_defaults(obj, schema, true);
         }
+        builtin_defaults(rt, obj);
         match (rt.group.as_str(), rt.plural.as_str()) {
-            ("apps", "deployments" | "statefulsets" | "replicasets")
-                if obj["spec"].is_object() && obj["spec"]["replicas"].is_null() =>
-            {
-                obj["spec"]["replicas"] = json!(1);
-            }
             ("", "namespaces") if obj["status"]["phase"].is_null() => {
                 obj["status"] = json!({"phase": "Active"});
             }
@@ -525,6 +521,52 @@ impl ApiServer {
             {
                 tracing::warn!("garbage-collecting {k}: {}", e.message);
             }
+        }
+    }
+
+    /// An object created with owner references none of which names a live object
+    /// is garbage already (its owners went away while it was being created): it is
+    /// deleted at once, as the garbage collector would.
+    fn collect_if_orphaned(&self, rt: &ResourceType, obj: &Value) {
+        let Some(refs) = obj["metadata"]["ownerReferences"]
+            .as_array()
+            .filter(|r| !r.is_empty())
+        else {
+            return;
+        };
+        let ns = meta_str(obj, "namespace");
+        let alive = refs.iter().any(|r| {
+            let (group, version) = match r["apiVersion"].as_str().unwrap_or("").split_once('/') {
+                Some((g, v)) => (g.to_string(), v.to_string()),
+                None => (
+                    String::new(),
+                    r["apiVersion"].as_str().unwrap_or("").to_string(),
+                ),
+            };
+            let Some(owner_rt) = self.registry.all().into_iter().find(|t| {
+                t.group == group
+                    && t.version == version
+                    && Some(t.kind.as_str()) == r["kind"].as_str()
+            }) else {
+                // An owner of a kind this server does not know: assume it lives.
+                return true;
+            };
+            let owner_ns = if owner_rt.namespaced { ns } else { None };
+            self.store
+                .get(&key(&owner_rt, owner_ns, r["name"].as_str().unwrap_or("")))
+                .is_some_and(|o| o["metadata"]["uid"] == r["uid"])
+        });
+        let t = Target {
+            rt: rt.clone(),
+            namespace: ns.map(str::to_string),
+            name: meta_str(obj, "name").map(str::to_string),
+            status: false,
+        };
+        if !alive
+            && let Err(e) = self.delete(&t, &WriteOptions::default())
+            && e.code != 404
+        {
+            tracing::warn!("collecting an orphan: {}", e.message);
         }
     }
 
@@ -725,6 +767,7 @@ impl ApiServer {
             })?
             .ok_or_else(|| ApiError::internal("create wrote nothing"))?;
         self.after_write(rt, &event);
+        self.collect_if_orphaned(rt, &event.object);
         Ok(Self::present(rt, &event.object))
     }
 
@@ -933,6 +976,7 @@ impl ApiServer {
             if let Some(schema) = rt.schema.as_ref().filter(|_| rt.is_custom()) {
                 apply_defaults(&mut new, schema, true);
             }
+            builtin_defaults(rt, &mut new);
             let new = stored_form(rt, new);
             check_size(&new, rt, &name)?;
             Ok(new)
@@ -1084,6 +1128,7 @@ impl ApiServer {
             if let Some(schema) = rt.schema.as_ref().filter(|_| rt.is_custom()) {
                 apply_defaults(&mut merged, schema, true);
             }
+            builtin_defaults(rt, &mut merged);
             check_size(&merged, rt, &name)?;
             Ok(stored_form(rt, merged))
         })
@@ -1245,6 +1290,80 @@ fn check_size(obj: &Value, rt: &ResourceType, name: &str) -> Result<(), ApiError
         )));
     }
     Ok(())
+}
+
+/// The defaults kube-apiserver fills in for built-in workload kinds (those that
+/// clients such as `kubectl rollout status` and KubeVela's health rules read).
+pub fn builtin_defaults(rt: &ResourceType, obj: &mut Value) {
+    if rt.is_custom() || !obj["spec"].is_object() {
+        return;
+    }
+    let spec = &mut obj["spec"];
+    fn set(spec: &mut Value, field: &str, v: Value) {
+        if spec[field].is_null() {
+            spec[field] = v;
+        }
+    }
+    match (rt.group.as_str(), rt.plural.as_str()) {
+        ("apps", "replicasets") => set(spec, "replicas", json!(1)),
+        ("apps", "deployments") => {
+            set(spec, "replicas", json!(1));
+            set(spec, "revisionHistoryLimit", json!(10));
+            set(spec, "progressDeadlineSeconds", json!(600));
+            set(spec, "strategy", json!({"type": "RollingUpdate"}));
+            if spec["strategy"]["type"] == "RollingUpdate"
+                && spec["strategy"]["rollingUpdate"].is_null()
+            {
+                spec["strategy"]["rollingUpdate"] =
+                    json!({"maxUnavailable": "25%", "maxSurge": "25%"});
+            }
+        }
+        ("apps", "statefulsets") => {
+            set(spec, "replicas", json!(1));
+            set(spec, "revisionHistoryLimit", json!(10));
+            set(spec, "podManagementPolicy", json!("OrderedReady"));
+            set(spec, "updateStrategy", json!({"type": "RollingUpdate"}));
+            if spec["updateStrategy"]["type"] == "RollingUpdate"
+                && spec["updateStrategy"]["rollingUpdate"].is_null()
+            {
+                spec["updateStrategy"]["rollingUpdate"] = json!({"partition": 0});
+            }
+        }
+        ("apps", "daemonsets") => {
+            set(spec, "revisionHistoryLimit", json!(10));
+            set(spec, "updateStrategy", json!({"type": "RollingUpdate"}));
+            if spec["updateStrategy"]["type"] == "RollingUpdate"
+                && spec["updateStrategy"]["rollingUpdate"].is_null()
+            {
+                spec["updateStrategy"]["rollingUpdate"] =
+                    json!({"maxUnavailable": 1, "maxSurge": 0});
+            }
+        }
+        ("batch", "jobs") => {
+            if spec["completions"].is_null() && spec["parallelism"].is_null() {
+                spec["completions"] = json!(1);
+            }
+            set(spec, "parallelism", json!(1));
+            set(spec, "backoffLimit", json!(6));
+            set(spec, "completionMode", json!("NonIndexed"));
+            set(spec, "suspend", json!(false));
+        }
+        ("", "services") => {
+            set(spec, "type", json!("ClusterIP"));
+            set(spec, "sessionAffinity", json!("None"));
+            if let Some(ports) = spec["ports"].as_array_mut() {
+                for p in ports {
+                    if p["protocol"].is_null() {
+                        p["protocol"] = json!("TCP");
+                    }
+                    if p["targetPort"].is_null() && !p["port"].is_null() {
+                        p["targetPort"] = p["port"].clone();
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Structural defaulting for custom resources: fills in missing fields that the

@@ -41,6 +41,84 @@ fn builtin_columns(rt: &ResourceType) -> Vec<(&'static str, &'static str, Cell)>
                 int_or_zero(&o["status"]["availableReplicas"])
             }),
         ],
+        ("apps", "replicasets") => vec![
+            ("Desired", "integer", |o| {
+                int_or_zero(&o["spec"]["replicas"])
+            }),
+            ("Current", "integer", |o| {
+                int_or_zero(&o["status"]["replicas"])
+            }),
+            ("Ready", "integer", |o| {
+                int_or_zero(&o["status"]["readyReplicas"])
+            }),
+        ],
+        ("apps", "statefulsets") => vec![("Ready", "string", |o| {
+            json!(format!(
+                "{}/{}",
+                o["status"]["readyReplicas"].as_i64().unwrap_or(0),
+                o["spec"]["replicas"].as_i64().unwrap_or(0)
+            ))
+        })],
+        ("apps", "daemonsets") => vec![
+            ("Desired", "integer", |o| {
+                int_or_zero(&o["status"]["desiredNumberScheduled"])
+            }),
+            ("Current", "integer", |o| {
+                int_or_zero(&o["status"]["currentNumberScheduled"])
+            }),
+            ("Ready", "integer", |o| {
+                int_or_zero(&o["status"]["numberReady"])
+            }),
+            ("Up-to-date", "integer", |o| {
+                int_or_zero(&o["status"]["updatedNumberScheduled"])
+            }),
+            ("Available", "integer", |o| {
+                int_or_zero(&o["status"]["numberAvailable"])
+            }),
+        ],
+        ("batch", "jobs") => vec![
+            ("Status", "string", |o| {
+                let has = |ty: &str| {
+                    o["status"]["conditions"].as_array().is_some_and(|cs| {
+                        cs.iter().any(|c| c["type"] == ty && c["status"] == "True")
+                    })
+                };
+                json!(if has("Complete") {
+                    "Complete"
+                } else if has("Failed") {
+                    "Failed"
+                } else if has("Suspended") {
+                    "Suspended"
+                } else {
+                    "Running"
+                })
+            }),
+            ("Completions", "string", |o| {
+                json!(format!(
+                    "{}/{}",
+                    o["status"]["succeeded"].as_i64().unwrap_or(0),
+                    o["spec"]["completions"].as_i64().unwrap_or(1)
+                ))
+            }),
+        ],
+        ("", "pods") => vec![
+            ("Ready", "string", |o| {
+                let st = o["status"]["containerStatuses"].as_array();
+                let ready = st.map_or(0, |a| a.iter().filter(|c| c["ready"] == true).count());
+                let total = o["spec"]["containers"].as_array().map_or(0, Vec::len);
+                json!(format!("{ready}/{total}"))
+            }),
+            ("Status", "string", |o| {
+                json!(o["status"]["phase"].as_str().unwrap_or("Pending"))
+            }),
+            ("Restarts", "integer", |o| {
+                json!(o["status"]["containerStatuses"].as_array().map_or(0, |a| {
+                    a.iter()
+                        .map(|c| c["restartCount"].as_i64().unwrap_or(0))
+                        .sum::<i64>()
+                }))
+            }),
+        ],
         ("", "services") => vec![
             ("Type", "string", |o| {
                 o["spec"]["type"]

@@ -552,3 +552,154 @@ spec:
     k.ok(&["wait", "--for=delete", "configmap/demo", "--timeout=30s"])
         .await;
 }
+
+/// The workload simulator makes `rollout status` and `wait --for=condition` work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollout_status_and_wait_with_the_simulator() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let client = roam_apiserver::in_process_client(srv.server.clone());
+    let sim = tokio::spawn(roam_apiserver::simulator::run(
+        client,
+        roam_apiserver::simulator::Config {
+            delay: std::time::Duration::from_millis(300),
+            pods: true,
+        },
+    ));
+    let f = k.write(
+        "workloads.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - {name: web, image: nginx}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 2
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+      - {name: db, image: postgres}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      containers:
+      - {name: agent, image: agent}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - {name: migrate, image: migrate}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+  - port: 80
+",
+    );
+    k.ok(&["apply", "-f", &k.path(&f)]).await;
+    let out = k
+        .ok(&["rollout", "status", "deployment/web", "--timeout=60s"])
+        .await;
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let out = k
+        .ok(&[
+            "wait",
+            "--for=condition=Available",
+            "deployment/web",
+            "--timeout=60s",
+        ])
+        .await;
+    assert!(out.contains("condition met"), "{out}");
+    let out = k
+        .ok(&["rollout", "status", "statefulset/db", "--timeout=60s"])
+        .await;
+    // kube-apiserver defaults `rollingUpdate.partition: 0`, so kubectl reports the
+    // partitioned form on real clusters too.
+    assert!(out.contains("roll out complete: 2 new pods"), "{out}");
+    let out = k
+        .ok(&["rollout", "status", "daemonset/agent", "--timeout=60s"])
+        .await;
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let out = k
+        .ok(&[
+            "wait",
+            "--for=condition=complete",
+            "job/migrate",
+            "--timeout=60s",
+        ])
+        .await;
+    assert!(out.contains("condition met"), "{out}");
+
+    let table = k.ok(&["get", "deployments"]).await;
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("web") && l.contains("2/2")),
+        "{table}"
+    );
+    let rs = k.ok(&["get", "replicasets", "-o", "name"]).await;
+    assert!(rs.trim().starts_with("replicaset.apps/web-"), "{rs}");
+    let describe = k.ok(&["describe", "deployment", "web"]).await;
+    assert!(describe.contains("NewReplicaSet"), "{describe}");
+    assert!(describe.contains("roam.dev/simulated"), "{describe}");
+
+    // A rollout of a new template waits for the new generation.
+    k.ok(&["set", "image", "deployment/web", "web=nginx:2"])
+        .await;
+    let out = k
+        .ok(&["rollout", "status", "deployment/web", "--timeout=60s"])
+        .await;
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "deploy", "web", "-o", "json"]).await).unwrap();
+    assert_eq!(json["status"]["observedGeneration"], 2);
+    assert_eq!(json["status"]["updatedReplicas"], 2);
+
+    let svc: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "svc", "web", "-o", "json"]).await).unwrap();
+    let _ = svc; // the cluster IP may still be on its way; the kube-rs suite checks it
+    let pods = k.ok(&["get", "pods", "-l", "app=db", "-o", "name"]).await;
+    assert!(
+        pods.contains("pod/db-0") && pods.contains("pod/db-1"),
+        "{pods}"
+    );
+    sim.abort();
+}

@@ -29,6 +29,8 @@ pub enum LocalCommand {
         /// Stay in the foreground and log to standard error.
         #[arg(long)]
         foreground: bool,
+        #[command(flatten)]
+        sim: SimulatorArgs,
     },
     /// Stop the background server.
     Stop(DataDir),
@@ -36,6 +38,45 @@ pub enum LocalCommand {
     Status(DataDir),
     /// Print a kubeconfig for the local server (for kubectl and roam).
     Kubeconfig(DataDir),
+    /// Delete every stored object (stops the server first if it runs).
+    Reset {
+        #[command(flatten)]
+        data: DataDir,
+        /// Also delete the bearer token and TLS certificates (old kubeconfigs stop working).
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// The workload-status simulator's options for `roam local start`.
+#[derive(Args, Clone)]
+pub struct SimulatorArgs {
+    /// Do not run the workload-status simulator.
+    #[arg(long)]
+    no_simulator: bool,
+    /// How long simulated workloads take to become ready (e.g. 2s, 500ms).
+    #[arg(long, default_value = "1s", value_parser = roam_apiserver::simulator::parse_delay)]
+    simulate_delay: Duration,
+    /// Also create simulated Pods for workloads.
+    #[arg(long)]
+    simulate_pods: bool,
+}
+
+impl SimulatorArgs {
+    /// The same options as command-line arguments (for the background child).
+    fn to_args(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "--simulate-delay={}ms",
+            self.simulate_delay.as_millis()
+        )];
+        if self.no_simulator {
+            out.push("--no-simulator".into());
+        }
+        if self.simulate_pods {
+            out.push("--simulate-pods".into());
+        }
+        out
+    }
 }
 
 #[derive(Args)]
@@ -75,15 +116,17 @@ pub fn run(cmd: LocalCommand) -> Result<ExitCode, String> {
             data,
             port,
             foreground,
+            sim,
         } => {
             let dir = data.path()?;
             init(&dir)?;
             if foreground {
-                start_foreground(&dir, port)
+                start_foreground(&dir, port, &sim)
             } else {
-                start_background(&dir, port)
+                start_background(&dir, port, &sim)
             }
         }
+        LocalCommand::Reset { data, all } => reset(&data.path()?, all),
         LocalCommand::Stop(d) => stop(&d.path()?),
         LocalCommand::Status(d) => status(&d.path()?),
         LocalCommand::Kubeconfig(d) => {
@@ -186,7 +229,7 @@ fn pid_alive(pid: u32) -> bool {
             .is_ok_and(|s| s.success())
 }
 
-fn start_foreground(dir: &Path, port: u16) -> Result<ExitCode, String> {
+fn start_foreground(dir: &Path, port: u16, sim: &SimulatorArgs) -> Result<ExitCode, String> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -222,7 +265,25 @@ fn start_foreground(dir: &Path, port: u16) -> Result<ExitCode, String> {
             info.url,
             dir.display()
         );
+        // The simulator is a client of the server, in-process (no socket, no TLS).
+        let simulator = (!sim.no_simulator).then(|| {
+            eprintln!(
+                "roam local: simulating workload status (ready after {:?}{}); --no-simulator turns this off",
+                sim.simulate_delay,
+                if sim.simulate_pods { ", with Pods" } else { "" }
+            );
+            tokio::spawn(roam_apiserver::simulator::run(
+                roam_apiserver::in_process_client(server.clone()),
+                roam_apiserver::simulator::Config {
+                    delay: sim.simulate_delay,
+                    pods: sim.simulate_pods,
+                },
+            ))
+        });
         let result = roam_apiserver::serve_tls(listener, server, &tls, shutdown_signal()).await;
+        if let Some(task) = simulator {
+            task.abort();
+        }
         let _ = std::fs::remove_file(dir.join("server.json"));
         result.map_err(|e| format!("serving: {e}"))?;
         eprintln!("roam local: stopped");
@@ -252,7 +313,7 @@ async fn shutdown_signal() {
     }
 }
 
-fn start_background(dir: &Path, port: u16) -> Result<ExitCode, String> {
+fn start_background(dir: &Path, port: u16, sim: &SimulatorArgs) -> Result<ExitCode, String> {
     if let Some(info) = ServerInfo::read(dir)
         && pid_alive(info.pid)
     {
@@ -275,6 +336,7 @@ fn start_background(dir: &Path, port: u16) -> Result<ExitCode, String> {
             "--port",
             &port.to_string(),
         ])
+        .args(sim.to_args())
         .arg("--data-dir")
         .arg(dir)
         .stdin(std::process::Stdio::null())
@@ -346,4 +408,40 @@ fn status(dir: &Path) -> Result<ExitCode, String> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// Deletes the stored objects (and with `all` the credentials), stopping a running
+/// server first.
+fn reset(dir: &Path, all: bool) -> Result<ExitCode, String> {
+    if ServerInfo::read(dir).is_some_and(|i| pid_alive(i.pid)) {
+        stop(dir)?;
+    }
+    let mut files = vec!["store.redb", "server.json"];
+    if all {
+        files.extend([
+            "token",
+            "ca.pem",
+            "server.pem",
+            "server-key.pem",
+            "server.log",
+        ]);
+    }
+    for f in files {
+        let p = dir.join(f);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{}: {e}", p.display())),
+        }
+    }
+    println!(
+        "roam local: reset {}{}",
+        dir.display(),
+        if all {
+            " (objects, token and certificates deleted)"
+        } else {
+            " (all objects deleted; token and certificates kept)"
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }

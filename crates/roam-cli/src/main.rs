@@ -4,6 +4,7 @@
 //! to reformat); 2 the command line itself is wrong.
 
 mod local;
+mod simulate;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use roam_cue::SourceFile;
@@ -32,6 +33,8 @@ enum Command {
     /// Run a local Kubernetes-compatible control plane (`roam local start`, `kubeconfig`, ...).
     #[command(subcommand)]
     Local(local::LocalCommand),
+    /// Simulate workload status (Deployments, Jobs, ...) on an API server without controllers.
+    Simulate(simulate::SimulateArgs),
     /// Print a shell completion script.
     Completion {
         #[arg(value_enum)]
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Local(cmd) => local::run(cmd),
+        Command::Simulate(args) => simulate::run(args),
         Command::Completion { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "roam", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

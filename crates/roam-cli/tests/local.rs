@@ -96,3 +96,86 @@ fn start_kubeconfig_status_stop_restart() {
     let stop = roam(&data, &["stop"]);
     assert!(stop.status.success(), "{}", text(&stop));
 }
+
+const DEPLOYMENT: &str = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+ "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+ "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx"}]}}}}"#;
+
+/// The simulator runs inside `roam local start` by default, `--no-simulator` turns
+/// it off, `roam simulate --kubeconfig` runs it alone, and `reset` empties the store.
+#[test]
+fn simulator_on_off_standalone_and_reset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let start = roam(
+        &data,
+        &["start", "--port", "0", "--simulate-delay", "100ms"],
+    );
+    assert!(start.status.success(), "{}", text(&start));
+    let log = std::fs::read_to_string(data.join("server.log")).unwrap();
+    assert!(log.contains("simulating workload status"), "{log}");
+    let kc = roam(&data, &["kubeconfig"]);
+    std::fs::write(tmp.path().join("kubeconfig"), &kc.stdout).unwrap();
+    let deploy = tmp.path().join("deploy.json");
+    std::fs::write(&deploy, DEPLOYMENT).unwrap();
+    if let Some(o) = kubectl(tmp.path(), &["apply", "-f", deploy.to_str().unwrap()]) {
+        assert!(o.status.success(), "{}", text(&o));
+        let o = kubectl(
+            tmp.path(),
+            &[
+                "wait",
+                "--for=condition=Available",
+                "deployment/web",
+                "--timeout=60s",
+            ],
+        )
+        .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+    }
+
+    // reset stops the server and deletes the objects; credentials stay.
+    let token = std::fs::read_to_string(data.join("token")).unwrap();
+    let reset = roam(&data, &["reset"]);
+    assert!(reset.status.success(), "{}", text(&reset));
+    assert!(!data.join("store.redb").exists());
+    assert_eq!(std::fs::read_to_string(data.join("token")).unwrap(), token);
+    let st = roam(&data, &["status"]);
+    assert_eq!(st.status.code(), Some(1), "{}", text(&st));
+
+    // Without the in-process simulator, `roam simulate --kubeconfig` does the work.
+    let start = roam(&data, &["start", "--port", "0", "--no-simulator"]);
+    assert!(start.status.success(), "{}", text(&start));
+    let log = std::fs::read_to_string(data.join("server.log")).unwrap();
+    assert!(!log.contains("simulating workload status"), "{log}");
+    let kc = roam(&data, &["kubeconfig"]);
+    std::fs::write(tmp.path().join("kubeconfig"), &kc.stdout).unwrap();
+    std::fs::remove_dir_all(tmp.path().join("kcache")).ok();
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_roam"))
+        .args(["simulate", "--delay", "0"])
+        .arg("--kubeconfig")
+        .arg(tmp.path().join("kubeconfig"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("roam simulate runs");
+    if let Some(o) = kubectl(tmp.path(), &["get", "deployments", "-o", "name"]) {
+        assert!(o.status.success(), "{}", text(&o));
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout).trim(),
+            "",
+            "reset emptied the store"
+        );
+        let o = kubectl(tmp.path(), &["apply", "-f", deploy.to_str().unwrap()]).unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        let o = kubectl(
+            tmp.path(),
+            &["rollout", "status", "deployment/web", "--timeout=60s"],
+        )
+        .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let _ = sim.kill();
+    let _ = sim.wait();
+    let stop = roam(&data, &["stop"]);
+    assert!(stop.status.success(), "{}", text(&stop));
+}
