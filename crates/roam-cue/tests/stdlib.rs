@@ -105,6 +105,22 @@ impl Reader<'_> {
     fn value(&mut self) -> Val {
         match self.peek() {
             b'"' => Val::str(String::from_utf8(self.string(b'"')).unwrap()),
+            b'#' => {
+                let start = self.p;
+                let hashes = self.s[start..].iter().take_while(|&&c| c == b'#').count();
+                let close = format!("\"{}", "#".repeat(hashes));
+                let body = &self.s[start + hashes + 1..];
+                let end = body
+                    .windows(close.len())
+                    .position(|w| w == close.as_bytes())
+                    .unwrap();
+                self.p = start + hashes + 1 + end + close.len();
+                let raw = std::str::from_utf8(&self.s[start..self.p]).unwrap();
+                match roam_cue::syntax::literal::unquote(raw).unwrap() {
+                    roam_cue::syntax::literal::StrValue::String(s) => Val::str(s),
+                    roam_cue::syntax::literal::StrValue::Bytes(b) => Val::bytes(b),
+                }
+            }
             b'\'' => Val::bytes(self.string(b'\'')),
             b'[' => {
                 self.p += 1;
@@ -854,4 +870,646 @@ fn math() {
             r#"12345678901234567890123456789012350000"#,
         ),
     ]);
+}
+#[test]
+fn regexp() {
+    check(&[
+        (r##"regexp.Find(#"f\w\w"#, "afoot")"##, r#""foo""#),
+        (r##"regexp.Find(#"f\w\w"#, "bar")"##, r#"error: no match"#),
+        (
+            r##"regexp.Find(#"("#, "bar")"##,
+            r#"error: error parsing regexp: missing closing ): `(`"#,
+        ),
+        (
+            r##"regexp.FindAll(#"f(\w\w)"#, "afoot afloat from", 2)"##,
+            r#"["foo", "flo"]"#,
+        ),
+        (
+            r##"regexp.FindAll(#"f(\w\w)"#, "afoot afloat from", -1)"##,
+            r#"["foo", "flo", "fro"]"#,
+        ),
+        (
+            r##"regexp.FindAll(#"f(\w\w)"#, "afoot afloat from", 0)"##,
+            r#"error: no match"#,
+        ),
+        (
+            r##"regexp.FindAll(#"a*"#, "baaab", -1)"##,
+            r#"["", "aaa", ""]"#,
+        ),
+        (
+            r##"regexp.FindAllNamedSubmatch(#"f(?P<A>\w)(?P<B>\w)"#, "afoot afloat from", -1)"##,
+            r#"[{A: "o", B: "o"}, {A: "l", B: "o"}, {A: "r", B: "o"}]"#,
+        ),
+        (
+            r##"regexp.FindAllNamedSubmatch(#"f(?P<B>\w)(?P<A>\w)"#, "afoot", -1)"##,
+            r#"[{A: "o", B: "o"}]"#,
+        ),
+        (
+            r##"regexp.FindAllNamedSubmatch(#"f(\w)"#, "afoot", -1)"##,
+            r#"[{}]"#,
+        ),
+        (
+            r##"regexp.FindAllSubmatch(#"f(\w)(\w)"#, "afloat afoot from", -1)"##,
+            r#"[["flo", "l", "o"], ["foo", "o", "o"], ["fro", "r", "o"]]"#,
+        ),
+        (
+            r##"regexp.FindAllSubmatch(#"f(\w)(x)?"#, "afloat", -1)"##,
+            r#"[["fl", "l", ""]]"#,
+        ),
+        (
+            r##"regexp.FindNamedSubmatch(#"f(?P<A>\w)(?P<B>\w)"#, "afloat afoot from")"##,
+            r#"{A: "l", B: "o"}"#,
+        ),
+        (
+            r##"regexp.FindNamedSubmatch(#"f(?P<A>\w)(?P<B>\w)"#, "bar")"##,
+            r#"error: no match"#,
+        ),
+        (
+            r##"regexp.FindSubmatch(#"f(\w)(\w)"#, "afloat afoot from")"##,
+            r#"["flo", "l", "o"]"#,
+        ),
+        (
+            r##"regexp.ReplaceAll(#"a(x*)b"#, "-ab-axxb-", "${1}W")"##,
+            r#""-W-xxW-""#,
+        ),
+        (
+            r##"regexp.ReplaceAll(#"a(x*)b"#, "-ab-axxb-", "$1W")"##,
+            r#""---""#,
+        ),
+        (
+            r##"regexp.ReplaceAllLiteral(#"a(x*)b"#, "-ab-axxb-", "${1}")"##,
+            r#""-${1}-${1}-""#,
+        ),
+        (
+            r#"regexp.Valid("a)")"#,
+            r#"error: error parsing regexp: unexpected ): `a)`"#,
+        ),
+        (r#"regexp.Valid("a")"#, r#"true"#),
+        (r#"regexp.Match("^a", "abc")"#, r#"true"#),
+        (r#"regexp.Match("\\d", "٣")"#, r#"false"#),
+        (r#"regexp.QuoteMeta("a.b*c")"#, r#""a\\.b\\*c""#),
+        (r##"regexp.Find(#"\Qa.b\E"#, "xa.b")"##, r#""a.b""#),
+        (r##"regexp.Find(#"(?i)k"#, "\u212a")"##, r#""K""#),
+    ]);
+}
+#[test]
+fn enc() {
+    check(&[
+        (r#"base64.Encode(null, "foo")"#, r#""Zm9v""#),
+        (r#"base64.Encode(null, 'foo\x00')"#, r#""Zm9vAA==""#),
+        (
+            r#"base64.Encode(1, "foo")"#,
+            r#"error: base64: unsupported encoding: cannot use value 1 (type int) as null"#,
+        ),
+        (r#"base64.Decode(null, "Zm9v")"#, r#"'foo'"#),
+        (
+            r#"base64.Decode(null, "Zm9")"#,
+            r#"error: illegal base64 data at input byte 0"#,
+        ),
+        (
+            r#"base64.Decode(null, "Zm9v!")"#,
+            r#"error: illegal base64 data at input byte 4"#,
+        ),
+        (r#"base64.EncodedLen(null, 10)"#, r#"16"#),
+        (r#"base64.DecodedLen(null, 10)"#, r#"6"#),
+        (r#"hex.Encode("foo")"#, r#""666f6f""#),
+        (r#"hex.Decode("666f6f")"#, r#"'foo'"#),
+        (
+            r#"hex.Decode("666f6")"#,
+            r#"error: encoding/hex: odd length hex string"#,
+        ),
+        (
+            r#"hex.Decode("zz")"#,
+            r#"error: encoding/hex: invalid byte: U+007A 'z'"#,
+        ),
+        (
+            r#"hex.Dump("hello world, this is a test")"#,
+            r#""00000000  68 65 6c 6c 6f 20 77 6f  72 6c 64 2c 20 74 68 69  |hello world, thi|\n00000010  73 20 69 73 20 61 20 74  65 73 74                 |s is a test|\n""#,
+        ),
+        (r#"hex.EncodedLen(5)"#, r#"10"#),
+        (r#"hex.DecodedLen(5)"#, r#"2"#),
+        (r#"json.Valid("{}")"#, r#"true"#),
+        (r#"json.Valid("{")"#, r#"false"#),
+        (
+            r#"json.Compact("{ \"a\" : [1, 2] }")"#,
+            r#""{\"a\":[1,2]}""#,
+        ),
+        (
+            r#"json.Compact("{")"#,
+            r#"error: unexpected end of JSON input"#,
+        ),
+        (
+            r#"json.Indent("{\"a\":[1,2]}", ">", "  ")"#,
+            r#""{\n>  \"a\": [\n>    1,\n>    2\n>  ]\n>}""#,
+        ),
+        (r#"json.HTMLEscape("<a>&")"#, r#""\\u003ca\\u003e\\u0026""#),
+        (
+            r#"json.Marshal({a: 1, b: "<&>", c: [1.0, 2.5e10, null, true], d: {}, e: [], "x y": 'bytes'})"#,
+            r#""{\"a\":1,\"b\":\"<&>\",\"c\":[1.0,2.5E+10,null,true],\"d\":{},\"e\":[],\"x y\":\"Ynl0ZXM=\"}""#,
+        ),
+        (
+            r#"json.Marshal("\u2028\t\u0001é")"#,
+            r#""\"\\u2028\\t\\u0001é\"""#,
+        ),
+        (r#"json.Marshal(1e1000)"#, r#""1E+1000""#),
+        (r#"json.MarshalStream([{a: 1}, 2])"#, r#""{\"a\":1}\n2\n""#),
+        (
+            r#"json.MarshalStream(1)"#,
+            r#"error: cannot use value 1 (type int) as list"#,
+        ),
+        (r#"json.Unmarshal("{\"a\": 1, \"a\": 1}")"#, r#"{a: 1}"#),
+        (
+            r#"json.Unmarshal("{\"a\": {\"b\": 1}, \"a\": {\"c\": 2}}")"#,
+            r#"{a: {b: 1, c: 2}}"#,
+        ),
+        (r#"json.Unmarshal("[1,")"#, r#"error: json: invalid JSON"#),
+        (
+            r#"json.Unmarshal("\"\\u00e9\\/\\ud83d\\ude00\"")"#,
+            r#""é/😀""#,
+        ),
+        (
+            r#"json.UnmarshalStream("1 {\"a\":2}\n[3]")"#,
+            r#"[1, {a: 2}, [3]]"#,
+        ),
+        (
+            r#"json.UnmarshalStream("1 {")"#,
+            r#"error: invalid JSON for file "": unexpected EOF"#,
+        ),
+        (r#"json.UnmarshalStream("")"#, r#"[]"#),
+        (r#"json.Unmarshal("1.50")"#, r#"1.50"#),
+        (r#"json.Unmarshal("-1.5e-3")"#, r#"-0.0015"#),
+        (r#"yaml.Unmarshal("")"#, r#"null"#),
+        (
+            r#"yaml.Unmarshal("a: &x {b: 1}\nc: *x\nd:\n  <<: *x\n  e: 2")"#,
+            r#"{a: {b: 1}, c: {b: 1}, d: {b: 1, e: 2}}"#,
+        ),
+        (
+            r#"yaml.Unmarshal("a: !!binary aGVsbG8=")"#,
+            r#"{a: 'hello'}"#,
+        ),
+        (
+            r#"yaml.UnmarshalStream("--- 1\n--- {a: 2}")"#,
+            r#"[1, {a: 2}]"#,
+        ),
+        (r#"yaml.UnmarshalStream("")"#, r#"[null]"#),
+        (r#"yaml.Unmarshal("- 1\n- 2")"#, r#"[1, 2]"#),
+        (r#"yaml.Unmarshal("a: 1.0e+3")"#, r#"{a: 1.0e+3}"#),
+        (r#"yaml.Unmarshal("a: !!str 1")"#, r#"{a: "1"}"#),
+        (r#"yaml.Unmarshal("a: !!int 1")"#, r#"{a: 1}"#),
+        (
+            r#"yaml.Unmarshal("a: !custom x")"#,
+            r#"error: :1: cannot unmarshal tag "!custom""#,
+        ),
+        (r#"yaml.Unmarshal("x")"#, r#""x""#),
+        (r#"yaml.Unmarshal("a: 0b101")"#, r#"{a: 5}"#),
+        (r#"yaml.Unmarshal("a: +1")"#, r#"{a: 1}"#),
+        (r#"yaml.Unmarshal("a: -0")"#, r#"{a: 0}"#),
+        (r#"yaml.Unmarshal("a: 1e400")"#, r#"{a: "1e400"}"#),
+        (r#"yaml.Unmarshal("a: 09")"#, r#"{a: "09"}"#),
+        (r#"yaml.Unmarshal("a: 0x")"#, r#"{a: "0x"}"#),
+        (
+            r#"yaml.Unmarshal("a: 2001-12-14t21:59:43.10-05:00")"#,
+            r#"{a: "2001-12-14t21:59:43.10-05:00"}"#,
+        ),
+        (
+            r#"yaml.Unmarshal("a:\n  - b: 1\n    c: [x, 'y']\n")"#,
+            r#"{a: [{b: 1, c: ["x", "y"]}]}"#,
+        ),
+        (
+            r#"yaml.Unmarshal("a: null\nb: Null\nc: NULL\nd: ~\ne:")"#,
+            r#"{a: null, b: null, c: null, d: null, e: null}"#,
+        ),
+        (
+            r#"yaml.Unmarshal("a: True\nb: FALSE\nc: no")"#,
+            r#"{a: true, b: false, c: "no"}"#,
+        ),
+        (
+            r#"yaml.Unmarshal("base: &b {x: 1, y: 2}\nd:\n  y: 5\n  <<: *b")"#,
+            r#"{base: {x: 1, y: 2}, d: {y: 2, x: 1}}"#,
+        ),
+        (
+            r#"yaml.Unmarshal("a: '1'\nb: \"2\"")"#,
+            r#"{a: "1", b: "2"}"#,
+        ),
+        (r#"yaml.Unmarshal("a: 1.")"#, r#"{a: 1.0}"#),
+        (r#"yaml.Unmarshal("a: -.5")"#, r#"{a: -0.5}"#),
+        (
+            r#"yaml.Unmarshal("a: 18446744073709551615")"#,
+            r#"{a: 18446744073709551615}"#,
+        ),
+        (
+            r#"yaml.Unmarshal("a: -9223372036854775808")"#,
+            r#"{a: -9223372036854775808}"#,
+        ),
+        (r#"yaml.Marshal({a: 1})"#, r#""a: 1\n""#),
+    ]);
+}
+#[test]
+fn yaml_marshal() {
+    check(&[
+        (r#"yaml.Marshal({a: [1, 2]})"#, r#""a:\n  - 1\n  - 2\n""#),
+        (
+            r#"yaml.Marshal({b: {c: [{d: 1, e: [3]}, [4, 5], []], f: {}}})"#,
+            r#""b:\n  c:\n    - d: 1\n      e:\n        - 3\n    - - 4\n      - 5\n    - []\n  \"f\": {}\n""#,
+        ),
+        (r#"yaml.Marshal({s1: "true"})"#, r#""s1: \"true\"\n""#),
+        (r#"yaml.Marshal({s2: "yes"})"#, r#""s2: \"yes\"\n""#),
+        (r#"yaml.Marshal({s3: "1"})"#, r#""s3: \"1\"\n""#),
+        (r#"yaml.Marshal({s4: "1.5"})"#, r#""s4: \"1.5\"\n""#),
+        (r#"yaml.Marshal({s5: "null"})"#, r#""s5: \"null\"\n""#),
+        (r#"yaml.Marshal({s6: ""})"#, r#""s6: \"\"\n""#),
+        (r#"yaml.Marshal({s7: " lead"})"#, r#""s7: ' lead'\n""#),
+        (r#"yaml.Marshal({s8: "a: b"})"#, r#""s8: 'a: b'\n""#),
+        (r#"yaml.Marshal({s9: "- x"})"#, r#""s9: '- x'\n""#),
+        (
+            r#"yaml.Marshal({s10: "multi\nline"})"#,
+            r#""s10: |-\n  multi\n  line\n""#,
+        ),
+        (
+            r#"yaml.Marshal({s11: "multi\nline\n"})"#,
+            r#""s11: |\n  multi\n  line\n""#,
+        ),
+        (
+            r#"yaml.Marshal({s12: "multi\nline\n\n"})"#,
+            r#""s12: |+\n  multi\n  line\n\n""#,
+        ),
+        (
+            r#"yaml.Marshal({s13: "  indented\nx"})"#,
+            r#""s13: |2-\n    indented\n  x\n""#,
+        ),
+        (r##"yaml.Marshal({s14: "#hash"})"##, r#""s14: '#hash'\n""#),
+        (r#"yaml.Marshal({s15: "a #b"})"#, r#""s15: 'a #b'\n""#),
+        (r#"yaml.Marshal({s16: "~"})"#, r#""s16: \"~\"\n""#),
+        (r#"yaml.Marshal({s17: "0x1F"})"#, r#""s17: \"0x1F\"\n""#),
+        (r#"yaml.Marshal({s18: "1_000"})"#, r#""s18: \"1_000\"\n""#),
+        (
+            r#"yaml.Marshal({s19: "2024-01-01"})"#,
+            r#""s19: \"2024-01-01\"\n""#,
+        ),
+        (r#"yaml.Marshal({s20: "12:30"})"#, r#""s20: \"12:30\"\n""#),
+        (r#"yaml.Marshal({s21: "on"})"#, r#""s21: \"on\"\n""#),
+        (r#"yaml.Marshal({s22: "NULL"})"#, r#""s22: \"NULL\"\n""#),
+        (r#"yaml.Marshal({s23: "é ü"})"#, r#""s23: é ü\n""#),
+        (r#"yaml.Marshal({s26: "0o17"})"#, r#""s26: \"0o17\"\n""#),
+        (r#"yaml.Marshal({s27: ".inf"})"#, r#""s27: \".inf\"\n""#),
+        (r#"yaml.Marshal({s28: "-.5"})"#, r#""s28: \"-.5\"\n""#),
+        (r#"yaml.Marshal({s29: "1e3"})"#, r#""s29: \"1e3\"\n""#),
+        (
+            r#"yaml.Marshal({s30: "x\n  y"})"#,
+            r#""s30: |-\n  x\n    y\n""#,
+        ),
+        (
+            r#"yaml.Marshal({s31: "\nleading"})"#,
+            r#""s31: |2-\n\n  leading\n""#,
+        ),
+        (
+            r#"yaml.Marshal({s32: "trailing "})"#,
+            r#""s32: 'trailing '\n""#,
+        ),
+        (r#"yaml.Marshal({s33: "it's"})"#, r#""s33: it's\n""#),
+        (r#"yaml.Marshal({s34: "\"q\""})"#, r#""s34: '\"q\"'\n""#),
+        (r#"yaml.Marshal({s36: "@at"})"#, r#""s36: '@at'\n""#),
+        (r#"yaml.Marshal({s37: "%pct"})"#, r#""s37: '%pct'\n""#),
+        (r#"yaml.Marshal({s38: "key: "})"#, r#""s38: 'key: '\n""#),
+        (r#"yaml.Marshal({s39: "{x}"})"#, r#""s39: '{x}'\n""#),
+        (r#"yaml.Marshal({s40: "[x]"})"#, r#""s40: '[x]'\n""#),
+        (r#"yaml.Marshal({s41: "!bang"})"#, r#""s41: '!bang'\n""#),
+        (r#"yaml.Marshal({s42: "*star"})"#, r#""s42: '*star'\n""#),
+        (r#"yaml.Marshal({s43: "&amp"})"#, r#""s43: '&amp'\n""#),
+        (r#"yaml.Marshal({s44: "a,b"})"#, r#""s44: a,b\n""#),
+        (r#"yaml.Marshal({s45: "?q"})"#, r#""s45: ?q\n""#),
+        (r#"yaml.Marshal({s46: ":colon"})"#, r#""s46: :colon\n""#),
+        (r#"yaml.Marshal({s47: "=eq"})"#, r#""s47: =eq\n""#),
+        (r#"yaml.Marshal({s48: "<lt"})"#, r#""s48: <lt\n""#),
+        (r#"yaml.Marshal({s49: "0777"})"#, r#""s49: \"0777\"\n""#),
+        (r#"yaml.Marshal({s50: "+1"})"#, r#""s50: \"+1\"\n""#),
+        (r#"yaml.Marshal({s51: ".5"})"#, r#""s51: \".5\"\n""#),
+        (r#"yaml.Marshal({s52: "1."})"#, r#""s52: \"1.\"\n""#),
+        (r#"yaml.Marshal({s53: "Y"})"#, r#""s53: \"Y\"\n""#),
+        (r#"yaml.Marshal({s54: "y"})"#, r#""s54: \"y\"\n""#),
+        (r#"yaml.Marshal({s55: "0b101"})"#, r#""s55: \"0b101\"\n""#),
+        (
+            r#"yaml.Marshal({s56: "1:20:30"})"#,
+            r#""s56: \"1:20:30\"\n""#,
+        ),
+        (r#"yaml.Marshal({s57: "-"})"#, r#""s57: '-'\n""#),
+        (r#"yaml.Marshal({s58: "---"})"#, r#""s58: \"---\"\n""#),
+        (r#"yaml.Marshal({s59: "..."})"#, r#""s59: '...'\n""#),
+        (
+            r#"yaml.Marshal({long: "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr ssss"})"#,
+            r#""long: aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr ssss\n""#,
+        ),
+        (r#"yaml.Marshal({n1: 1})"#, r#""n1: 1\n""#),
+        (r#"yaml.Marshal({n2: 1.5})"#, r#""n2: 1.5\n""#),
+        (r#"yaml.Marshal({n3: 2.5e10})"#, r#""n3: 2.5E+10\n""#),
+        (r#"yaml.Marshal({n4: 1e-7})"#, r#""n4: 1E-7\n""#),
+        (
+            r#"yaml.Marshal({n5: 100000000000000000000000000000000000000000})"#,
+            r#""n5: 100000000000000000000000000000000000000000\n""#,
+        ),
+        (r#"yaml.Marshal({n6: -3})"#, r#""n6: -3\n""#),
+        (r#"yaml.Marshal({n7: 0.0})"#, r#""n7: 0.0\n""#),
+        (r#"yaml.Marshal({n8: true})"#, r#""n8: true\n""#),
+        (r#"yaml.Marshal({n9: null})"#, r#""n9: null\n""#),
+        (
+            r#"yaml.Marshal({b1: 'bytes'})"#,
+            r#""b1: !!binary Ynl0ZXM=\n""#,
+        ),
+        (
+            r#"yaml.Marshal({b2: 'by\ntes'})"#,
+            r#""b2: !!binary |-\n  YnkKdGVz\n""#,
+        ),
+        (r#"yaml.Marshal({"true": 1})"#, r#""\"true\": 1\n""#),
+        (r#"yaml.Marshal({"1": 2})"#, r#""\"1\": 2\n""#),
+        (r#"yaml.Marshal({"a b": 3})"#, r#""a b: 3\n""#),
+        (r#"yaml.Marshal({"a:b": 4})"#, r#""a:b: 4\n""#),
+        (r#"yaml.Marshal({"": 5})"#, r#""\"\": 5\n""#),
+        (r#"yaml.Marshal({"- k": 6})"#, r#""'- k': 6\n""#),
+        (r#"yaml.Marshal({"k\nl": 7})"#, r#""? |-\n  k\n  l\n: 7\n""#),
+        (
+            r#"yaml.Marshal({nested: [[1, [2]], {a: [{}]}]})"#,
+            r#""nested:\n  - - 1\n    - - 2\n  - a:\n      - {}\n""#,
+        ),
+        (
+            r#"yaml.Marshal({e: {x: [], y: {}}})"#,
+            r#""e:\n  x: []\n  \"y\": {}\n""#,
+        ),
+        (
+            r#"yaml.Marshal([1, "a", [2, [3, []]], {}, {a: {b: [{c: 1, d: [1]}]}}])"#,
+            r#""- 1\n- a\n- - 2\n  - - 3\n    - []\n- {}\n- a:\n    b:\n      - c: 1\n        d:\n          - 1\n""#,
+        ),
+        (r#"yaml.Marshal("top\nlevel")"#, r#""|-\n  top\n  level\n""#),
+        (r#"yaml.Marshal("plain")"#, r#""plain\n""#),
+        (r#"yaml.Marshal(1)"#, r#""1\n""#),
+        (r#"yaml.Marshal([])"#, r#""[]\n""#),
+        (r#"yaml.Marshal({})"#, r#""{}\n""#),
+        (r#"yaml.Marshal(null)"#, r#""null\n""#),
+        (
+            r#"yaml.Marshal(["a\nb", "c"])"#,
+            r#""- |-\n  a\n  b\n- c\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: ["x\ny"]})"#,
+            r#""a:\n  - |-\n    x\n    y\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: [{b: "x\ny", c: 1}]})"#,
+            r#""a:\n  - b: |-\n      x\n      y\n    c: 1\n""#,
+        ),
+        (r#"yaml.Marshal({a: "x\n y"})"#, r#""a: |-\n  x\n   y\n""#),
+        (
+            r#"yaml.Marshal({"y": 1, "n": 2, "0x1": 3})"#,
+            r#""\"y\": 1\n\"n\": 2\n\"0x1\": 3\n""#,
+        ),
+        (r#"yaml.Marshal({a: "1:2"})"#, r#""a: \"1:2\"\n""#),
+        (r#"yaml.Marshal({a: "1.5e3"})"#, r#""a: \"1.5e3\"\n""#),
+        (r#"yaml.Marshal({a: "-"})"#, r#""a: '-'\n""#),
+        (r#"yaml.Marshal({a: "- "})"#, r#""a: '- '\n""#),
+        (r#"yaml.Marshal({a: "a- b"})"#, r#""a: a- b\n""#),
+        (r#"yaml.Marshal({a: "a: "})"#, r#""a: 'a: '\n""#),
+        (r#"yaml.Marshal({a: ": a"})"#, r#""a: ': a'\n""#),
+        (r#"yaml.Marshal({a: "? a"})"#, r#""a: '? a'\n""#),
+        (r#"yaml.Marshal({a: "?a"})"#, r#""a: ?a\n""#),
+        (r#"yaml.Marshal({a: "a#b"})"#, r#""a: a#b\n""#),
+        (r#"yaml.Marshal({"": ""})"#, r#""\"\": \"\"\n""#),
+        (r#"yaml.Marshal({" ": " "})"#, r#""' ': ' '\n""#),
+        (
+            r#"yaml.Marshal({a: "123456789012345678901234567890"})"#,
+            r#""a: \"123456789012345678901234567890\"\n""#,
+        ),
+        (r#"yaml.Marshal({a: ".5."})"#, r#""a: .5.\n""#),
+        (r#"yaml.Marshal({a: "+.inf"})"#, r#""a: \"+.inf\"\n""#),
+        (r#"yaml.Marshal({a: ".NaN"})"#, r#""a: \".NaN\"\n""#),
+        (r#"yaml.Marshal({a: "0o"})"#, r#""a: 0o\n""#),
+        (r#"yaml.Marshal({a: "0b12"})"#, r#""a: 0b12\n""#),
+        (
+            r#"yaml.Marshal({a: "2001-12-14 21:59:43.10 -5"})"#,
+            r#""a: \"2001-12-14 21:59:43.10 -5\"\n""#,
+        ),
+        (r#"yaml.Marshal({a: "<<"})"#, r#""a: <<\n""#),
+        (r#"yaml.Marshal({a: "=b"})"#, r#""a: =b\n""#),
+        (
+            r#"yaml.MarshalStream([{a: 1}, [2], "x"])"#,
+            r#""a: 1\n---\n- 2\n---\nx\n""#,
+        ),
+        (r#"yaml.Marshal({a: "x\n"})"#, r#""a: |\n  x\n""#),
+        (
+            r#"yaml.Marshal(["x\n", "y\n\n", "z"])"#,
+            r#""- |\n  x\n- |+\n  y\n\n- z\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: {b: "l1\nl2"}})"#,
+            r#""a:\n  b: |-\n    l1\n    l2\n""#,
+        ),
+    ]);
+}
+
+/// `marshal_yaml` of a document exercising go-yaml's quoting and block
+/// rules, against `cue export --out yaml` (v0.17.1) of the same input.
+#[test]
+fn marshal_yaml_document() {
+    let v = val(&format!(
+        "{{{}}}",
+        r##"a: [1, 2]
+b: {c: [{d: 1, e: [3]}, [4, 5], []], f: {}}
+s1: "true"
+s2: "yes"
+s3: "1"
+s4: "1.5"
+s5: "null"
+s6: ""
+s7: " lead"
+s8: "a: b"
+s9: "- x"
+s10: "multi\nline"
+s11: "multi\nline\n"
+s12: "multi\nline\n\n"
+s13: "  indented\nx"
+s14: "#hash"
+s15: "a #b"
+s16: "~"
+s17: "0x1F"
+s18: "1_000"
+s19: "2024-01-01"
+s20: "12:30"
+s21: "on"
+s22: "NULL"
+s23: "é ü"
+s24: "tab\there"
+s25: "ctrl\u0001"
+s26: "0o17"
+s27: ".inf"
+s28: "-.5"
+s29: "1e3"
+s30: "x\n  y"
+s31: "\nleading"
+s32: "trailing "
+s33: "it's"
+s34: "\"q\""
+s35: "a\u2028b"
+s36: "@at"
+s37: "%pct"
+s38: "key: "
+s39: "{x}"
+s40: "[x]"
+s41: "!bang"
+s42: "*star"
+s43: "&amp"
+s44: "a,b"
+s45: "?q"
+s46: ":colon"
+s47: "=eq"
+s48: "<lt"
+s49: "0777"
+s50: "+1"
+s51: ".5"
+s52: "1."
+s53: "Y"
+s54: "y"
+s55: "0b101"
+s56: "1:20:30"
+s57: "-"
+s58: "---"
+s59: "..."
+long: "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr ssss"
+n1: 1
+n2: 1.5
+n3: 2.5e10
+n4: 1e-7
+n5: 100000000000000000000000000000000000000000
+n6: -3
+n7: 0.0
+n8: true
+n9: null
+b1: 'bytes'
+b2: 'by\ntes'
+"true": 1
+"1": 2
+"a b": 3
+"a:b": 4
+"": 5
+"- k": 6
+"k\nl": 7
+nested: [[1, [2]], {a: [{}]}]
+e: {x: [], y: {}}
+"##
+    ));
+    let got = roam_cue::stdlib::marshal_yaml(&v).unwrap();
+    let want = r#"a:
+  - 1
+  - 2
+b:
+  c:
+    - d: 1
+      e:
+        - 3
+    - - 4
+      - 5
+    - []
+  "f": {}
+s1: "true"
+s2: "yes"
+s3: "1"
+s4: "1.5"
+s5: "null"
+s6: ""
+s7: ' lead'
+s8: 'a: b'
+s9: '- x'
+s10: |-
+  multi
+  line
+s11: |
+  multi
+  line
+s12: |+
+  multi
+  line
+
+s13: |2-
+    indented
+  x
+s14: '#hash'
+s15: 'a #b'
+s16: "~"
+s17: "0x1F"
+s18: "1_000"
+s19: "2024-01-01"
+s20: "12:30"
+s21: "on"
+s22: "NULL"
+s23: é ü
+s24: "tab\there"
+s25: "ctrl\x01"
+s26: "0o17"
+s27: ".inf"
+s28: "-.5"
+s29: "1e3"
+s30: |-
+  x
+    y
+s31: |2-
+
+  leading
+s32: 'trailing '
+s33: it's
+s34: '"q"'
+s35: 'a   b'
+s36: '@at'
+s37: '%pct'
+s38: 'key: '
+s39: '{x}'
+s40: '[x]'
+s41: '!bang'
+s42: '*star'
+s43: '&amp'
+s44: a,b
+s45: ?q
+s46: :colon
+s47: =eq
+s48: <lt
+s49: "0777"
+s50: "+1"
+s51: ".5"
+s52: "1."
+s53: "Y"
+s54: "y"
+s55: "0b101"
+s56: "1:20:30"
+s57: '-'
+s58: "---"
+s59: '...'
+long: aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr ssss
+n1: 1
+n2: 1.5
+n3: 2.5E+10
+n4: 1E-7
+n5: 100000000000000000000000000000000000000000
+n6: -3
+n7: 0.0
+n8: true
+n9: null
+b1: !!binary Ynl0ZXM=
+b2: !!binary |-
+  YnkKdGVz
+"true": 1
+"1": 2
+a b: 3
+a:b: 4
+"": 5
+'- k': 6
+? |-
+  k
+  l
+: 7
+nested:
+  - - 1
+    - - 2
+  - a:
+      - {}
+e:
+  x: []
+  "y": {}
+"#;
+    assert_eq!(got, want);
 }
