@@ -1513,3 +1513,662 @@ e:
 "#;
     assert_eq!(got, want);
 }
+#[test]
+fn net() {
+    check(&[
+        (r#"net.FQDN("example.com")"#, r#"true"#),
+        (r#"net.FQDN("-a.com")"#, r#"false"#),
+        (r#"net.FQDN("a-.com")"#, r#"false"#),
+        (r#"net.FQDN("a_b.com")"#, r#"false"#),
+        (r#"net.FQDN("ab--c.com")"#, r#"false"#),
+        (r#"net.FQDN("")"#, r#"false"#),
+        (r#"net.FQDN("a..b")"#, r#"false"#),
+        (r#"net.FQDN("EXAMPLE.com.")"#, r#"true"#),
+        (r#"net.FQDN("xn--bcher-kva.com")"#, r#"true"#),
+        (r#"net.FQDN("xn--zz.com")"#, r#"false"#),
+        (r#"net.FQDN("1.2.3.4")"#, r#"true"#),
+        (r#"net.FQDN(".")"#, r#"false"#),
+        (r#"net.FQDN("a b")"#, r#"false"#),
+        (
+            r#"net.URL("http://a b")"#,
+            r#"error: parse "http://a b": invalid character " " in host name"#,
+        ),
+        (
+            r#"net.URL("%zz")"#,
+            r#"error: parse "%zz": invalid URL escape "%zz""#,
+        ),
+        (
+            r#"net.URL(":foo")"#,
+            r#"error: parse ":foo": missing protocol scheme"#,
+        ),
+        (r#"net.URL("a:b/c")"#, r#"true"#),
+        (
+            r#"net.URL("http://x:y/")"#,
+            r#"error: parse "http://x:y/": invalid port ":y" after host"#,
+        ),
+        (r#"net.URL("http://example.com/a?b=c#d")"#, r#"true"#),
+        (r#"net.URL("foo/bar")"#, r#"true"#),
+        (r#"net.URL("a:b")"#, r#"true"#),
+        (r#"net.URL("/a:b")"#, r#"true"#),
+        (r#"net.URL("http://[::1]:80/")"#, r#"true"#),
+        (r#"net.AbsURL("foo")"#, r#"error: URL is not absolute"#),
+        (r#"net.AbsURL("http://x")"#, r#"true"#),
+        (
+            r#"net.SplitHostPort("host")"#,
+            r#"error: address host: missing port in address"#,
+        ),
+        (r#"net.SplitHostPort("[::1]:80")"#, r#"["::1", "80"]"#),
+        (
+            r#"net.SplitHostPort("a:b:c")"#,
+            r#"error: address a:b:c: too many colons in address"#,
+        ),
+        (r#"net.SplitHostPort("host:80")"#, r#"["host", "80"]"#),
+        (r#"net.JoinHostPort("::1", 80)"#, r#""[::1]:80""#),
+        (
+            r#"net.JoinHostPort([127,0,0,1], "80")"#,
+            r#""127.0.0.1:80""#,
+        ),
+        (r#"net.JoinHostPort("a", "b")"#, r#""a:b""#),
+        (
+            r#"net.IPv4("1.2.3")"#,
+            r#"error: ParseAddr("1.2.3"): IPv4 address too short"#,
+        ),
+        (r#"net.IPv4("1.2.3.4")"#, r#"true"#),
+        (r#"net.IPv4("::1")"#, r#"false"#),
+        (r#"net.IPv4([1,2,3,4])"#, r#"true"#),
+        (r#"net.IPv4([1,2,3])"#, r#"error: invalid IP length 3"#),
+        (
+            r#"net.IPv4([1,2,3,256])"#,
+            r#"error: invalid IP byte value 256"#,
+        ),
+        (
+            r#"net.IPv4(1)"#,
+            r#"error: invalid type int for IP address"#,
+        ),
+        (r#"net.IPv6("::1")"#, r#"true"#),
+        (
+            r#"net.IP("1.2.3.04")"#,
+            r#"error: ParseAddr("1.2.3.04"): IPv4 field has octet with leading zero"#,
+        ),
+        (
+            r#"net.IP("1.2.3.256")"#,
+            r#"error: ParseAddr("1.2.3.256"): IPv4 field has value >255"#,
+        ),
+        (
+            r#"net.IP("1.2.3.4.5")"#,
+            r#"error: ParseAddr("1.2.3.4.5"): IPv4 address too long"#,
+        ),
+        (
+            r#"net.IP("1..3.4")"#,
+            r#"error: ParseAddr("1..3.4"): IPv4 field must have at least one digit (at ".3.4")"#,
+        ),
+        (
+            r#"net.IP("1.2.3.a")"#,
+            r#"error: ParseAddr("1.2.3.a"): unexpected character (at "a")"#,
+        ),
+        (r#"net.IP("::1%eth0")"#, r#"true"#),
+        (
+            r#"net.IP("fe80::1%")"#,
+            r#"error: ParseAddr("fe80::1%"): zone must be a non-empty string"#,
+        ),
+        (
+            r#"net.IP("%eth0")"#,
+            r#"error: ParseAddr("%eth0"): missing IPv6 address"#,
+        ),
+        (
+            r#"net.IP("abc")"#,
+            r#"error: ParseAddr("abc"): unable to parse IP"#,
+        ),
+        (
+            r#"net.IP("1:2:3:4:5:6:7:8:9")"#,
+            r#"error: ParseAddr("1:2:3:4:5:6:7:8:9"): trailing garbage after address (at "9")"#,
+        ),
+        (
+            r#"net.IP("1::2::3")"#,
+            r#"error: ParseAddr("1::2::3"): multiple :: in address (at ":3")"#,
+        ),
+        (
+            r#"net.IP("12345::")"#,
+            r#"error: ParseAddr("12345::"): each group must have 4 or less digits (at "12345::")"#,
+        ),
+        (r#"net.IP("::ffff:1.2.3.4")"#, r#"true"#),
+        (
+            r#"net.IP("1:2:3:4:5:6:7:1.2.3.4")"#,
+            r#"error: ParseAddr("1:2:3:4:5:6:7:1.2.3.4"): embedded IPv4 address must replace the final 2 fields of the address (at "1.2.3.4")"#,
+        ),
+        (r#"net.IP("1:2:3:4:5:6:1.2.3.4")"#, r#"true"#),
+        (
+            r#"net.IP(":1")"#,
+            r#"error: ParseAddr(":1"): each colon-separated field must have at least one digit (at ":1")"#,
+        ),
+        (
+            r#"net.IP("1:")"#,
+            r#"error: ParseAddr("1:"): colon must be followed by more characters (at ":")"#,
+        ),
+        (
+            r#"net.ParseIP("1.2.3")"#,
+            r#"error: invalid IP address "1.2.3""#,
+        ),
+        (r#"net.ParseIP("1.2.3.4")"#, r#"[1, 2, 3, 4]"#),
+        (
+            r#"net.ParseIP("::1")"#,
+            r#"[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]"#,
+        ),
+        (
+            r#"net.ParseIP("::ffff:1.2.3.4")"#,
+            r#"[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 1, 2, 3, 4]"#,
+        ),
+        (
+            r#"net.IPCIDR("1.2.3.4/33")"#,
+            r#"error: netip.ParsePrefix("1.2.3.4/33"): prefix length out of range"#,
+        ),
+        (r#"net.IPCIDR("1.2.3.4/24")"#, r#"true"#),
+        (
+            r#"net.IPCIDR("1.2.3.4")"#,
+            r#"error: netip.ParsePrefix("1.2.3.4"): no '/'"#,
+        ),
+        (
+            r#"net.IPCIDR("1.2.3.4/024")"#,
+            r#"error: netip.ParsePrefix("1.2.3.4/024"): bad bits after slash: "024""#,
+        ),
+        (r#"net.IPCIDR("::1/128")"#, r#"true"#),
+        (
+            r#"net.IPCIDR("fe80::1%eth0/64")"#,
+            r#"error: netip.ParsePrefix("fe80::1%eth0/64"): IPv6 zones cannot be present in a prefix"#,
+        ),
+        (r#"net.LoopbackIP("127.0.0.1")"#, r#"true"#),
+        (r#"net.LoopbackIP("::1")"#, r#"true"#),
+        (r#"net.LoopbackIP("::ffff:127.0.0.1")"#, r#"true"#),
+        (r#"net.MulticastIP("224.0.0.1")"#, r#"true"#),
+        (r#"net.MulticastIP("ff02::1")"#, r#"true"#),
+        (r#"net.InterfaceLocalMulticastIP("ff01::1")"#, r#"true"#),
+        (r#"net.LinkLocalMulticastIP("224.0.0.5")"#, r#"true"#),
+        (r#"net.LinkLocalMulticastIP("ff02::2")"#, r#"true"#),
+        (r#"net.LinkLocalUnicastIP("169.254.1.1")"#, r#"true"#),
+        (r#"net.LinkLocalUnicastIP("fe80::1")"#, r#"true"#),
+        (r#"net.GlobalUnicastIP("8.8.8.8")"#, r#"true"#),
+        (r#"net.GlobalUnicastIP("10.0.0.1")"#, r#"true"#),
+        (r#"net.GlobalUnicastIP("0.0.0.0")"#, r#"false"#),
+        (r#"net.GlobalUnicastIP("255.255.255.255")"#, r#"false"#),
+        (r#"net.GlobalUnicastIP("2001:db8::1")"#, r#"true"#),
+        (r#"net.UnspecifiedIP("0.0.0.0")"#, r#"true"#),
+        (r#"net.UnspecifiedIP("::")"#, r#"true"#),
+        (r#"net.ToIP4("1.2.3.4")"#, r#"[1, 2, 3, 4]"#),
+        (
+            r#"net.ToIP4("::1")"#,
+            r#"error: cannot convert "::1" to IPv4"#,
+        ),
+        (
+            r#"net.ToIP4("::ffff:1.2.3.4")"#,
+            r#"error: cannot convert "::ffff:1.2.3.4" to IPv4"#,
+        ),
+        (
+            r#"net.ToIP16("1.2.3.4")"#,
+            r#"[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 1, 2, 3, 4]"#,
+        ),
+        (r#"net.IPString([1,2,3,4])"#, r#""1.2.3.4""#),
+        (
+            r#"net.IPString([0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1])"#,
+            r#""::1""#,
+        ),
+        (
+            r#"net.IPString("2001:0db8:0000:0000:0000:ff00:0042:8329")"#,
+            r#""2001:db8::ff00:42:8329""#,
+        ),
+        (
+            r#"net.IPString("2001:db8:0:0:1:0:0:1")"#,
+            r#""2001:db8::1:0:0:1""#,
+        ),
+        (r#"net.IPString("0:0:1:0:0:0:0:0")"#, r#""0:0:1::""#),
+        (r#"net.IPString("1:0:0:0:0:0:0:0")"#, r#""1::""#),
+        (r#"net.IPString("1:0:1:0:1:0:1:0")"#, r#""1:0:1:0:1:0:1:0""#),
+        (r#"net.AddIP("1.2.3.4", 10)"#, r#""1.2.3.14""#),
+        (r#"net.AddIP("1.2.3.4", -10)"#, r#""1.2.2.250""#),
+        (
+            r#"net.AddIP("255.255.255.255", 1)"#,
+            r#"error: IP address arithmetic resulted in out-of-range address (overflow)"#,
+        ),
+        (
+            r#"net.AddIP("0.0.0.0", -1)"#,
+            r#"error: IP address arithmetic resulted in out-of-range address (underflow)"#,
+        ),
+        (r#"net.AddIP("10.0.0.0/8", 256)"#, r#""10.0.1.0/8""#),
+        (r#"net.AddIP("::1", 65535)"#, r#""::1:0""#),
+        (r#"net.AddIPCIDR("10.0.0.0/24", 1)"#, r#""10.0.1.0/24""#),
+        (r#"net.AddIPCIDR("10.0.0.0/24", -1)"#, r#""9.255.255.0/24""#),
+        (
+            r#"net.ParseCIDR("x")"#,
+            r#"error: netip.ParsePrefix("x"): no '/'"#,
+        ),
+        (r#"net.InCIDR("10.1.2.3", "10.0.0.0/8")"#, r#"true"#),
+        (r#"net.InCIDR("11.1.2.3", "10.0.0.0/8")"#, r#"false"#),
+        (r#"net.InCIDR("::1", "10.0.0.0/8")"#, r#"false"#),
+        (r#"net.CompareIP("1.2.3.4", "1.2.3.5")"#, r#"-1"#),
+        (r#"net.CompareIP("::1", "1.2.3.5")"#, r#"1"#),
+        (r#"net.CompareIP("1.2.3.4", "1.2.3.4")"#, r#"0"#),
+        (
+            r#"net.PathEscape("a b/c?d&e=f+g")"#,
+            r#""a%20b%2Fc%3Fd&e=f+g""#,
+        ),
+        (r#"net.PathUnescape("a%20b%2Fc")"#, r#""a b/c""#),
+        (
+            r#"net.PathUnescape("a%2")"#,
+            r#"error: invalid URL escape "%2""#,
+        ),
+        (
+            r#"net.QueryEscape("a b/c?d&e=f+g~")"#,
+            r#""a+b%2Fc%3Fd%26e%3Df%2Bg~""#,
+        ),
+        (r#"net.QueryUnescape("a+b%20c")"#, r#""a b c""#),
+        (r#"net.IPv4len"#, r#"4"#),
+    ]);
+}
+#[test]
+fn path() {
+    check(&[
+        (r#"path.Join(["a", "b"], "aix")"#, r#""a/b""#),
+        (r#"path.Join(["a", "b", "../c"])"#, r#""a/c""#),
+        (r#"path.Join(["a", "b"], "windows")"#, r#""a\\b""#),
+        (r#"path.Split("a/b/c")"#, r#"["a/b/", "c"]"#),
+        (
+            r#"path.Split("c:\\a\\b", "windows")"#,
+            r#"["c:\\a\\", "b"]"#,
+        ),
+        (r#"path.SplitList("a:b:c", "unix")"#, r#"["a", "b", "c"]"#),
+        (r#"path.SplitList("a;b", "windows")"#, r#"["a", "b"]"#),
+        (r#"path.Match("*.go", "a.go")"#, r#"true"#),
+        (
+            r#"path.Match("[", "a")"#,
+            r#"error: syntax error in pattern"#,
+        ),
+        (
+            r#"path.Match("a/**", "a/b")"#,
+            r#"error: '**' is not supported in patterns as of yet"#,
+        ),
+        (r#"path.Clean("a//b/../c/.")"#, r#""a/c""#),
+        (r#"path.Clean("")"#, r#"".""#),
+        (r#"path.Clean("c:\\a\\..\\b", "windows")"#, r#""c:\\b""#),
+        (r#"path.ToSlash("a\\b", "windows")"#, r#""a/b""#),
+        (r#"path.FromSlash("a/b", "windows")"#, r#""a\\b""#),
+        (r#"path.Ext("a/b.tar.gz")"#, r#"".gz""#),
+        (r#"path.Resolve("/a", "b/../c")"#, r#""/a/c""#),
+        (r#"path.Resolve("/a", "/c")"#, r#""/c""#),
+        (r#"path.Rel("/a/b", "/a/b/c/d")"#, r#""c/d""#),
+        (
+            r#"path.Rel("a", "/b")"#,
+            r#"error: Rel: can't make /b relative to a"#,
+        ),
+        (r#"path.Base("/a/b/")"#, r#""b""#),
+        (r#"path.Base("")"#, r#"".""#),
+        (r#"path.Dir("/a/b/c")"#, r#""/a/b""#),
+        (r#"path.IsAbs("/a")"#, r#"true"#),
+        (r#"path.IsAbs("c:\\a", "windows")"#, r#"true"#),
+        (r#"path.VolumeName("c:\\a")"#, r#""c:""#),
+        (r#"path.VolumeName("c:\\a", "unix")"#, r#""""#),
+    ]);
+}
+#[test]
+fn crypto_uuid() {
+    check(&[
+        (
+            r#"sha256.Sum256("hash me")"#,
+            r#"'\xeb \x1a\xf5\xaa\xf0\xd6\x06)\xd3Ҧ\x1eFl\xfc\x0f\xed\xb5\x17\xad\xd81\xec\xacR5\xe1کc\xd6'"#,
+        ),
+        (
+            r#"sha512.Sum512_256("hash me")"#,
+            r#"'\xee\xe33\x99\x97\x8d\xbc(\xfa\x9a\xb4eEd\xe3\xdc\x1cf\x18*28\x175\x8b\x84\xe0U~N\x8c\xb2'"#,
+        ),
+        (
+            r#"md5.Sum("hash me")"#,
+            r#"'\x17\xb3\x1dΖ\xb9\xd6\xc6Ц\xba\x95\xf4w\x96\xfb'"#,
+        ),
+        (
+            r#"sha1.Sum("hash me")"#,
+            r#"'C\xf92\xe4\xf7\xc6\xec\xd16\xa6\x95\xb7\x00\x86\x94\xbbi\xd5\x17\xbd'"#,
+        ),
+        (
+            r#"hmac.Sign("SHA256", "key", "data")"#,
+            r#"'P1\xfe=\x98\x9cm\x157\xa0\x13\xfans\x9d\xa24c\xfd\xae÷\x017\xd8(\xe3j\xce"\x1b\xd0'"#,
+        ),
+        (
+            r#"hmac.Sign("MD5", 'key', "data")"#,
+            r#"'\x9d\\s\xef\x85YM4\xecD8\xb7\xc9~Q\xd8'"#,
+        ),
+        (
+            r#"hmac.Sign("SHA512_224", "key", "data")"#,
+            r#"'\x8bfW\xa9\xd04\x19\xb9eG{\xa8\x14\x97\x82\xc7\xd8\xe5\x8a\xc4ǚ\x96F\xe1\x91\xc1\xd5'"#,
+        ),
+        (
+            r#"hmac.Sign("FOO", "key", "data")"#,
+            r#"error: unsupported hash function"#,
+        ),
+        (r#"hmac.SHA1"#, r#""SHA1""#),
+        (r#"sha256.Size"#, r#"32"#),
+        (
+            r#"uuid.Valid("052ef62d-7223-58b6-a551-c1deee46d40")"#,
+            r#"error: invalid UUID length: 35"#,
+        ),
+        (
+            r#"uuid.Valid("{052ef62d-7223-58b6-a551-c1deee46d401)")"#,
+            r#"error: invalid bracketed UUID format"#,
+        ),
+        (
+            r#"uuid.Valid("052ef62d_7223-58b6-a551-c1deee46d401")"#,
+            r#"error: invalid UUID format"#,
+        ),
+        (
+            r#"uuid.Parse("urn:uuid:052EF62D-7223-58b6-a551-c1deee46d401")"#,
+            r#""052ef62d-7223-58b6-a551-c1deee46d401""#,
+        ),
+        (
+            r#"uuid.Parse("052ef62d722358b6a551c1deee46d401")"#,
+            r#""052ef62d-7223-58b6-a551-c1deee46d401""#,
+        ),
+        (
+            r#"uuid.Parse("{052ef62d-7223-58b6-a551-c1deee46d401}")"#,
+            r#""052ef62d-7223-58b6-a551-c1deee46d401""#,
+        ),
+        (
+            r#"uuid.Parse("urx:uuid:052EF62D-7223-58b6-a551-c1deee46d401")"#,
+            r#"error: invalid urn prefix: "urx:uuid:""#,
+        ),
+        (
+            r#"uuid.URN("052ef62d-7223-58b6-a551-c1deee46d401")"#,
+            r#""urn:uuid:052ef62d-7223-58b6-a551-c1deee46d401""#,
+        ),
+        (
+            r#"uuid.FromInt(12345678901234567890)"#,
+            r#""00000000-0000-0000-ab54-a98ceb1f0ad2""#,
+        ),
+        (
+            r#"uuid.FromInt(-1)"#,
+            r#""00000000-0000-0000-0000-000000000001""#,
+        ),
+        (
+            r#"uuid.FromInt(340282366920938463463374607431768211456)"#,
+            r#"error: invalid UUID (got 17 bytes)"#,
+        ),
+        (
+            r#"uuid.ToInt("052ef62d-7223-58b6-a551-c1deee46d401")"#,
+            r#"93651793875903522077150095950593860979557386807737776869062002310283964632724204171313"#,
+        ),
+        (
+            r#"uuid.Variant("052ef62d-7223-58b6-a551-c1deee46d401")"#,
+            r#"1"#,
+        ),
+        (
+            r#"uuid.Variant("052ef62d-7223-58b6-c551-c1deee46d401")"#,
+            r#"3"#,
+        ),
+        (
+            r#"uuid.Version("052ef62d-7223-58b6-a551-c1deee46d401")"#,
+            r#"5"#,
+        ),
+        (
+            r#"uuid.SHA1("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "cuelang.org")"#,
+            r#""052ef62d-7223-58b6-a551-c1deee46d401""#,
+        ),
+        (
+            r#"uuid.MD5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "cuelang.org")"#,
+            r#""c0e3db8f-cd98-30d5-bbf7-cc2d7fd857f4""#,
+        ),
+    ]);
+}
+#[test]
+fn time() {
+    check(&[
+        (r#"time.Time("2006-01-02T15:04:05Z")"#, r#"true"#),
+        (r#"time.Time("2006-01-02T15:04:05.123+07:00")"#, r#"true"#),
+        (
+            r#"time.Time("2006-01-02")"#,
+            r#"error: invalid time "2006-01-02""#,
+        ),
+        (
+            r#"time.Time("2006-01-32T15:04:05Z")"#,
+            r#"error: invalid time "2006-01-32T15:04:05Z""#,
+        ),
+        (r#"time.Format("2006-01-02", "2006-01-02")"#, r#"true"#),
+        (
+            r#"time.Format("2006-01-02x", "2006-01-02")"#,
+            r#"error: invalid time "2006-01-02x""#,
+        ),
+        (
+            r#"time.Parse("2006-01-02", "2021-02-19")"#,
+            r#""2021-02-19T00:00:00Z""#,
+        ),
+        (
+            r#"time.Parse(time.RFC822, "19 Feb 21 13:04 PST")"#,
+            r#""2021-02-19T13:04:00Z""#,
+        ),
+        (
+            r#"time.Parse(time.RFC3339, "2021-02-19T13:04:05+02:00")"#,
+            r#""2021-02-19T11:04:05Z""#,
+        ),
+        (
+            r#"time.Parse(time.RFC3339Nano, "2021-02-19T13:04:05.123456789-07:30")"#,
+            r#""2021-02-19T20:34:05.123456789Z""#,
+        ),
+        (
+            r#"time.Parse(time.Kitchen, "3:04PM")"#,
+            r#""0000-01-01T15:04:00Z""#,
+        ),
+        (
+            r#"time.Parse(time.Kitchen, "12:04AM")"#,
+            r#""0000-01-01T00:04:00Z""#,
+        ),
+        (
+            r#"time.Parse(time.ANSIC, "Fri Feb 19 13:04:05 2021")"#,
+            r#""2021-02-19T13:04:05Z""#,
+        ),
+        (
+            r#"time.Parse(time.UnixDate, "Fri Feb 19 13:04:05 UTC 2021")"#,
+            r#""2021-02-19T13:04:05Z""#,
+        ),
+        (
+            r#"time.Parse(time.RubyDate, "Fri Feb 19 13:04:05 +0100 2021")"#,
+            r#""2021-02-19T12:04:05Z""#,
+        ),
+        (
+            r#"time.Parse(time.RFC850, "Friday, 19-Feb-21 13:04:05 GMT")"#,
+            r#""2021-02-19T13:04:05Z""#,
+        ),
+        (
+            r#"time.Parse(time.RFC1123, "Fri, 19 Feb 2021 13:04:05 CET")"#,
+            r#""2021-02-19T13:04:05Z""#,
+        ),
+        (
+            r#"time.Parse(time.RFC1123Z, "Fri, 19 Feb 2021 13:04:05 -0000")"#,
+            r#""2021-02-19T13:04:05Z""#,
+        ),
+        (
+            r#"time.Parse("2006-01-02", "2021-02-30")"#,
+            r#"error: parsing time "2021-02-30": day out of range"#,
+        ),
+        (
+            r#"time.Parse("2006-01-02", "2021-13-01")"#,
+            r#"error: parsing time "2021-13-01": month out of range"#,
+        ),
+        (
+            r#"time.Parse("2006-01-02", "2021-02-19x")"#,
+            r#"error: parsing time "2021-02-19x": extra text: "x""#,
+        ),
+        (
+            r#"time.Parse("2006-01-02", "21-02-19")"#,
+            r#"error: parsing time "21-02-19" as "2006-01-02": cannot parse "21-02-19" as "2006""#,
+        ),
+        (
+            r#"time.Parse("Jan 2 2006", "feb 19 2021")"#,
+            r#""2021-02-19T00:00:00Z""#,
+        ),
+        (
+            r#"time.Parse("2006-002", "2020-060")"#,
+            r#""2020-02-29T00:00:00Z""#,
+        ),
+        (
+            r#"time.Parse("2006-002", "2021-366")"#,
+            r#"error: parsing time "2021-366": day-of-year out of range"#,
+        ),
+        (
+            r#"time.Parse("15:04:05", "25:00:00")"#,
+            r#"error: parsing time "25:00:00": hour out of range"#,
+        ),
+        (
+            r#"time.Parse("15:04:05", "13:04:05.5")"#,
+            r#""0000-01-01T13:04:05.5Z""#,
+        ),
+        (
+            r#"time.Parse("2006-01-02 15:04:05.000", "2021-02-19 13:04:05.12")"#,
+            r#"error: parsing time "2021-02-19 13:04:05.12" as "2006-01-02 15:04:05.000": cannot parse ".12" as ".000""#,
+        ),
+        (
+            r#"time.Parse("2006-01-02T15:04:05Z07:00", "2021-02-19T13:04:05+25:00")"#,
+            r#"error: parsing time "2021-02-19T13:04:05+25:00": time zone offset hour out of range"#,
+        ),
+        (
+            r#"time.Parse("Monday 2006", "Tuesday 2021")"#,
+            r#""2021-01-01T00:00:00Z""#,
+        ),
+        (
+            r#"time.Parse("Mon 2006", "Tux 2021")"#,
+            r#"error: parsing time "Tux 2021" as "Mon 2006": cannot parse "Tux 2021" as "Mon""#,
+        ),
+        (
+            r#"time.Parse("_2 Jan", " 9 Feb")"#,
+            r#""0000-02-09T00:00:00Z""#,
+        ),
+        (r#"time.Parse("06", "68")"#, r#""2068-01-01T00:00:00Z""#),
+        (r#"time.Parse("06", "69")"#, r#""1969-01-01T00:00:00Z""#),
+        (
+            r#"time.Parse("2006 MST", "2021 GMT+3")"#,
+            r#""2021-01-01T00:00:00Z""#,
+        ),
+        (
+            r#"time.FormatString(time.RFC1123, "2021-02-19T13:04:05.5+01:00")"#,
+            r#""Fri, 19 Feb 2021 13:04:05 +0100""#,
+        ),
+        (
+            r#"time.FormatString("Monday, January 2, 2006 3:04:05.000 PM -07:00 MST", "2021-02-19T13:04:05.5+01:00")"#,
+            r#""Friday, February 19, 2021 1:04:05.500 PM +01:00 +0100""#,
+        ),
+        (
+            r#"time.FormatString("2006-002 __2 _2 .999 ,000000", "2021-02-09T00:04:05.000123Z")"#,
+            r#""2021-040  40  9  ,000123""#,
+        ),
+        (
+            r#"time.FormatString(time.Kitchen, "2021-02-19T00:04:05Z")"#,
+            r#""12:04AM""#,
+        ),
+        (
+            r#"time.FormatString("pm 03 1 2 06", "2021-02-09T13:04:05Z")"#,
+            r#""pm 01 2 9 21""#,
+        ),
+        (
+            r#"time.FormatString("x", "bad")"#,
+            r#"error: parsing time "bad" as "2006-01-02T15:04:05.999999999Z07:00": cannot parse "bad" as "2006""#,
+        ),
+        (
+            r#"time.Unix(1500000000, 123456)"#,
+            r#""2017-07-14T02:40:00.000123456Z""#,
+        ),
+        (r#"time.Unix(0, 0)"#, r#""1970-01-01T00:00:00Z""#),
+        (r#"time.Unix(-1, 0)"#, r#""1969-12-31T23:59:59Z""#),
+        (r#"time.Unix(1, -1)"#, r#""1970-01-01T00:00:00.999999999Z""#),
+        (
+            r#"time.Unix(253402300800, 0)"#,
+            r#""10000-01-01T00:00:00Z""#,
+        ),
+        (
+            r#"time.ToUnix("2021-02-19T13:04:05+02:00")"#,
+            r#"1613732645"#,
+        ),
+        (
+            r#"time.ToUnixNano("2021-02-19T13:04:05.123456789Z")"#,
+            r#"1613739845123456789"#,
+        ),
+        (r#"time.Duration("1h2m")"#, r#"true"#),
+        (
+            r#"time.Duration("1x")"#,
+            r#"error: time: unknown unit "x" in duration "1x""#,
+        ),
+        (
+            r#"time.Duration("")"#,
+            r#"error: time: invalid duration """#,
+        ),
+        (
+            r#"time.Duration("1")"#,
+            r#"error: time: missing unit in duration "1""#,
+        ),
+        (
+            r#"time.Duration(".s")"#,
+            r#"error: time: invalid duration ".s""#,
+        ),
+        (r#"time.ParseDuration("1h2m3.5s")"#, r#"3723500000000"#),
+        (r#"time.ParseDuration("-1.5h")"#, r#"-5400000000000"#),
+        (r#"time.ParseDuration("1µs")"#, r#"1000"#),
+        (r#"time.ParseDuration("300ms")"#, r#"300000000"#),
+        (r#"time.ParseDuration("0")"#, r#"0"#),
+        (
+            r#"time.ParseDuration("9223372036854775807ns")"#,
+            r#"9223372036854775807"#,
+        ),
+        (
+            r#"time.ParseDuration("9223372036854775808ns")"#,
+            r#"error: time: invalid duration "9223372036854775808ns""#,
+        ),
+        (
+            r#"time.ParseDuration("-9223372036854775808ns")"#,
+            r#"-9223372036854775808"#,
+        ),
+        (
+            r#"time.ParseDuration("2562047h")"#,
+            r#"9223369200000000000"#,
+        ),
+        (r#"time.ParseDuration("1.0000000001s")"#, r#"1000000000"#),
+        (r#"time.FormatDuration(3723500000000)"#, r#""1h2m3.5s""#),
+        (r#"time.FormatDuration(0)"#, r#""0s""#),
+        (r#"time.FormatDuration(1500)"#, r#""1.5µs""#),
+        (r#"time.FormatDuration(-1500000)"#, r#""-1.5ms""#),
+        (r#"time.FormatDuration(999)"#, r#""999ns""#),
+        (r#"time.FormatDuration(60000000000)"#, r#""1m0s""#),
+        (
+            r#"time.FormatDuration(-9223372036854775808)"#,
+            r#""-2562047h47m16.854775808s""#,
+        ),
+        (r#"time.Hour"#, r#"3600000000000"#),
+        (r#"time.RFC3339"#, r#""2006-01-02T15:04:05Z07:00""#),
+    ]);
+}
+#[test]
+fn tabwriter_html() {
+    check(&[
+        (
+            r#"tabwriter.Write("a\tb\tc\naaa\tbbbbb\tc\n")"#,
+            r#""a   b     c\naaa bbbbb c\n""#,
+        ),
+        (
+            r#"tabwriter.Write(["a\tb\tc", "aaa\tbbbbb\tc", "x", "yy\tz"])"#,
+            r#""a   b     c\naaa bbbbb c\nx\nyy z\n""#,
+        ),
+        (r#"tabwriter.Write("a\tb")"#, r#""a b""#),
+        (r#"tabwriter.Write("")"#, r#""""#),
+        (
+            r#"tabwriter.Write(1)"#,
+            r#"error: tabwriter.Write: unsupported type int"#,
+        ),
+        (r#"tabwriter.Write('a\tb\ncc\td')"#, r#""a  b\ncc d""#),
+        (r#"tabwriter.Write("é\tb\nxx\tc\n")"#, r#""é  b\nxx c\n""#),
+        (
+            r#"html.Escape("<a href=\"x\">'&'</a>")"#,
+            r#""&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;""#,
+        ),
+    ]);
+}
+
+#[test]
+fn tabwriter_columns() {
+    // Checked with `cue export` v0.17.1.
+    check(&[(
+        r#"tabwriter.Write(["\t\ta", "bb\tc\td"])"#,
+        r#""     a\nbb c d\n""#,
+    )]);
+}

@@ -275,7 +275,13 @@ fn quote_cue_bytes(b: &[u8]) -> String {
                 '\\' => out.push_str("\\\\"),
                 '\n' => out.push_str("\\n"),
                 '\t' => out.push_str("\\t"),
-                c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                '\r' => out.push_str("\\r"),
+                '\u{7}' => out.push_str("\\a"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{b}' => out.push_str("\\v"),
+                '\u{c}' => out.push_str("\\f"),
+                '\u{7f}' => out.push_str("\\u007f"),
+                c if (c as u32) < 0x20 => {
                     out.push_str(&format!("\\x{:02x}", c as u32));
                 }
                 c => out.push(c),
