@@ -68,10 +68,7 @@ pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value
     if types.is_empty() {
         return None;
     }
-    let resources: Vec<Value> = types
-        .iter()
-        .flat_map(ResourceType::discovery_entries)
-        .collect();
+    let resources: Vec<Value> = types.iter().flat_map(|t| t.discovery_entries()).collect();
     let gv = if group.is_empty() {
         version.to_string()
     } else {

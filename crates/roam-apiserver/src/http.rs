@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 
 /// kube-apiserver's default watch lifetime when the client sends no `timeoutSeconds`.
 const DEFAULT_WATCH_SECONDS: u64 = 1800;
@@ -167,6 +167,13 @@ async fn handle(
             Ok(None) => ApiError::path_not_found(&req.path).into_response(),
             Err(e) => e.into_response(),
         };
+    }
+    // Reads of one object are served in place; everything else (writes wait for
+    // fsync, lists can be large) on the blocking pool.
+    if req.method == Method::GET
+        && resolve(&srv, &req).is_ok_and(|t| t.is_some_and(|t| t.name.is_some()))
+    {
+        return dispatch(&srv, &req).unwrap_or_else(IntoResponse::into_response);
     }
     match tokio::task::spawn_blocking(move || dispatch(&srv, &req)).await {
         Ok(Ok(resp)) => resp,
@@ -328,18 +335,23 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
     }
     match (&req.method, t.name.is_some()) {
         (&Method::GET, true) => {
-            let obj = srv.get(&t)?;
-            if req.wants_table() {
-                let rev = obj["metadata"]["resourceVersion"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string();
-                return Ok(json_response(
-                    200,
-                    &table::table(srv, rt, &[obj], &rev, req.q("includeObject"), true),
-                ));
+            if !req.wants_table() {
+                return Ok((
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    srv.get_json(&t)?,
+                )
+                    .into_response());
             }
-            Ok(json_response(200, &obj))
+            let obj = srv.get(&t)?;
+            let rev = obj["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            Ok(json_response(
+                200,
+                &table::table(srv, rt, &[obj], &rev, req.q("includeObject"), true),
+            ))
         }
         (&Method::GET, false) => {
             let sel = Selectors::parse(rt, req.q("labelSelector"), req.q("fieldSelector"))?;
@@ -357,10 +369,15 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
                 meta["remainingItemCount"] = json!(page.remaining);
             }
             if req.wants_table() {
+                let items: Vec<Value> = page
+                    .items
+                    .iter()
+                    .map(|o| serde_json::from_slice(o).unwrap_or(Value::Null))
+                    .collect();
                 let mut tbl = table::table(
                     srv,
                     rt,
-                    &page.items,
+                    &items,
                     &page.rev.to_string(),
                     req.q("includeObject"),
                     true,
@@ -368,15 +385,28 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
                 tbl["metadata"] = meta;
                 return Ok(json_response(200, &tbl));
             }
-            Ok(json_response(
-                200,
-                &json!({
-                    "apiVersion": rt.api_version(),
-                    "kind": format!("{}List", rt.kind),
-                    "metadata": meta,
-                    "items": page.items,
-                }),
-            ))
+            // Written piece by piece: the items are serialised straight from the store.
+            let mut out: Vec<u8> = Vec::with_capacity(256 + page.items.len() * 512);
+            out.extend_from_slice(b"{\"apiVersion\":");
+            let _ = serde_json::to_writer(&mut out, &rt.api_version());
+            out.extend_from_slice(b",\"kind\":");
+            let _ = serde_json::to_writer(&mut out, &format!("{}List", rt.kind));
+            out.extend_from_slice(b",\"metadata\":");
+            let _ = serde_json::to_writer(&mut out, &meta);
+            out.extend_from_slice(b",\"items\":[");
+            for (i, o) in page.items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(o);
+            }
+            out.extend_from_slice(b"]}");
+            Ok((
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                out,
+            )
+                .into_response())
         }
         (&Method::POST, false) => {
             let body = parse_body()?;
@@ -519,8 +549,83 @@ fn event_line(kind: &str, object: &Value) -> Bytes {
     Bytes::from(v)
 }
 
-/// `?watch=true`: a stream of newline-delimited JSON events.
+/// A watch event line around an already serialised object.
+fn event_line_json(kind: &str, object: &[u8]) -> Bytes {
+    let mut v = Vec::with_capacity(object.len() + 32);
+    v.extend_from_slice(b"{\"type\":\"");
+    v.extend_from_slice(kind.as_bytes());
+    v.extend_from_slice(b"\",\"object\":");
+    v.extend_from_slice(object);
+    v.extend_from_slice(b"}\n");
+    Bytes::from(v)
+}
+
+/// One watch: what it selects and where it stands.
+struct Watch {
+    srv: Arc<ApiServer>,
+    rt: Arc<crate::registry::ResourceType>,
+    sel: Selectors,
+    pfx: String,
+    table: bool,
+    include: Option<String>,
+    /// Table watch events carry `columnDefinitions` only in the first.
+    first: bool,
+    last_rev: u64,
+}
+
+impl Watch {
+    /// The line a watcher sees for `e`, if any.
+    fn line(&mut self, e: &crate::store::Event) -> Option<Bytes> {
+        // Most watchers see the stored form: classify it in place and share the
+        // event's serialised object.
+        if !self.table && !ApiServer::needs_present(&self.rt, &e.object) {
+            return classify(&self.sel, e.kind, &e.object, e.prev.as_deref())
+                .map(|k| event_line_json(k, e.object_json()));
+        }
+        let obj = ApiServer::present(&self.rt, &e.object);
+        let prev = e.prev.as_deref().map(|p| ApiServer::present(&self.rt, p));
+        let kind = classify(&self.sel, e.kind, &obj, prev.as_ref())?;
+        Some(self.render(kind, &obj))
+    }
+
+    fn render(&mut self, kind: &str, obj: &Value) -> Bytes {
+        if !self.table {
+            return event_line(kind, obj);
+        }
+        let rev = obj["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let tbl = table::table(
+            &self.srv,
+            &self.rt,
+            std::slice::from_ref(obj),
+            &rev,
+            self.include.as_deref(),
+            self.first,
+        );
+        self.first = false;
+        event_line(kind, &tbl)
+    }
+
+    /// The line for a live event (skipping ones already sent from history).
+    fn live(&mut self, e: &crate::store::Event) -> Option<Bytes> {
+        if e.rev <= self.last_rev {
+            return None;
+        }
+        self.last_rev = e.rev;
+        if !e.key.starts_with(&self.pfx) {
+            return None;
+        }
+        self.line(e)
+    }
+}
+
+/// `?watch=true`: a stream of newline-delimited JSON events. The stream is polled
+/// by the connection itself (no task or channel per watcher), and events that
+/// arrive together leave in one write.
 fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError> {
+    use futures_util::StreamExt;
     let sel = Selectors::parse(&t.rt, req.q("labelSelector"), req.q("fieldSelector"))?;
     let from = match req.q("resourceVersion") {
         None | Some("") | Some("0") => None,
@@ -535,109 +640,115 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
         .and_then(|s| s.parse::<u64>().ok())
         .unwrap_or(DEFAULT_WATCH_SECONDS);
     let pfx = prefix(&t.rt, t.namespace.as_deref());
-    let (start, mut rx) = srv.store.watch(&pfx, from)?;
-    let table = req.wants_table();
+    let (start, rx) = srv.store.watch(&pfx, from)?;
     let bookmarks = req.q("allowWatchBookmarks") == Some("true");
-    let include = req.q("includeObject").map(str::to_string);
-    let (tx, body_rx) = mpsc::channel::<Result<Bytes, Infallible>>(64);
-    let rt = t.rt.clone();
-    tokio::spawn(async move {
-        let mut first = true;
-        let present = |o: &Value| ApiServer::present(&rt, o);
-        let render = |kind: &str, obj: &Value, first: &mut bool| -> Bytes {
-            let o = obj.clone();
-            if table {
-                let rev = o["metadata"]["resourceVersion"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string();
-                let tbl = table::table(&srv, &rt, &[o], &rev, include.as_deref(), *first);
-                *first = false;
-                event_line(kind, &tbl)
-            } else {
-                event_line(kind, &o)
-            }
-        };
-        let mut last_rev = match &start {
-            WatchStart::Snapshot { rev, .. } => *rev,
-            WatchStart::Events(events) => events
-                .last()
-                .map(|e| e.rev)
-                .unwrap_or(from.unwrap_or(0))
-                .max(from.unwrap_or(0)),
-        };
-        let initial: Vec<Bytes> = match start {
-            WatchStart::Snapshot { objects, .. } => objects
+    let last_rev = match &start {
+        WatchStart::Snapshot { rev, .. } => *rev,
+        WatchStart::Events(events) => events
+            .last()
+            .map(|e| e.rev)
+            .unwrap_or(from.unwrap_or(0))
+            .max(from.unwrap_or(0)),
+    };
+    let mut w = Watch {
+        srv,
+        rt: t.rt.clone(),
+        sel,
+        pfx,
+        table: req.wants_table(),
+        include: req.q("includeObject").map(str::to_string),
+        first: true,
+        last_rev,
+    };
+    let initial: Vec<Bytes> = match start {
+        WatchStart::Snapshot { objects, .. } => {
+            let rt = w.rt.clone();
+            let shown: Vec<Value> = objects
                 .iter()
-                .map(|o| present(o))
-                .filter(|o| sel.matches(o))
-                .map(|o| render("ADDED", &o, &mut first))
-                .collect(),
-            WatchStart::Events(events) => events
-                .iter()
-                .filter_map(|e| {
-                    let (obj, prev) = (present(&e.object), e.prev.as_deref().map(present));
-                    classify(&sel, e.kind, &obj, prev.as_ref()).map(|k| render(k, &obj, &mut first))
-                })
-                .collect(),
-        };
-        for line in initial {
-            if tx.send(Ok(line)).await.is_err() {
-                return;
-            }
+                .map(|o| ApiServer::present(&rt, o))
+                .filter(|o| w.sel.matches(o))
+                .collect();
+            shown.iter().map(|o| w.render("ADDED", o)).collect()
         }
-        let deadline = tokio::time::sleep(Duration::from_secs(timeout));
-        tokio::pin!(deadline);
-        let every = Duration::from_secs(BOOKMARK_SECONDS);
-        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        WatchStart::Events(events) => events.iter().filter_map(|e| w.line(e)).collect(),
+    };
+    let every = Duration::from_secs(BOOKMARK_SECONDS);
+    struct Live {
+        w: Watch,
+        rx: broadcast::Receiver<Arc<crate::store::Event>>,
+        deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+        ticks: tokio::time::Interval,
+        bookmarks: bool,
+        done: bool,
+    }
+    let live = Live {
+        w,
+        rx,
+        deadline: Box::pin(tokio::time::sleep(Duration::from_secs(timeout))),
+        ticks: tokio::time::interval_at(tokio::time::Instant::now() + every, every),
+        bookmarks,
+        done: false,
+    };
+    let live = futures_util::stream::unfold(live, |mut l| async move {
+        if l.done {
+            return None;
+        }
         loop {
             tokio::select! {
-                _ = &mut deadline => break,
-                _ = tx.closed() => break,
-                _ = ticks.tick(), if bookmarks => {
+                _ = &mut l.deadline => return None,
+                _ = l.ticks.tick(), if l.bookmarks => {
                     let mark = json!({
-                        "kind": rt.kind,
-                        "apiVersion": rt.api_version(),
-                        "metadata": {"resourceVersion": last_rev.to_string()},
+                        "kind": l.w.rt.kind,
+                        "apiVersion": l.w.rt.api_version(),
+                        "metadata": {"resourceVersion": l.w.last_rev.to_string()},
                     });
-                    if tx.send(Ok(event_line("BOOKMARK", &mark))).await.is_err() {
-                        break;
-                    }
+                    return Some((Ok::<_, Infallible>(event_line("BOOKMARK", &mark)), l));
                 }
-                ev = rx.recv() => match ev {
+                ev = l.rx.recv() => match ev {
                     Ok(e) => {
-                        if e.rev <= last_rev {
-                            continue;
-                        }
-                        last_rev = e.rev;
-                        if !e.key.starts_with(&pfx) {
-                            continue;
-                        }
-                        let (obj, prev) = (present(&e.object), e.prev.as_deref().map(present));
-                        if let Some(k) = classify(&sel, e.kind, &obj, prev.as_ref()) {
-                            let line = render(k, &obj, &mut first);
-                            if tx.send(Ok(line)).await.is_err() {
-                                break;
+                        let Some(first) = l.w.live(&e) else { continue };
+                        // Whatever else is already queued goes out in the same write.
+                        let mut out = first.to_vec();
+                        for _ in 0..255 {
+                            match l.rx.try_recv() {
+                                Ok(e) => {
+                                    if let Some(line) = l.w.live(&e) {
+                                        out.extend_from_slice(&line);
+                                    }
+                                }
+                                Err(broadcast::error::TryRecvError::Lagged(_)) => {
+                                    l.done = true;
+                                    out.extend_from_slice(&gone_line());
+                                    break;
+                                }
+                                Err(_) => break,
                             }
                         }
+                        return Some((Ok(Bytes::from(out)), l));
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {
-                        let status = ApiError::gone("the watch fell too far behind; too old resource version").to_status();
-                        let _ = tx.send(Ok(event_line("ERROR", &status))).await;
-                        break;
+                        l.done = true;
+                        return Some((Ok(gone_line()), l));
                     }
-                    Err(broadcast::error::RecvError::Closed) => break,
+                    Err(broadcast::error::RecvError::Closed) => return None,
                 },
             }
         }
     });
-    let stream = tokio_stream::wrappers::ReceiverStream::new(body_rx);
+    let stream =
+        futures_util::stream::iter(initial.into_iter().map(Ok::<_, Infallible>)).chain(live);
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/json")],
         Body::from_stream(stream),
     )
         .into_response())
+}
+
+fn gone_line() -> Bytes {
+    let status =
+        ApiError::gone("the watch fell too far behind; too old resource version").to_status();
+    event_line("ERROR", &status)
 }
 
 /// The event a watcher with `sel` sees for a change: selector membership turns

@@ -49,6 +49,11 @@ pub async fn serve(
     server: Arc<ApiServer>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // No Nagle delay: watch events are small writes that must leave at once.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, http::router(server))
         .with_graceful_shutdown(shutdown)
         .await

@@ -1,7 +1,7 @@
 //! The resource registry: every kind the server serves, built-in or from a CRD.
 
 use serde_json::{Value, json};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 /// One served resource (group, version, plural) and what can be done with it.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,7 +95,7 @@ impl ResourceType {
 /// All served resources. Built-ins are seeded at start; CRDs add and remove theirs.
 #[derive(Debug, Default)]
 pub struct Registry {
-    types: RwLock<Vec<ResourceType>>,
+    types: RwLock<Vec<Arc<ResourceType>>>,
 }
 
 /// (group, version, kind, plural, namespaced, short names, status subresource, categories)
@@ -334,21 +334,23 @@ impl Registry {
         let types = BUILTINS
             .iter()
             .map(
-                |&(group, version, kind, plural, namespaced, short, status, all)| ResourceType {
-                    group: group.into(),
-                    version: version.into(),
-                    kind: kind.into(),
-                    plural: plural.into(),
-                    singular: kind.to_ascii_lowercase(),
-                    namespaced,
-                    short_names: short.iter().map(|s| s.to_string()).collect(),
-                    categories: if all { vec!["all".into()] } else { vec![] },
-                    status_subresource: status,
-                    crd: None,
-                    schema: None,
-                    printer_columns: Vec::new(),
-                    scale: matches!(plural, "deployments" | "replicasets" | "statefulsets")
-                        .then(|| (".spec.replicas".into(), ".status.replicas".into(), None)),
+                |&(group, version, kind, plural, namespaced, short, status, all)| {
+                    Arc::new(ResourceType {
+                        group: group.into(),
+                        version: version.into(),
+                        kind: kind.into(),
+                        plural: plural.into(),
+                        singular: kind.to_ascii_lowercase(),
+                        namespaced,
+                        short_names: short.iter().map(|s| s.to_string()).collect(),
+                        categories: if all { vec!["all".into()] } else { vec![] },
+                        status_subresource: status,
+                        crd: None,
+                        schema: None,
+                        printer_columns: Vec::new(),
+                        scale: matches!(plural, "deployments" | "replicasets" | "statefulsets")
+                            .then(|| (".spec.replicas".into(), ".status.replicas".into(), None)),
+                    })
                 },
             )
             .collect();
@@ -357,22 +359,22 @@ impl Registry {
         }
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<ResourceType>> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<ResourceType>>> {
         self.types.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Vec<ResourceType>> {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Vec<Arc<ResourceType>>> {
         self.types.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn lookup(&self, group: &str, version: &str, plural: &str) -> Option<ResourceType> {
+    pub fn lookup(&self, group: &str, version: &str, plural: &str) -> Option<Arc<ResourceType>> {
         self.read()
             .iter()
             .find(|t| t.group == group && t.version == version && t.plural == plural)
             .cloned()
     }
 
-    pub fn all(&self) -> Vec<ResourceType> {
+    pub fn all(&self) -> Vec<Arc<ResourceType>> {
         self.read().clone()
     }
 
@@ -392,7 +394,7 @@ impl Registry {
         out
     }
 
-    pub fn in_group_version(&self, group: &str, version: &str) -> Vec<ResourceType> {
+    pub fn in_group_version(&self, group: &str, version: &str) -> Vec<Arc<ResourceType>> {
         self.read()
             .iter()
             .filter(|t| t.group == group && t.version == version)
@@ -404,7 +406,7 @@ impl Registry {
     pub fn set_crd(&self, crd_name: &str, types: Vec<ResourceType>) {
         let mut all = self.write();
         all.retain(|t| t.crd.as_deref() != Some(crd_name));
-        all.extend(types);
+        all.extend(types.into_iter().map(Arc::new));
     }
 
     pub fn remove_crd(&self, crd_name: &str) {

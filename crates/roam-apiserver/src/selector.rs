@@ -17,6 +17,10 @@ enum Req {
 pub struct LabelSelector(Vec<Req>);
 
 impl LabelSelector {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Parses `a=b,c!=d,e in (x,y),!f,g,h>3`.
     pub fn parse(s: &str) -> Result<Self, String> {
         let mut reqs = Vec::new();
@@ -218,6 +222,10 @@ fn check_value(v: &str) -> Result<(), String> {
 pub struct FieldSelector(Vec<(String, bool, String)>);
 
 impl FieldSelector {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Parses `metadata.name=x,metadata.namespace!=y` (with `\,` `\=` `\\` escapes) and
     /// checks each field is one of `supported`.
     pub fn parse(s: &str, supported: &[&str]) -> Result<Self, String> {

@@ -29,7 +29,7 @@ pub struct ApiServer {
 /// Where a request points: a resource, optionally a namespace, name and subresource.
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub rt: ResourceType,
+    pub rt: Arc<ResourceType>,
     pub namespace: Option<String>,
     pub name: Option<String>,
     pub status: bool,
@@ -106,12 +106,17 @@ impl Selectors {
     pub fn matches(&self, obj: &Value) -> bool {
         self.labels.matches(obj) && self.fields.matches(obj)
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.fields.is_empty()
+    }
 }
 
 /// A page of a list.
 #[derive(Debug)]
 pub struct ListPage {
-    pub items: Vec<Value>,
+    /// The items as JSON.
+    pub items: Vec<axum::body::Bytes>,
     pub rev: u64,
     pub continue_token: Option<String>,
     pub remaining: Option<usize>,
@@ -194,7 +199,7 @@ impl ApiServer {
         Ok(srv)
     }
 
-    fn builtin(&self, group: &str, plural: &str) -> ResourceType {
+    fn builtin(&self, group: &str, plural: &str) -> Arc<ResourceType> {
         self.registry
             .all()
             .into_iter()
@@ -212,6 +217,48 @@ impl ApiServer {
             m.insert("apiVersion".into(), json!(rt.api_version()));
         }
         o
+    }
+
+    /// Whether clients of `rt` see `obj` in another form than it is stored in.
+    pub fn needs_present(rt: &ResourceType, obj: &Value) -> bool {
+        crate::events::is_events_v1(rt) || obj["apiVersion"].as_str() != Some(&rt.api_version())
+    }
+
+    /// [`Self::present`] without a copy when the stored form is what clients see.
+    pub fn present_shared(rt: &ResourceType, obj: &Arc<Value>) -> Arc<Value> {
+        if Self::needs_present(rt, obj) {
+            Arc::new(Self::present(rt, obj))
+        } else {
+            obj.clone()
+        }
+    }
+
+    /// Whether stored JSON is what clients of `rt` see. serde_json writes keys in
+    /// order, so `apiVersion` comes first; anything else is checked by parsing.
+    pub fn stored_form_shown(rt: &ResourceType, json: &[u8]) -> bool {
+        if crate::events::is_events_v1(rt) {
+            return false;
+        }
+        let head = format!("{{\"apiVersion\":\"{}\"", rt.api_version());
+        json.starts_with(head.as_bytes())
+            || serde_json::from_slice::<Value>(json)
+                .is_ok_and(|v| v["apiVersion"].as_str() == Some(&rt.api_version()))
+    }
+
+    /// The object as clients of `t.rt` see it, as JSON (the stored bytes when possible).
+    pub fn get_json(&self, t: &Target) -> Result<axum::body::Bytes, ApiError> {
+        let name = t.name.as_deref().unwrap_or_default();
+        let json = self
+            .store
+            .get_json(&key(&t.rt, t.namespace.as_deref(), name))
+            .ok_or_else(|| ApiError::not_found(&t.rt.group, &t.rt.plural, name))?;
+        if Self::stored_form_shown(&t.rt, &json) {
+            return Ok(json);
+        }
+        let obj: Value = serde_json::from_slice(&json).unwrap_or(Value::Null);
+        Ok(serde_json::to_vec(&Self::present(&t.rt, &obj))
+            .unwrap_or_default()
+            .into())
     }
 
     pub fn get(&self, t: &Target) -> Result<Value, ApiError> {
@@ -259,29 +306,45 @@ impl ApiServer {
                 (rev, Some(start))
             }
         };
-        let mut matching: Vec<(String, Value)> = self
-            .store
-            .entries(&prefix(&t.rt, t.namespace.as_deref()))
-            .into_iter()
-            .filter(|(k, _)| after.as_ref().is_none_or(|a| k > a))
-            .map(|(k, o)| (k, Self::present(&t.rt, &o)))
-            .filter(|(_, o)| sel.matches(o))
-            .collect();
-        let rest = match limit {
-            Some(l) if matching.len() > l => matching.split_off(l),
-            _ => Vec::new(),
-        };
-        let continue_token = match (rest.is_empty(), matching.last()) {
-            (false, Some((last_key, _))) => {
+        let limit = limit.unwrap_or(usize::MAX);
+        let mut items = Vec::new();
+        let mut last_key = None;
+        let mut remaining = 0usize;
+        let pfx = prefix(&t.rt, t.namespace.as_deref());
+        let plain = sel.is_empty();
+        let now = self.store.scan(&pfx, after.as_deref(), |k, json| {
+            // The stored JSON goes out as it is unless a selector or another
+            // presentation needs the object.
+            let shown = if plain && Self::stored_form_shown(&t.rt, json) {
+                Some(json.clone())
+            } else {
+                let obj: Value = serde_json::from_slice(json).unwrap_or(Value::Null);
+                let obj = Self::present(&t.rt, &obj);
+                sel.matches(&obj)
+                    .then(|| axum::body::Bytes::from(serde_json::to_vec(&obj).unwrap_or_default()))
+            };
+            if let Some(shown) = shown {
+                if items.len() < limit {
+                    items.push(shown);
+                    last_key = Some(k.to_string());
+                } else {
+                    remaining += 1;
+                }
+            }
+            true
+        });
+        let rev = if after.is_some() { rev } else { now };
+        let continue_token = match (remaining, last_key) {
+            (1.., Some(last_key)) => {
                 let token = json!({"rv": rev, "start": last_key}).to_string();
                 Some(token.bytes().map(|b| format!("{b:02x}")).collect())
             }
             _ => None,
         };
         Ok(ListPage {
-            items: matching.into_iter().map(|(_, o)| o).collect(),
+            items,
             rev,
-            remaining: continue_token.as_ref().map(|_| rest.len()),
+            remaining: continue_token.as_ref().map(|_| remaining),
             continue_token,
         })
     }
@@ -461,15 +524,7 @@ impl ApiServer {
 
     /// The stored objects whose `ownerReferences` name `uid`.
     fn dependents(&self, uid: &str) -> Vec<(String, Arc<Value>)> {
-        self.store
-            .entries("/")
-            .into_iter()
-            .filter(|(_, o)| {
-                o["metadata"]["ownerReferences"]
-                    .as_array()
-                    .is_some_and(|refs| refs.iter().any(|r| r["uid"] == uid))
-            })
-            .collect()
+        self.store.dependents(uid)
     }
 
     /// The resource a store key belongs to and the object's namespace and name.
@@ -499,19 +554,13 @@ impl ApiServer {
         if deps.is_empty() {
             return;
         }
-        let live: std::collections::HashSet<String> = self
-            .store
-            .entries("/")
-            .iter()
-            .filter_map(|(_, o)| meta_str(o, "uid").map(str::to_string))
-            .collect();
         for (k, dep) in deps {
             let owners_left = dep["metadata"]["ownerReferences"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(|r| r["uid"].as_str())
-                .any(|u| u != uid && live.contains(u));
+                .any(|u| u != uid && self.store.key_of_uid(u).is_some());
             if owners_left {
                 continue;
             }
@@ -557,7 +606,7 @@ impl ApiServer {
                 .is_some_and(|o| o["metadata"]["uid"] == r["uid"])
         });
         let t = Target {
-            rt: rt.clone(),
+            rt: Arc::new(rt.clone()),
             namespace: ns.map(str::to_string),
             name: meta_str(obj, "name").map(str::to_string),
             status: false,

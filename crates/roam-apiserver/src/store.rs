@@ -8,8 +8,9 @@
 //! (fsync for redb) before it becomes visible and before the write is acknowledged.
 
 use crate::error::ApiError;
+use axum::body::Bytes;
 use serde_json::Value;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
@@ -44,6 +45,16 @@ pub struct Event {
     pub object: Arc<Value>,
     /// The state before this revision, if the key existed.
     pub prev: Option<Arc<Value>>,
+    /// `object` as JSON, serialised once for all the watchers that need it.
+    json: std::sync::OnceLock<Bytes>,
+}
+
+impl Event {
+    /// `object` serialised as JSON (computed once, shared).
+    pub fn object_json(&self) -> &Bytes {
+        self.json
+            .get_or_init(|| Bytes::from(serde_json::to_vec(&*self.object).unwrap_or_default()))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,13 +67,24 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// One revision to persist: `bytes` is the object's JSON, `None` for a delete.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub rev: u64,
+    pub key: String,
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Live objects as (key, JSON) pairs.
+pub type Objects = Vec<(String, Vec<u8>)>;
+
 /// Durable persistence of revisions.
 pub trait Backend: Send + Sync {
-    /// All live objects (key, value) and the last committed revision.
-    fn load(&self) -> Result<(Vec<(String, Value)>, u64), StoreError>;
-    /// Durably records revision `rev`: `Some` puts `value` at `key`, `None` deletes it.
-    /// Must not return before the revision survives a crash.
-    fn commit(&self, rev: u64, key: &str, value: Option<&Value>) -> Result<(), StoreError>;
+    /// All live objects (key, JSON) and the last committed revision.
+    fn load(&self) -> Result<(Objects, u64), StoreError>;
+    /// Durably records a batch of consecutive revisions, all or none. Must not
+    /// return before the batch survives a crash.
+    fn commit(&self, batch: &[Record]) -> Result<(), StoreError>;
 }
 
 /// Keeps nothing: the in-memory mode for tests and throwaway servers.
@@ -70,10 +92,10 @@ pub trait Backend: Send + Sync {
 pub struct MemoryBackend;
 
 impl Backend for MemoryBackend {
-    fn load(&self) -> Result<(Vec<(String, Value)>, u64), StoreError> {
+    fn load(&self) -> Result<(Objects, u64), StoreError> {
         Ok((Vec::new(), 0))
     }
-    fn commit(&self, _rev: u64, _key: &str, _value: Option<&Value>) -> Result<(), StoreError> {
+    fn commit(&self, _batch: &[Record]) -> Result<(), StoreError> {
         Ok(())
     }
 }
@@ -87,7 +109,15 @@ const OBJECTS: redb::TableDefinition<&str, (u64, &[u8])> = redb::TableDefinition
 /// both written in one transaction per revision, committed with immediate durability.
 pub struct RedbBackend {
     db: redb::Database,
+    /// How many revisions the log keeps.
+    retain: u64,
 }
+
+/// redb's page cache.
+const REDB_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
+/// How many revisions of history the redb log keeps by default.
+pub const DEFAULT_LOG_RETAIN: u64 = 100_000;
 
 fn se(what: &str) -> impl Fn(redb::Error) -> StoreError + '_ {
     move |e| StoreError(format!("{what}: {e}"))
@@ -96,19 +126,46 @@ fn se(what: &str) -> impl Fn(redb::Error) -> StoreError + '_ {
 impl RedbBackend {
     /// Opens (or creates) the database file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let db = redb::Database::create(path)
+        // Every live object is in memory anyway: redb's page cache (1 GiB by
+        // default) only needs to hold the pages writes touch.
+        let db = redb::Builder::new()
+            .set_cache_size(REDB_CACHE_BYTES)
+            .create(path)
             .map_err(|e| StoreError(format!("opening {}: {e}", path.display())))?;
         let txn = db.begin_write().map_err(|e| se("begin")(e.into()))?;
         txn.open_table(LOG).map_err(|e| se("log table")(e.into()))?;
         txn.open_table(OBJECTS)
             .map_err(|e| se("objects table")(e.into()))?;
         txn.commit().map_err(|e| se("commit")(e.into()))?;
-        Ok(RedbBackend { db })
+        Ok(RedbBackend {
+            db,
+            retain: DEFAULT_LOG_RETAIN,
+        })
+    }
+
+    /// Keeps only the last `retain` revisions in the log (at least 1).
+    pub fn with_retain(mut self, retain: u64) -> Self {
+        self.retain = retain.max(1);
+        self
+    }
+
+    /// The oldest revision still in the log, if any.
+    pub fn oldest_logged(&self) -> Result<Option<u64>, StoreError> {
+        use redb::{ReadableDatabase, ReadableTable};
+        let txn = self
+            .db
+            .begin_read()
+            .map_err(|e| se("begin read")(e.into()))?;
+        let log = txn.open_table(LOG).map_err(|e| se("log table")(e.into()))?;
+        Ok(log
+            .first()
+            .map_err(|e| se("log")(e.into()))?
+            .map(|(k, _)| k.value()))
     }
 }
 
 impl Backend for RedbBackend {
-    fn load(&self) -> Result<(Vec<(String, Value)>, u64), StoreError> {
+    fn load(&self) -> Result<(Objects, u64), StoreError> {
         use redb::{ReadableDatabase, ReadableTable};
         let txn = self
             .db
@@ -127,17 +184,14 @@ impl Backend for RedbBackend {
             let (k, v) = row.map_err(|e| se("objects")(e.into()))?;
             let key = k.value().to_string();
             let (_, bytes) = v.value();
-            let value: Value = serde_json::from_slice(bytes)
-                .map_err(|e| StoreError(format!("object {key} is not valid JSON: {e}")))?;
-            out.push((key, value));
+            out.push((key, bytes.to_vec()));
         }
         Ok((out, rev))
     }
 
-    fn commit(&self, rev: u64, key: &str, value: Option<&Value>) -> Result<(), StoreError> {
-        let bytes = match value {
-            Some(v) => serde_json::to_vec(v).map_err(|e| StoreError(e.to_string()))?,
-            None => Vec::new(),
+    fn commit(&self, batch: &[Record]) -> Result<(), StoreError> {
+        let Some(last) = batch.last() else {
+            return Ok(());
         };
         let txn = self
             .db
@@ -145,19 +199,30 @@ impl Backend for RedbBackend {
             .map_err(|e| se("begin write")(e.into()))?;
         {
             let mut log = txn.open_table(LOG).map_err(|e| se("log table")(e.into()))?;
-            log.insert(rev, (key, bytes.as_slice()))
-                .map_err(|e| se("log insert")(e.into()))?;
             let mut objects = txn
                 .open_table(OBJECTS)
                 .map_err(|e| se("objects table")(e.into()))?;
-            if value.is_some() {
-                objects
-                    .insert(key, (rev, bytes.as_slice()))
-                    .map_err(|e| se("object insert")(e.into()))?;
-            } else {
-                objects
-                    .remove(key)
-                    .map_err(|e| se("object remove")(e.into()))?;
+            for r in batch {
+                let bytes = r.bytes.as_deref().unwrap_or_default();
+                log.insert(r.rev, (r.key.as_str(), bytes))
+                    .map_err(|e| se("log insert")(e.into()))?;
+                if r.bytes.is_some() {
+                    objects
+                        .insert(r.key.as_str(), (r.rev, bytes))
+                        .map_err(|e| se("object insert")(e.into()))?;
+                } else {
+                    objects
+                        .remove(r.key.as_str())
+                        .map_err(|e| se("object remove")(e.into()))?;
+                }
+            }
+            // Compaction: the log keeps the last `retain` revisions (the live
+            // objects are in `objects`); done when a batch crosses a multiple of 1024.
+            let first = batch[0].rev;
+            if last.rev / 1024 != (first - 1) / 1024 && last.rev > self.retain {
+                let below = last.rev - self.retain;
+                log.retain_in(..below, |_, _| false)
+                    .map_err(|e| se("log compaction")(e.into()))?;
             }
         }
         txn.commit().map_err(|e| se("commit")(e.into()))?;
@@ -181,35 +246,131 @@ pub enum WatchStart {
     Events(Vec<Arc<Event>>),
 }
 
+/// A write whose revision is allocated but not yet committed.
+struct Pending {
+    record: Record,
+    event: Arc<Event>,
+}
+
+/// Where a writer learns the outcome of its revision.
+type Slot = Arc<Mutex<Option<Result<Arc<Event>, String>>>>;
+
+/// What the store indexes about an object.
+fn uid_of(v: &Value) -> Option<&str> {
+    v["metadata"]["uid"].as_str()
+}
+
+fn owner_uids(v: &Value) -> impl Iterator<Item = &str> {
+    v["metadata"]["ownerReferences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["uid"].as_str())
+}
+
+fn parse(json: &Bytes) -> Arc<Value> {
+    Arc::new(serde_json::from_slice(json).unwrap_or(Value::Null))
+}
+
 struct State {
-    objects: BTreeMap<String, Arc<Value>>,
+    /// Committed objects as JSON (compact; parsed when read): what readers see.
+    objects: BTreeMap<String, Bytes>,
+    /// uid → key of every committed object.
+    uids: HashMap<String, String>,
+    /// owner uid → keys of the committed objects whose `ownerReferences` name it.
+    owners: HashMap<String, BTreeSet<String>>,
+    /// The last committed revision.
     rev: u64,
+    /// The last allocated revision (≥ `rev`; above it while a batch is in flight).
+    next: u64,
+    /// Allocated, uncommitted writes in revision order, with their writers' slots.
+    pending: Vec<(Pending, Slot)>,
+    /// The newest uncommitted state of each key with pending writes
+    /// (`None`: deleted), which later writes in the same batch build on.
+    overlay: HashMap<String, (u64, Option<Arc<Value>>)>,
     ring: VecDeque<Arc<Event>>,
     /// Every event with a revision above this one is in `ring`.
     oldest: u64,
     capacity: usize,
 }
 
+impl State {
+    fn current(&self, key: &str) -> Option<Arc<Value>> {
+        match self.overlay.get(key) {
+            Some((_, v)) => v.clone(),
+            None => self.objects.get(key).map(parse),
+        }
+    }
+
+    fn index(&mut self, key: &str, v: &Value) {
+        if let Some(uid) = uid_of(v) {
+            self.uids.insert(uid.to_string(), key.to_string());
+        }
+        for o in owner_uids(v) {
+            self.owners
+                .entry(o.to_string())
+                .or_default()
+                .insert(key.to_string());
+        }
+    }
+
+    fn unindex(&mut self, key: &str, v: &Value) {
+        if let Some(uid) = uid_of(v)
+            && self.uids.get(uid).is_some_and(|k| k == key)
+        {
+            self.uids.remove(uid);
+        }
+        for o in owner_uids(v) {
+            if let Some(keys) = self.owners.get_mut(o) {
+                keys.remove(key);
+                if keys.is_empty() {
+                    self.owners.remove(o);
+                }
+            }
+        }
+    }
+}
+
 /// The store. Cheap to share behind an `Arc`.
+///
+/// Writes use group commit: a writer computes its new state under the state lock
+/// (on top of other uncommitted writes), queues it, and then either commits the
+/// whole queue in one backend transaction (one fsync) or finds that another
+/// writer already did. Nothing is visible to readers or watchers, and no write is
+/// acknowledged, before its batch is durable.
 pub struct Store {
     state: Mutex<State>,
+    /// Held by the writer committing a batch.
+    commit: Mutex<()>,
     backend: Box<dyn Backend>,
     tx: broadcast::Sender<Arc<Event>>,
 }
 
 impl Store {
     pub fn new(backend: Box<dyn Backend>, history: usize) -> Result<Self, StoreError> {
-        let (objects, rev) = backend.load()?;
-        let objects = objects.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+        let (loaded, rev) = backend.load()?;
+        let mut st = State {
+            objects: BTreeMap::new(),
+            uids: HashMap::new(),
+            owners: HashMap::new(),
+            rev,
+            next: rev,
+            pending: Vec::new(),
+            overlay: HashMap::new(),
+            ring: VecDeque::new(),
+            oldest: rev,
+            capacity: history.max(1),
+        };
+        for (k, bytes) in loaded {
+            let v: Value = serde_json::from_slice(&bytes)
+                .map_err(|e| StoreError(format!("object {k} is not valid JSON: {e}")))?;
+            st.index(&k, &v);
+            st.objects.insert(k, Bytes::from(bytes));
+        }
         let (tx, _) = broadcast::channel(4096);
         Ok(Store {
-            state: Mutex::new(State {
-                objects,
-                rev,
-                ring: VecDeque::new(),
-                oldest: rev,
-                capacity: history.max(1),
-            }),
+            state: Mutex::new(st),
+            commit: Mutex::new(()),
             backend,
             tx,
         })
@@ -233,29 +394,83 @@ impl Store {
     }
 
     pub fn get(&self, key: &str) -> Option<Arc<Value>> {
+        let json = self.lock().objects.get(key).cloned();
+        json.as_ref().map(parse)
+    }
+
+    /// The stored JSON of `key` (no parsing).
+    pub fn get_json(&self, key: &str) -> Option<Bytes> {
         self.lock().objects.get(key).cloned()
     }
 
     /// The objects whose key starts with `prefix`, in key order, and the revision they reflect.
     pub fn list(&self, prefix: &str) -> (Vec<Arc<Value>>, u64) {
-        let st = self.lock();
-        let items = st
-            .objects
-            .range(prefix.to_string()..)
-            .take_while(|(k, _)| k.starts_with(prefix))
-            .map(|(_, v)| v.clone())
-            .collect();
-        (items, st.rev)
+        let (items, rev) = {
+            let st = self.lock();
+            let items: Vec<Bytes> = st
+                .objects
+                .range(prefix.to_string()..)
+                .take_while(|(k, _)| k.starts_with(prefix))
+                .map(|(_, v)| v.clone())
+                .collect();
+            (items, st.rev)
+        };
+        (items.iter().map(parse).collect(), rev)
     }
 
     /// The (key, object) pairs under `prefix`, in key order.
     pub fn entries(&self, prefix: &str) -> Vec<(String, Arc<Value>)> {
+        let items: Vec<(String, Bytes)> = {
+            let st = self.lock();
+            st.objects
+                .range(prefix.to_string()..)
+                .take_while(|(k, _)| k.starts_with(prefix))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        items.into_iter().map(|(k, v)| (k, parse(&v))).collect()
+    }
+
+    /// The key of the live object with `uid`.
+    pub fn key_of_uid(&self, uid: &str) -> Option<String> {
+        self.lock().uids.get(uid).cloned()
+    }
+
+    /// The (key, object) pairs of the objects whose `ownerReferences` name `uid`.
+    pub fn dependents(&self, uid: &str) -> Vec<(String, Arc<Value>)> {
+        let items: Vec<(String, Bytes)> = {
+            let st = self.lock();
+            st.owners
+                .get(uid)
+                .into_iter()
+                .flatten()
+                .filter_map(|k| st.objects.get(k).map(|v| (k.clone(), v.clone())))
+                .collect()
+        };
+        items.into_iter().map(|(k, v)| (k, parse(&v))).collect()
+    }
+
+    /// Calls `f` with each (key, object) under `prefix` whose key sorts after `after`,
+    /// in key order, until `f` returns false; all under one consistent view, whose
+    /// revision is returned.
+    pub fn scan(
+        &self,
+        prefix: &str,
+        after: Option<&str>,
+        mut f: impl FnMut(&str, &Bytes) -> bool,
+    ) -> u64 {
+        use std::ops::Bound;
         let st = self.lock();
-        st.objects
-            .range(prefix.to_string()..)
-            .take_while(|(k, _)| k.starts_with(prefix))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        let start = match after {
+            Some(a) if a >= prefix => Bound::Excluded(a.to_string()),
+            _ => Bound::Included(prefix.to_string()),
+        };
+        for (k, v) in st.objects.range((start, Bound::Unbounded)) {
+            if !k.starts_with(prefix) || !f(k, v) {
+                break;
+            }
+        }
+        st.rev
     }
 
     /// The keys under `prefix`, in order.
@@ -274,51 +489,123 @@ impl Store {
     where
         F: FnOnce(Option<&Value>, u64) -> Result<Write, ApiError>,
     {
-        let mut st = self.lock();
-        let rev = st.rev + 1;
-        let prev = st.objects.get(key).cloned();
-        let (kind, object) = match f(prev.as_deref(), rev)? {
-            Write::Unchanged => return Ok(None),
-            Write::Put(mut value) => {
-                set_rv(&mut value, rev);
-                self.backend.commit(rev, key, Some(&value))?;
-                let kind = if prev.is_some() {
-                    EventType::Modified
-                } else {
-                    EventType::Added
-                };
-                let value = Arc::new(value);
-                st.objects.insert(key.to_string(), value.clone());
-                (kind, value)
-            }
-            Write::Delete => {
-                let Some(old) = prev.as_deref() else {
-                    return Ok(None);
-                };
-                self.backend.commit(rev, key, None)?;
-                st.objects.remove(key);
-                let mut last = old.clone();
-                set_rv(&mut last, rev);
-                (EventType::Deleted, Arc::new(last))
-            }
-        };
-        st.rev = rev;
-        let event = Arc::new(Event {
-            rev,
-            key: key.to_string(),
-            kind,
-            object,
-            prev,
-        });
-        if st.ring.len() >= st.capacity
-            && let Some(old) = st.ring.pop_front()
+        let slot: Slot = Arc::new(Mutex::new(None));
         {
-            st.oldest = old.rev;
+            let mut st = self.lock();
+            let rev = st.next + 1;
+            let prev = st.current(key);
+            let (kind, object, bytes) = match f(prev.as_deref(), rev)? {
+                Write::Unchanged => return Ok(None),
+                Write::Put(mut value) => {
+                    set_rv(&mut value, rev);
+                    let bytes =
+                        serde_json::to_vec(&value).map_err(|e| StoreError(e.to_string()))?;
+                    let kind = if prev.is_some() {
+                        EventType::Modified
+                    } else {
+                        EventType::Added
+                    };
+                    (kind, Arc::new(value), Some(bytes))
+                }
+                Write::Delete => {
+                    let Some(old) = prev.as_deref() else {
+                        return Ok(None);
+                    };
+                    let mut last = old.clone();
+                    set_rv(&mut last, rev);
+                    (EventType::Deleted, Arc::new(last), None)
+                }
+            };
+            st.next = rev;
+            let live = (kind != EventType::Deleted).then(|| object.clone());
+            st.overlay.insert(key.to_string(), (rev, live));
+            let json = std::sync::OnceLock::new();
+            if let Some(b) = &bytes {
+                let _ = json.set(Bytes::from(b.clone()));
+            }
+            let event = Arc::new(Event {
+                rev,
+                key: key.to_string(),
+                kind,
+                object,
+                prev,
+                json,
+            });
+            st.pending.push((
+                Pending {
+                    record: Record {
+                        rev,
+                        key: key.to_string(),
+                        bytes,
+                    },
+                    event,
+                },
+                slot.clone(),
+            ));
         }
-        st.ring.push_back(event.clone());
-        // Sent under the lock so that live events arrive in revision order.
-        let _ = self.tx.send(event.clone());
-        Ok(Some(event))
+        self.flush(&slot)
+    }
+
+    /// Waits until the batch holding the caller's write is committed, committing
+    /// the queue itself if no other writer is.
+    fn flush(&self, slot: &Slot) -> Result<Option<Arc<Event>>, ApiError> {
+        let take = |slot: &Slot| slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let _committer = self.commit.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(done) = take(slot) {
+            return done.map(Some).map_err(|e| StoreError(e).into());
+        }
+        let batch = std::mem::take(&mut self.lock().pending);
+        let records: Vec<Record> = batch.iter().map(|(p, _)| p.record.clone()).collect();
+        let result = self.backend.commit(&records);
+        let mut st = self.lock();
+        match result {
+            Ok(()) => {
+                for (p, s) in batch {
+                    let e = p.event;
+                    if let Some(prev) = &e.prev {
+                        st.unindex(&e.key, prev);
+                    }
+                    match e.kind {
+                        EventType::Deleted => {
+                            st.objects.remove(&e.key);
+                        }
+                        _ => {
+                            st.objects.insert(e.key.clone(), e.object_json().clone());
+                            st.index(&e.key, &e.object);
+                        }
+                    }
+                    if st.overlay.get(&e.key).is_some_and(|(r, _)| *r == e.rev) {
+                        st.overlay.remove(&e.key);
+                    }
+                    st.rev = e.rev;
+                    if st.ring.len() >= st.capacity
+                        && let Some(old) = st.ring.pop_front()
+                    {
+                        st.oldest = old.rev;
+                    }
+                    st.ring.push_back(e.clone());
+                    // Sent under the lock so that live events arrive in revision order.
+                    let _ = self.tx.send(e.clone());
+                    *s.lock().unwrap_or_else(|e| e.into_inner()) = Some(Ok(e));
+                }
+            }
+            Err(err) => {
+                // Writes queued meanwhile were computed on top of the failed batch:
+                // they fail too, and revisions restart from the last committed one.
+                let msg = err.0;
+                let later = std::mem::take(&mut st.pending);
+                for (_, s) in batch.into_iter().chain(later) {
+                    *s.lock().unwrap_or_else(|e| e.into_inner()) = Some(Err(msg.clone()));
+                }
+                st.overlay.clear();
+                st.next = st.rev;
+            }
+        }
+        drop(st);
+        match take(slot) {
+            Some(done) => done.map(Some).map_err(|e| StoreError(e).into()),
+            None => Err(ApiError::internal("a write was lost from its commit batch")),
+        }
     }
 
     /// Starts a watch: `from = None` means "current state, then changes"; `Some(n)` means
@@ -337,7 +624,7 @@ impl Store {
                     .objects
                     .range(prefix.to_string()..)
                     .take_while(|(k, _)| k.starts_with(prefix))
-                    .map(|(_, v)| v.clone())
+                    .map(|(_, v)| parse(v))
                     .collect(),
                 rev: st.rev,
             },
@@ -362,5 +649,104 @@ impl Store {
 fn set_rv(value: &mut Value, rev: u64) {
     if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
         meta.insert("resourceVersion".into(), Value::String(rev.to_string()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn put(store: &Store, key: &str, n: u64) -> Arc<Event> {
+        store
+            .mutate(key, |_, _| {
+                Ok(Write::Put(json!({"metadata": {"name": key}, "n": n})))
+            })
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn concurrent_writers_share_commits_and_keep_revisions_dense() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(&dir.path().join("s.redb")).unwrap());
+        let mut rx = store.tx.subscribe();
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    (0..50)
+                        .map(|i| put(&store, &format!("/k/{t}"), i).rev)
+                        .collect::<Vec<u64>>()
+                })
+            })
+            .collect();
+        let mut revs: Vec<u64> = threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        revs.sort_unstable();
+        assert_eq!(revs, (1..=400).collect::<Vec<u64>>());
+        assert_eq!(store.revision(), 400);
+        // Watchers saw every revision, in order.
+        let seen: Vec<u64> = (0..400).map(|_| rx.try_recv().unwrap().rev).collect();
+        assert_eq!(seen, (1..=400).collect::<Vec<u64>>());
+        // Each key's last write is what is stored, and what reopening finds.
+        for t in 0..8 {
+            assert_eq!(store.get(&format!("/k/{t}")).unwrap()["n"], 49);
+        }
+        drop(store);
+        let reopened = Store::open(&dir.path().join("s.redb")).unwrap();
+        assert_eq!(reopened.revision(), 400);
+        assert_eq!(reopened.get("/k/3").unwrap()["n"], 49);
+    }
+
+    #[test]
+    fn later_writes_in_a_batch_build_on_earlier_ones() {
+        let store = Store::in_memory();
+        put(&store, "/a", 1);
+        let ev = store
+            .mutate("/a", |cur, _| {
+                let mut v = cur.unwrap().clone();
+                v["n"] = json!(v["n"].as_u64().unwrap() + 1);
+                Ok(Write::Put(v))
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(ev.object["n"], 2);
+        assert_eq!(ev.prev.as_ref().unwrap()["n"], 1);
+        assert!(
+            store
+                .mutate("/a", |_, _| Ok(Write::Delete))
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            store
+                .mutate("/a", |_, _| Ok(Write::Delete))
+                .unwrap()
+                .is_none()
+        );
+        assert!(store.get("/a").is_none());
+    }
+
+    #[test]
+    fn the_log_is_compacted() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = RedbBackend::open(&dir.path().join("s.redb"))
+            .unwrap()
+            .with_retain(100);
+        let store = Store::new(Box::new(backend), 10).unwrap();
+        for i in 0..1100 {
+            put(&store, &format!("/k/{}", i % 7), i);
+        }
+        drop(store);
+        let backend = RedbBackend::open(&dir.path().join("s.redb")).unwrap();
+        let oldest = backend.oldest_logged().unwrap().unwrap();
+        // Compacted when revision 1024 was written: the 100 before it are kept.
+        assert_eq!(oldest, 924);
+        let store = Store::new(Box::new(backend), 10).unwrap();
+        assert_eq!(store.revision(), 1100);
+        assert_eq!(store.get("/k/0").unwrap()["n"], 1099);
     }
 }

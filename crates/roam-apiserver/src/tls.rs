@@ -90,6 +90,8 @@ pub async fn serve_tls(
             r = listener.accept() => r?,
             _ = &mut shutdown => return Ok(()),
         };
+        // No Nagle delay: watch events are small writes that must leave at once.
+        let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
         let app = app.clone();
         tokio::spawn(async move {
