@@ -317,18 +317,24 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
             )));
         }
         let ct = req.content_type.split(';').next().unwrap_or("").trim();
-        if !matches!(ct, "" | "application/json" | "*/*") {
-            return Err(ApiError::unsupported_media_type(format!(
+        match ct {
+            "" | "application/json" | "*/*" => serde_json::from_slice(&req.body).map_err(|e| {
+                ApiError::bad_request(format!(
+                    "the body of the {} request is not valid JSON: {e}",
+                    rt.kind
+                ))
+            }),
+            "application/yaml" => crate::object::parse_yaml(&req.body).map_err(|e| {
+                ApiError::bad_request(format!(
+                    "the body of the {} request is not valid YAML: {e}",
+                    rt.kind
+                ))
+            }),
+            _ => Err(ApiError::unsupported_media_type(format!(
                 "the body of the request was in an unsupported format ({ct}); roam's local API server \
-                 accepts application/json only"
-            )));
+                 accepts application/json and application/yaml (not protobuf)"
+            ))),
         }
-        serde_json::from_slice(&req.body).map_err(|e| {
-            ApiError::bad_request(format!(
-                "the body of the {} request is not valid JSON: {e}",
-                rt.kind
-            ))
-        })
     };
     if is_scale && t.name.is_some() {
         return scale(srv, req, &t, &opts);

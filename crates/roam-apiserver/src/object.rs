@@ -100,6 +100,17 @@ pub fn human_duration(secs: i64) -> String {
     format!("{}y", d / 365)
 }
 
+/// One YAML document as JSON data (a request body). Several documents, or a
+/// document that is not a mapping, are errors.
+pub fn parse_yaml(bytes: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+    let v: Value = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+    if !v.is_object() {
+        return Err("the document is not a mapping (an object)".into());
+    }
+    Ok(v)
+}
+
 pub fn meta(obj: &Value) -> &Value {
     &obj["metadata"]
 }
@@ -161,6 +172,15 @@ mod tests {
                 .unwrap()
                 .contains("\"Bad_Name\"")
         );
+    }
+
+    #[test]
+    fn yaml_bodies() {
+        let v = parse_yaml(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  n: \"1\"\n  b: \"on\"\n").unwrap();
+        assert_eq!(v["metadata"]["name"], "x");
+        assert_eq!(v["data"]["b"], "on");
+        assert!(parse_yaml(b"- a\n- b\n").is_err());
+        assert!(parse_yaml(b"a: [\n").is_err());
     }
 
     #[test]

@@ -11,6 +11,9 @@ use crate::store::{Event, EventType, Store, Write};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+/// The finalizer of an object whose dependents are being deleted first.
+pub const FOREGROUND: &str = "foregroundDeletion";
+
 /// Largest accepted object, as kube-apiserver (1.5 MiB).
 pub const MAX_OBJECT_BYTES: usize = 3 * 1024 * 1024 / 2;
 
@@ -141,8 +144,8 @@ pub enum Propagation {
     /// Delete the owner now; dependents whose owners are all gone are deleted after it.
     #[default]
     Background,
-    /// Delete the dependents first, then the owner. (Simplified: dependents held by
-    /// finalizers do not block the owner.)
+    /// Delete the dependents first, then the owner: the owner carries the
+    /// `foregroundDeletion` finalizer until no dependent with `blockOwnerDeletion` is left.
     Foreground,
     /// Remove the owner's reference from its dependents and keep them.
     Orphan,
@@ -624,6 +627,16 @@ impl ApiServer {
             && let Some(uid) = meta_str(&event.object, "uid")
         {
             self.collect_dependents(uid);
+            // An owner deleted in the foreground may have been waiting for this one.
+            for r in event.object["metadata"]["ownerReferences"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if let Some(owner) = r["uid"].as_str() {
+                    self.finish_foreground(owner);
+                }
+            }
         }
         if rt.group == "apiextensions.k8s.io" && rt.plural == "customresourcedefinitions" {
             let name = meta_str(&event.object, "name")
@@ -1120,12 +1133,16 @@ impl ApiServer {
                     "Required value: is required for apply patch",
                 )
             })?;
-        let mut config: Value = serde_json::from_slice(body).map_err(|e| {
-            ApiError::bad_request(format!(
-                "the apply configuration for {} \"{name}\" is not valid JSON (YAML bodies are not supported yet): {e}",
-                rt.plural
-            ))
-        })?;
+        // kubectl sends JSON; other clients send YAML (of which JSON is a subset).
+        let mut config: Value = match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(_) => crate::object::parse_yaml(body).map_err(|e| {
+                ApiError::bad_request(format!(
+                    "the apply configuration for {} \"{name}\" is not valid YAML: {e}",
+                    rt.plural
+                ))
+            })?,
+        };
         Self::check_body(t, &mut config)?;
         if let Some(n) = meta_str(&config, "name")
             && n != name
@@ -1261,13 +1278,10 @@ impl ApiServer {
                         });
                     }
                 }
-                Propagation::Foreground => {
-                    for (dk, _) in self.dependents(&uid) {
-                        if let Some(dt) = self.target_of_key(&dk) {
-                            let _ = self.delete(&dt, opts);
-                        }
-                    }
+                Propagation::Foreground if !self.dependents(&uid).is_empty() => {
+                    return self.delete_foreground(t, &k, &uid, opts);
                 }
+                Propagation::Foreground => {}
             }
         }
         let mut unchanged = None;
@@ -1301,6 +1315,113 @@ impl ApiServer {
                 Ok(Self::present(rt, &e.object))
             }
             None => Ok(Self::present(rt, &unchanged.unwrap_or(Value::Null))),
+        }
+    }
+
+    /// Foreground deletion of an object with dependents: it gets a `deletionTimestamp`
+    /// and the `foregroundDeletion` finalizer, its dependents are deleted (in the
+    /// foreground too), and it goes once no dependent with `blockOwnerDeletion` is left.
+    fn delete_foreground(
+        &self,
+        t: &Target,
+        k: &str,
+        uid: &str,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let rt = &t.rt;
+        let name = t.name.clone().unwrap_or_default();
+        let marked = self.store.mutate(k, |cur, _| {
+            let cur = cur.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, &name))?;
+            let mut marked = cur.clone();
+            let already = cur["metadata"]["deletionTimestamp"].is_string();
+            let g = cur["metadata"]["generation"].as_i64().unwrap_or(1);
+            let m = meta_mut(&mut marked);
+            let fins = m.entry("finalizers").or_insert_with(|| json!([]));
+            if !fins.is_array() {
+                *fins = json!([]);
+            }
+            let fins = fins.as_array_mut().expect("just made an array");
+            if !fins.iter().any(|f| f == FOREGROUND) {
+                fins.push(json!(FOREGROUND));
+            }
+            if !already {
+                m.insert("deletionTimestamp".into(), json!(object::now()));
+                m.insert("deletionGracePeriodSeconds".into(), json!(0));
+                m.insert("generation".into(), json!(g + 1));
+            }
+            Ok(if marked == *cur {
+                Write::Unchanged
+            } else {
+                Write::Put(marked)
+            })
+        })?;
+        if let Some(e) = &marked {
+            self.after_write(rt, e);
+        }
+        let last = self.store.get(k);
+        let dep_opts = WriteOptions {
+            propagation: Propagation::Foreground,
+            ..opts.clone()
+        };
+        for (dk, _) in self.dependents(uid) {
+            if let Some(dt) = self.target_of_key(&dk)
+                && let Err(e) = self.delete(&dt, &dep_opts)
+                && e.code != 404
+            {
+                tracing::warn!("deleting {dk} before its owner: {}", e.message);
+            }
+        }
+        self.finish_foreground(uid);
+        let now = self.store.get(k).or(last);
+        Ok(now.map(|o| Self::present(rt, &o)).unwrap_or(Value::Null))
+    }
+
+    /// Removes the `foregroundDeletion` finalizer of the object `uid` once no
+    /// dependent that blocks its deletion is left.
+    fn finish_foreground(&self, uid: &str) {
+        let Some(k) = self.store.key_of_uid(uid) else {
+            return;
+        };
+        let blocked = self.dependents(uid).iter().any(|(_, d)| {
+            d["metadata"]["ownerReferences"]
+                .as_array()
+                .is_some_and(|refs| {
+                    refs.iter()
+                        .any(|r| r["uid"] == uid && r["blockOwnerDeletion"] == true)
+                })
+        });
+        if blocked {
+            return;
+        }
+        let event = self.store.mutate(&k, |cur, _| {
+            let Some(cur) = cur else {
+                return Ok(Write::Unchanged);
+            };
+            let fins = cur["metadata"]["finalizers"].as_array();
+            if !cur["metadata"]["deletionTimestamp"].is_string()
+                || !fins.is_some_and(|f| f.iter().any(|f| f == FOREGROUND))
+            {
+                return Ok(Write::Unchanged);
+            }
+            let left: Vec<Value> = fins
+                .into_iter()
+                .flatten()
+                .filter(|f| *f != FOREGROUND)
+                .cloned()
+                .collect();
+            if left.is_empty() {
+                return Ok(Write::Delete);
+            }
+            let mut next = cur.clone();
+            next["metadata"]["finalizers"] = Value::Array(left);
+            Ok(Write::Put(next))
+        });
+        match (event, self.target_of_key(&k)) {
+            (Ok(Some(e)), Some(t)) => self.after_write(&t.rt, &e),
+            (Err(e), _) => {
+                tracing::warn!("finishing the foreground deletion of {k}: {}", e.message)
+            }
+            _ => {}
         }
     }
 

@@ -903,3 +903,90 @@ async fn server_side_apply_with_conflicts_and_force() {
     assert_eq!(code, 409);
     assert!(msg.contains("conflict with \"editor\""), "{msg}");
 }
+
+/// Foreground deletion waits for dependents that block it, including their finalizers.
+#[tokio::test]
+async fn foreground_deletion_waits_for_blocking_dependents() {
+    let srv = TestServer::in_memory().await;
+    let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+    let pp = PostParams::default();
+    let owner = api
+        .create(&pp, &cm("owner", json!({}), json!({})))
+        .await
+        .unwrap();
+    let dep = |name: &str, block: bool, finalizers: serde_json::Value| -> ConfigMap {
+        serde_json::from_value(json!({"metadata": {
+            "name": name, "finalizers": finalizers,
+            "ownerReferences": [{"apiVersion": "v1", "kind": "ConfigMap", "name": "owner",
+                                 "uid": owner.metadata.uid, "blockOwnerDeletion": block}],
+        }}))
+        .unwrap()
+    };
+    api.create(&pp, &dep("held", true, json!(["test.roam.dev/hold"])))
+        .await
+        .unwrap();
+    api.create(&pp, &dep("loose", false, json!([])))
+        .await
+        .unwrap();
+
+    let deleted = api
+        .delete("owner", &DeleteParams::foreground())
+        .await
+        .unwrap();
+    assert!(deleted.is_left(), "the owner is still there while it waits");
+    let o = api.get("owner").await.unwrap();
+    assert!(o.metadata.deletion_timestamp.is_some());
+    assert_eq!(
+        o.metadata.finalizers.as_deref(),
+        Some(&["foregroundDeletion".to_string()][..])
+    );
+    assert!(api.get_opt("loose").await.unwrap().is_none());
+    let held = api.get("held").await.unwrap();
+    assert!(held.metadata.deletion_timestamp.is_some());
+
+    // The dependent's finalizer goes: the dependent goes, then the owner.
+    api.patch(
+        "held",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"finalizers": null}})),
+    )
+    .await
+    .unwrap();
+    assert!(api.get_opt("held").await.unwrap().is_none());
+    assert!(api.get_opt("owner").await.unwrap().is_none());
+}
+
+/// YAML request bodies: create (`application/yaml`) and server-side apply.
+#[tokio::test]
+async fn yaml_request_bodies() {
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\n  labels: {a: b}\ndata:\n  x: \"1\"\n";
+    let req = http_request(
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        "application/yaml",
+        yaml.as_bytes().to_vec(),
+    );
+    let created: ConfigMap = client.request(req).await.unwrap();
+    assert_eq!(created.data.unwrap()["x"], "1");
+    let apply = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  y: two\n";
+    let req = http_request(
+        "PATCH",
+        "/api/v1/namespaces/default/configmaps/applied?fieldManager=yaml-test",
+        "application/apply-patch+yaml",
+        apply.as_bytes().to_vec(),
+    );
+    let applied: ConfigMap = client.request(req).await.unwrap();
+    assert_eq!(applied.data.unwrap()["y"], "two");
+    let req = http_request(
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        "application/yaml",
+        b"metadata: [unclosed\n".to_vec(),
+    );
+    let err = client.request::<ConfigMap>(req).await.unwrap_err();
+    let (code, _, message) = api_error(err);
+    assert_eq!(code, 400);
+    assert!(message.contains("not valid YAML"), "{message}");
+}

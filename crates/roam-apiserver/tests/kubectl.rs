@@ -703,3 +703,92 @@ spec:
     );
     sim.abort();
 }
+
+/// `kubectl delete --cascade=background|foreground|orphan` on Deployments whose
+/// ReplicaSets the simulator created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_with_each_propagation_policy() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let client = roam_apiserver::in_process_client(srv.server.clone());
+    let sim = tokio::spawn(roam_apiserver::simulator::run(
+        client,
+        roam_apiserver::simulator::Config {
+            delay: std::time::Duration::ZERO,
+            pods: false,
+        },
+    ));
+    let deployment = |name: &str| {
+        format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+spec:
+  selector:
+    matchLabels: {{app: {name}}}
+  template:
+    metadata:
+      labels: {{app: {name}}}
+    spec:
+      containers:
+      - {{name: c, image: nginx}}
+"
+        )
+    };
+    for (name, cascade) in [
+        ("bg", "background"),
+        ("fg", "foreground"),
+        ("orph", "orphan"),
+    ] {
+        let f = k.write(&format!("{name}.yaml"), &deployment(name));
+        k.ok(&["apply", "-f", &k.path(&f)]).await;
+        k.ok(&[
+            "wait",
+            "--for=condition=Available",
+            &format!("deployment/{name}"),
+            "--timeout=60s",
+        ])
+        .await;
+        assert_eq!(
+            replicasets(&k, name).await,
+            1,
+            "{name}: the simulator's ReplicaSet"
+        );
+        let out = k
+            .ok(&[
+                "delete",
+                "deployment",
+                name,
+                &format!("--cascade={cascade}"),
+                "--timeout=60s",
+            ])
+            .await;
+        assert!(out.contains("deleted"), "{out}");
+        let left = replicasets(&k, name).await;
+        if cascade == "orphan" {
+            assert_eq!(left, 1, "orphaned ReplicaSets stay");
+            let rs: serde_json::Value =
+                serde_json::from_str(&k.ok(&["get", "rs", "-l", "app=orph", "-o", "json"]).await)
+                    .unwrap();
+            assert!(
+                rs["items"][0]["metadata"]["ownerReferences"]
+                    .as_array()
+                    .is_none_or(|r| r.is_empty())
+            );
+        } else {
+            assert_eq!(
+                left, 0,
+                "{cascade}: the ReplicaSet went with its Deployment"
+            );
+        }
+    }
+    sim.abort();
+}
+
+async fn replicasets(k: &Kubectl, app: &str) -> usize {
+    k.ok(&["get", "rs", "-l", &format!("app={app}"), "-o", "name"])
+        .await
+        .lines()
+        .count()
+}
