@@ -7,8 +7,9 @@ use super::{CallCtx, CallError, CallResult, Package, Val};
 use crate::golang::strings::MAX_REPEAT_COUNT;
 use crate::num::{Context, Decimal};
 
-/// Most elements `list.Range` and `list.Repeat` build (a memory guard).
-const MAX_LIST_LEN: usize = 10_000_000;
+/// Most elements `list.Range`, `list.Repeat` and `list.FlattenN` build (a
+/// memory guard; upstream has none).
+const MAX_LIST_LEN: usize = 1_000_000;
 
 pub static PACKAGE: Package = Package {
     path: "list",
@@ -226,7 +227,7 @@ fn flatten(xs: &Val, depth: i64, out: &mut Vec<Val>) -> Result<(), CallError> {
     };
     for v in l {
         match v {
-            Val::List(_) if depth != 0 => flatten(v, depth - 1, out)?,
+            Val::List(_) if depth != 0 => flatten(v, depth.saturating_sub(1), out)?,
             _ => out.push(v.clone()),
         }
         if out.len() > MAX_LIST_LEN {
@@ -257,6 +258,13 @@ fn range(_: &mut dyn CallCtx, a: &[Val]) -> CallResult {
     }
     if neg && start < *limit {
         return util::msg("end must be less than start when step is negative");
+    }
+    // Refuse ranges that would exceed the size guard before building them.
+    if let Ok(span) = Context::BASE.sub(limit, &start)
+        && let Ok(n) = Context::BASE.quo(&span, step)
+        && n > Decimal::from(BigInt::from(MAX_LIST_LEN))
+    {
+        return util::msg("result too large");
     }
     let mut out = Vec::new();
     let mut num = start;

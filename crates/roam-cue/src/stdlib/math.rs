@@ -113,11 +113,11 @@ pub static PACKAGE: Package = Package {
         func!("J1", [Number], Number, |_, a| f1(a, libm::j1)),
         func!("Y1", [Number], Number, |_, a| f1(a, libm::y1)),
         func!("Jn", [Int, Number], Number, |_, a| {
-            let n = int(a, 0)?.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+            let n = bessel_order(a)?;
             float_val(libm::jn(n, float64(a, 1)?))
         }),
         func!("Yn", [Int, Number], Number, |_, a| {
-            let n = int(a, 0)?.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+            let n = bessel_order(a)?;
             float_val(libm::yn(n, float64(a, 1)?))
         }),
         func!("Ldexp", [Number, Int], Number, |_, a| {
@@ -222,6 +222,16 @@ pub static PACKAGE: Package = Package {
     ],
     cue: "",
 };
+
+/// The order of `Jn`/`Yn`. The recurrences take time proportional to the
+/// order, so huge orders are refused (upstream would not return).
+fn bessel_order(a: &[Val]) -> Result<i32, CallError> {
+    let n = int(a, 0)?;
+    if n.unsigned_abs() > 1_000_000 {
+        return util::msg(format!("order {n} too large"));
+    }
+    Ok(n as i32)
+}
 
 fn float_const(s: &str) -> Val {
     match s.parse::<Decimal>() {

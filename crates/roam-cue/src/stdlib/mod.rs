@@ -162,6 +162,8 @@ mod util;
 mod base64;
 mod bits;
 mod crypto;
+mod csv;
+mod ed25519;
 mod hex;
 mod html;
 mod json;
@@ -200,6 +202,8 @@ static PACKAGES: &[&Package] = &[
     &crypto::SHA256,
     &crypto::SHA512,
     &crypto::HMAC,
+    &ed25519::PACKAGE,
+    &csv::PACKAGE,
     &uuid::PACKAGE,
     &tabwriter::PACKAGE,
     &html::PACKAGE,
