@@ -190,6 +190,7 @@ fn call_path(r: &mut Reader, id: &str) -> Result<Val, CallError> {
         "bits" => "math/bits",
         "tabwriter" => "text/tabwriter",
         "csv" => "encoding/csv",
+        "toml" => "encoding/toml",
         "sha256" | "sha1" | "sha512" | "md5" | "hmac" | "ed25519" => {
             Box::leak(format!("crypto/{pkg}").into_boxed_str())
         }
@@ -2323,4 +2324,62 @@ fn csv_ed25519() {
             r#"false"#,
         ),
     ]);
+}
+#[test]
+fn toml2() {
+    check(&[
+        (
+            r#"toml.Marshal({a1: "foo", b1: {b2: "bar"}, c1: {c2: {c3: "baz"}}})"#,
+            r#""a1 = 'foo'\n\n[b1]\nb2 = 'bar'\n\n[c1]\n[c1.c2]\nc3 = 'baz'\n""#,
+        ),
+        (
+            r#"toml.Marshal({"123-456": {" foo bar ": "value"}})"#,
+            r#""[123-456]\n' foo bar ' = 'value'\n""#,
+        ),
+        (
+            r#"toml.Marshal({r1: "foo", r2: "bar"})"#,
+            r#""r1 = 'foo'\nr2 = 'bar'\n""#,
+        ),
+    ]);
+}
+#[test]
+fn toml() {
+    check(&[
+        (r#"toml.Marshal({a: null})"#, r#""""#),
+        (r#"toml.Marshal([1])"#, r#""[1]""#),
+        (
+            r#"toml.Marshal({t: {x: 1, sub: {y: 2}, z: 3}, after: 1})"#,
+            r#""after = 1\n\n[t]\nx = 1\nz = 3\n\n[t.sub]\ny = 2\n""#,
+        ),
+        (r#"toml.Marshal({l: [[{a: 1}]]})"#, r#""l = [[{a = 1}]]\n""#),
+        (r#"toml.Marshal({l: []})"#, r#""l = []\n""#),
+        (r#"toml.Marshal({r1: "foo"})"#, r#""r1 = 'foo'\n""#),
+        (
+            r#"toml.Marshal({tables: [{table1: "foo"}, {table2: "bar"}, {subtable: {sub1: "baz"}}]})"#,
+            r#""[[tables]]\ntable1 = 'foo'\n\n[[tables]]\ntable2 = 'bar'\n\n[[tables]]\n[tables.subtable]\nsub1 = 'baz'\n""#,
+        ),
+        (
+            r#"toml.Marshal({f: 1e-7, g: -0.5, h: 100.0, i: -3})"#,
+            r#""f = 0.0000001\ng = -0.5\nh = 100.0\ni = -3\n""#,
+        ),
+        (
+            r#"toml.Marshal({t: {a: {b: {c: 1}}, d: 2}})"#,
+            r#""[t]\nd = 2\n\n[t.a]\n[t.a.b]\nc = 1\n""#,
+        ),
+        (r#"toml.Marshal("x")"#, r#""'x'""#),
+        (r#"toml.Marshal(1.5)"#, r#""1.5""#),
+    ]);
+}
+
+#[test]
+fn toml_marshal_layout() {
+    // Expected output from `cue export --out json` (v0.17.1) of the same call.
+    let got = eval(
+        r#"toml.Marshal({s1: "it's", s2: "a\nb", s3: "tab\t", n: 1, f: 1.5, f2: 1.0, f3: 2.5e10, b: true, l: [1, "x", [2]], lt: [{a: 1}, {b: 2}], mixed: [{a: 1}, 2], e: {}, k: {"a b": 1, "x.y": 2, "it's": 3}, big: 12345678901234567890})"#,
+    )
+    .unwrap();
+    let want = "b = true\nbig = '12345678901234567890'\nf = 1.5\nf2 = 1.0\nf3 = 25000000000.0\nl = [1, 'x', [2]]\nmixed = [{a = 1}, 2]\nn = 1\ns1 = \"it's\"\ns2 = \"a\\nb\"\ns3 = 'tab\t'\n\n[e]\n\n[k]\n'a b' = 1\n\"it's\" = 3\n'x.y' = 2\n\n[[lt]]\na = 1\n\n[[lt]]\nb = 2\n";
+    assert_eq!(got, Val::str(want));
+    let got = eval(r#"toml.Marshal({s: "é😀\u0001", u: "\\"})"#).unwrap();
+    assert_eq!(got, Val::str("s = \"é😀\\u0001\"\nu = '\\'\n"));
 }

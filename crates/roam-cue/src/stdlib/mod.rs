@@ -177,6 +177,7 @@ mod strings;
 mod structs;
 mod tabwriter;
 mod time;
+mod toml;
 mod uuid;
 pub mod yaml;
 
@@ -204,6 +205,7 @@ static PACKAGES: &[&Package] = &[
     &crypto::HMAC,
     &ed25519::PACKAGE,
     &csv::PACKAGE,
+    &toml::PACKAGE,
     &uuid::PACKAGE,
     &tabwriter::PACKAGE,
     &html::PACKAGE,
