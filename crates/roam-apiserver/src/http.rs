@@ -246,7 +246,24 @@ fn resolve_sub(srv: &ApiServer, req: &Req) -> Result<Option<(Target, bool)>, Api
     )))
 }
 
+/// [`dispatch_inner`], with the write's warnings as `Warning` headers.
 fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
+    let warnings: Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let mut resp = dispatch_inner(srv, req, &warnings)?;
+    for w in warnings.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        let text = format!("299 - {}", serde_json::to_string(w).unwrap_or_default());
+        if let Ok(v) = axum::http::HeaderValue::from_str(&text) {
+            resp.headers_mut().append(header::WARNING, v);
+        }
+    }
+    Ok(resp)
+}
+
+fn dispatch_inner(
+    srv: &ApiServer,
+    req: &Req,
+    warnings: &Arc<std::sync::Mutex<Vec<String>>>,
+) -> Result<Response, ApiError> {
     let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
     if req.method == Method::GET {
         match segs.as_slice() {
@@ -305,6 +322,9 @@ fn dispatch(srv: &ApiServer, req: &Req) -> Result<Response, ApiError> {
             (!ua.is_empty()).then(|| ua.to_string())
         }),
         force: req.q("force") == Some("true"),
+        field_validation: crate::schema::FieldValidation::parse(req.q("fieldValidation"))
+            .map_err(ApiError::bad_request)?,
+        warnings: warnings.clone(),
         ..WriteOptions::default()
     };
     let parse_body = || -> Result<Value, ApiError> {

@@ -27,6 +27,7 @@ pub mod http;
 pub mod object;
 pub mod patch;
 pub mod registry;
+pub mod schema;
 pub mod selector;
 pub mod server;
 pub mod simulator;

@@ -135,6 +135,10 @@ pub struct WriteOptions {
     pub force: bool,
     /// `DeleteOptions.propagationPolicy` for deletes.
     pub propagation: Propagation,
+    /// `fieldValidation`: what unknown fields do.
+    pub field_validation: crate::schema::FieldValidation,
+    /// Warnings for the client (`Warning` headers), collected during the write.
+    pub warnings: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 /// What happens to an object's dependents (objects whose `ownerReferences` name it)
@@ -812,6 +816,7 @@ impl ApiServer {
             o.remove("status");
         }
         self.prepare(rt, &mut body, &name)?;
+        check_fields(t, &mut body, None, &name, opts)?;
         if let Some(m) = &opts.field_manager {
             crate::ssa::track_update(&mut body, None, m, &rt.api_version(), !rt.is_custom());
         }
@@ -1217,6 +1222,9 @@ impl ApiServer {
         let event = self.store.mutate(&k, |cur, _| {
             let cur = cur.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, name))?;
             let mut requested = f(cur)?;
+            if !crate::events::is_events_v1(rt) {
+                check_fields(t, &mut requested, Some(cur), name, opts)?;
+            }
             if let Some(m) = &opts.field_manager
                 && !t.status
             {
@@ -1449,6 +1457,85 @@ impl ApiServer {
         }
         Ok(out)
     }
+}
+
+/// Unknown fields (pruned; warned about or rejected as `fieldValidation` says) and,
+/// for custom resources, the CRD schema's rules. Status writes are not checked.
+fn check_fields(
+    t: &Target,
+    obj: &mut Value,
+    cur: Option<&Value>,
+    name: &str,
+    opts: &WriteOptions,
+) -> Result<(), ApiError> {
+    use crate::schema::{self, FieldValidation};
+    if t.status {
+        return Ok(());
+    }
+    let rt = &t.rt;
+    let crd_schema = rt.schema.as_ref().filter(|_| rt.is_custom());
+    if let Some(s) = crd_schema {
+        schema::drop_nulls(s, obj);
+    }
+    if let Some(unknown) = schema::unknown_fields(rt, obj) {
+        // Fields stored before they were checked are not the writer's doing.
+        let old = cur
+            .and_then(|c| schema::unknown_fields(rt, c))
+            .unwrap_or_default();
+        let new: Vec<String> = unknown
+            .iter()
+            .filter(|p| !old.contains(p))
+            .map(|p| format!("unknown field \"{p}\""))
+            .collect();
+        if !new.is_empty() {
+            match opts.field_validation {
+                FieldValidation::Strict => {
+                    return Err(ApiError::bad_request(format!(
+                        "{kind} in version \"{v}\" cannot be handled as a {kind}: strict decoding error: {}",
+                        new.join(", "),
+                        kind = rt.kind,
+                        v = rt.version,
+                    )));
+                }
+                FieldValidation::Warn => opts
+                    .warnings
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(new),
+                FieldValidation::Ignore => {}
+            }
+        }
+        schema::prune(obj, &unknown);
+    }
+    if let Some(s) = crd_schema {
+        let errors = schema::validate(s, obj);
+        if !errors.is_empty() {
+            let mut e = ApiError::invalid(
+                &rt.group,
+                &format!("{}.{}", rt.kind, rt.group),
+                name,
+                &errors[0].0,
+                "FieldValueInvalid",
+                &errors[0].1,
+            );
+            if errors.len() > 1 {
+                let all: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+                e.message = format!(
+                    "{}.{} \"{name}\" is invalid: [{}]",
+                    rt.kind,
+                    rt.group,
+                    all.join(", ")
+                );
+                e.causes = errors
+                    .iter()
+                    .map(|(f, m)| ("FieldValueInvalid".to_string(), f.clone(), m.clone()))
+                    .collect();
+            }
+            e.kind = Some(rt.kind.clone());
+            return Err(e);
+        }
+    }
+    Ok(())
 }
 
 fn check_size(obj: &Value, rt: &ResourceType, name: &str) -> Result<(), ApiError> {

@@ -792,3 +792,132 @@ async fn replicasets(k: &Kubectl, app: &str) -> usize {
         .lines()
         .count()
 }
+
+/// Unknown fields: rejected under kubectl's default strict validation, dropped with
+/// a warning under `--validate=warn`; custom resources are checked against their schema.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn field_validation_and_custom_resource_schemas() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let f = k.write(
+        "typo.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: typo
+spec:
+  replica: 3
+  selector:
+    matchLabels: {app: typo}
+  template:
+    metadata:
+      labels: {app: typo}
+    spec:
+      containers:
+      - {name: c, image: nginx, imagee: x}
+",
+    );
+    let out = k.run(&["apply", "-f", &k.path(&f)]).await;
+    assert!(!out.ok);
+    assert!(
+        out.stderr.contains(r#"unknown field "spec.replica""#)
+            && out
+                .stderr
+                .contains(r#"unknown field "spec.template.spec.containers[0].imagee""#),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !k.run(&["get", "deploy", "typo"]).await.ok,
+        "nothing stored"
+    );
+
+    let out = k
+        .run(&["apply", "--validate=warn", "-f", &k.path(&f)])
+        .await;
+    assert!(out.ok, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(r#"unknown field "spec.replica""#),
+        "{}",
+        out.stderr
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "deploy", "typo", "-o", "json"]).await).unwrap();
+    assert!(json["spec"].get("replica").is_none(), "pruned");
+    assert_eq!(json["spec"]["replicas"], 1);
+
+    let crd = k.write(
+        "crd.yaml",
+        "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.roam.dev
+spec:
+  group: example.roam.dev
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [size]
+            properties:
+              size: {type: integer, minimum: 1}
+              color: {type: string, enum: [red, blue]}
+",
+    );
+    k.ok(&["apply", "-f", &k.path(&crd)]).await;
+    k.ok(&[
+        "wait",
+        "--for=condition=Established",
+        "crd/widgets.example.roam.dev",
+    ])
+    .await;
+    let bad = k.write(
+        "bad.yaml",
+        "apiVersion: example.roam.dev/v1
+kind: Widget
+metadata: {name: w}
+spec: {size: 0, color: green}
+",
+    );
+    let out = k.run(&["apply", "-f", &k.path(&bad)]).await;
+    assert!(!out.ok);
+    assert!(
+        out.stderr.contains("is invalid")
+            && out.stderr.contains("spec.size")
+            && out.stderr.contains("spec.color"),
+        "{}",
+        out.stderr
+    );
+    let extra = k.write(
+        "extra.yaml",
+        "apiVersion: example.roam.dev/v1
+kind: Widget
+metadata: {name: w}
+spec: {size: 2, shape: round}
+",
+    );
+    let out = k.run(&["apply", "-f", &k.path(&extra)]).await;
+    assert!(!out.ok);
+    assert!(
+        out.stderr.contains(r#"unknown field "spec.shape""#),
+        "{}",
+        out.stderr
+    );
+    k.ok(&["apply", "--validate=false", "-f", &k.path(&extra)])
+        .await;
+    let json: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "widget", "w", "-o", "json"]).await).unwrap();
+    assert_eq!(
+        json["spec"],
+        serde_json::json!({"size": 2}),
+        "unknown fields are pruned"
+    );
+}
