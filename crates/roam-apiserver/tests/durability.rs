@@ -4,6 +4,7 @@
 mod common;
 
 use common::TestServer;
+use futures_util::StreamExt;
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use roam_apiserver::Store;
@@ -128,7 +129,13 @@ fn kill9_child_server() {
     runtime().block_on(async move {
         let store = Arc::new(Store::open(Path::new(&db)).unwrap());
         let server = roam_apiserver::ApiServer::new(store, Some(common::TOKEN.into())).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port: u16 = std::env::var("ROAM_KILL9_PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
         println!("PORT {}", listener.local_addr().unwrap().port());
         use std::io::Write;
         std::io::stdout().flush().unwrap();
@@ -227,4 +234,103 @@ fn kill_9_loses_no_acknowledged_write() {
             Some(rv.as_str())
         );
     }
+}
+
+/// Starts the test binary's `kill9_child_server` over `db` on `port` (0: any).
+fn child_server(db: &Path, port: u16) -> (std::process::Child, u16) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "kill9_child_server",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("ROAM_KILL9_DB", db)
+        .env("ROAM_KILL9_PORT", port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let port: u16 = loop {
+        let line = lines.next().expect("child prints its port").unwrap();
+        if let Some(p) = line.split("PORT ").nth(1) {
+            break p.trim().parse().unwrap();
+        }
+    };
+    (child, port)
+}
+
+/// A kube-runtime reflector keeps following the server when it is killed and
+/// started again on the same store: the watch resumes or relists (the new server
+/// answers an old resourceVersion with 410 Gone), and the cache converges.
+#[test]
+fn reflector_follows_the_server_through_a_restart() {
+    use kube::runtime::{WatchStreamExt, reflector, watcher};
+    use std::collections::BTreeSet;
+    if std::env::var_os("ROAM_KILL9_DB").is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store.redb");
+    let (mut first, port) = child_server(&db, 0);
+    let rt = runtime();
+    rt.block_on(async {
+        let url = format!("http://127.0.0.1:{port}");
+        let kc = roam_apiserver::kubeconfig(&url, common::TOKEN, None, "restart");
+        let client = common::client_for_kubeconfig(&kc).await;
+        let api: Api<ConfigMap> = Api::namespaced(client, "default");
+        let (reader, writer) = reflector::store();
+        let follow = reflector(writer, watcher(api.clone(), watcher::Config::default()))
+            .default_backoff()
+            .for_each(|_| futures_util::future::ready(()));
+        let follow = tokio::spawn(follow);
+        let names = move || -> BTreeSet<String> {
+            reader
+                .state()
+                .iter()
+                .filter_map(|c| c.metadata.name.clone())
+                .collect()
+        };
+        let wait_for = |want: &'static [&'static str]| {
+            let names = names.clone();
+            async move {
+                let want: BTreeSet<String> = want.iter().map(|s| s.to_string()).collect();
+                tokio::time::timeout(std::time::Duration::from_secs(60), async {
+                    while names() != want {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    }
+                })
+                .await
+                .unwrap_or_else(|_| panic!("the cache never became {want:?}: {:?}", names()));
+            }
+        };
+        let cm = |name: &str| -> ConfigMap {
+            serde_json::from_value(json!({"metadata": {"name": name}})).unwrap()
+        };
+        for name in ["a", "b"] {
+            api.create(&PostParams::default(), &cm(name)).await.unwrap();
+        }
+        wait_for(&["a", "b"]).await;
+
+        first.kill().unwrap();
+        first.wait().unwrap();
+        let (mut second, again) = tokio::task::spawn_blocking(move || child_server(&db, port))
+            .await
+            .unwrap();
+        assert_eq!(again, port);
+        // Changes made after the restart reach the cache.
+        loop {
+            match api.create(&PostParams::default(), &cm("c")).await {
+                Ok(_) => break,
+                Err(kube::Error::Api(e)) if e.code == 409 => break,
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+            }
+        }
+        api.delete("a", &DeleteParams::default()).await.unwrap();
+        wait_for(&["b", "c"]).await;
+        follow.abort();
+        second.kill().unwrap();
+        second.wait().unwrap();
+    });
 }

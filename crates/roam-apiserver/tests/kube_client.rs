@@ -990,3 +990,171 @@ async fn yaml_request_bodies() {
     assert_eq!(code, 400);
     assert!(message.contains("not valid YAML"), "{message}");
 }
+
+/// A kube-runtime `Controller` whose reconciler uses `finalizer`: the finalizer is
+/// added, Apply runs, and on deletion Cleanup runs before the object goes.
+#[tokio::test]
+async fn controller_with_a_finalizer() {
+    use kube::runtime::controller::{Action, Controller};
+    use kube::runtime::finalizer::{Event as Fin, finalizer};
+    use std::sync::Mutex;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{0}")]
+    struct Failed(String);
+
+    struct Ctx {
+        api: Api<ConfigMap>,
+        cleaned: Mutex<Vec<String>>,
+    }
+    const FINALIZER: &str = "test.roam.dev/cleanup";
+
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    let api: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+    let ctx = Arc::new(Ctx {
+        api: api.clone(),
+        cleaned: Mutex::new(Vec::new()),
+    });
+    let controller = Controller::new(api.clone(), watcher::Config::default())
+        .run(
+            |cm: Arc<ConfigMap>, ctx: Arc<Ctx>| async move {
+                finalizer(&ctx.api, FINALIZER, cm, |event| async {
+                    match event {
+                        Fin::Apply(cm) => {
+                            let name = cm.metadata.name.clone().unwrap();
+                            if cm.data.as_ref().and_then(|d| d.get("reconciled")).is_none() {
+                                ctx.api
+                                    .patch(
+                                        &name,
+                                        &PatchParams::default(),
+                                        &Patch::Merge(json!({"data": {"reconciled": "yes"}})),
+                                    )
+                                    .await
+                                    .map_err(|e| Failed(e.to_string()))?;
+                            }
+                            Ok::<_, Failed>(Action::await_change())
+                        }
+                        Fin::Cleanup(cm) => {
+                            ctx.cleaned
+                                .lock()
+                                .unwrap()
+                                .push(cm.metadata.name.clone().unwrap());
+                            Ok(Action::await_change())
+                        }
+                    }
+                })
+                .await
+                .map_err(|e| Failed(e.to_string()))
+            },
+            |_, _: &Failed, _| Action::requeue(Duration::from_millis(50)),
+            ctx.clone(),
+        )
+        .for_each(|_| futures_util::future::ready(()));
+    let controller = tokio::spawn(controller);
+
+    api.create(&PostParams::default(), &cm("managed", json!({}), json!({})))
+        .await
+        .unwrap();
+    let reconciled = tokio::time::timeout(
+        HANG,
+        kube::runtime::wait::await_condition(api.clone(), "managed", |c: Option<&ConfigMap>| {
+            c.and_then(|c| c.data.as_ref())
+                .is_some_and(|d| d.contains_key("reconciled"))
+        }),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        reconciled.metadata.finalizers.as_deref(),
+        Some(&[FINALIZER.to_string()][..])
+    );
+
+    // Deletion waits for the controller's cleanup, then completes.
+    api.delete("managed", &DeleteParams::default())
+        .await
+        .unwrap();
+    tokio::time::timeout(
+        HANG,
+        kube::runtime::wait::await_condition(
+            api.clone(),
+            "managed",
+            kube::runtime::conditions::is_deleted(reconciled.metadata.uid.as_deref().unwrap()),
+        ),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(*ctx.cleaned.lock().unwrap(), ["managed"]);
+    controller.abort();
+}
+
+/// Leases as leader election uses them: one holder at a time through optimistic
+/// concurrency, takeover of an expired lease, and a 409 for the loser of a race.
+#[tokio::test]
+async fn leases_for_leader_election() {
+    use k8s_openapi::api::coordination::v1::Lease;
+    let srv = TestServer::in_memory().await;
+    let leases: Api<Lease> = Api::namespaced(srv.client().await, "kube-system");
+    let lease = |holder: &str, renewed: &str, rv: Option<&str>| -> Lease {
+        serde_json::from_value(json!({
+            "metadata": {"name": "roam-controller", "resourceVersion": rv},
+            "spec": {"holderIdentity": holder, "leaseDurationSeconds": 15,
+                     "acquireTime": renewed, "renewTime": renewed, "leaseTransitions": 0},
+        }))
+        .unwrap()
+    };
+    let a = leases
+        .create(
+            &PostParams::default(),
+            &lease("a", "2026-01-01T00:00:00.000000Z", None),
+        )
+        .await
+        .unwrap();
+    // The second candidate finds it held.
+    let err = leases
+        .create(
+            &PostParams::default(),
+            &lease("b", "2026-01-01T00:00:01.000000Z", None),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(api_error(err).0, 409);
+    // a renews; b, reading before the renewal, loses the race to take over.
+    let seen = a.metadata.resource_version.clone().unwrap();
+    let renewed = leases
+        .replace(
+            "roam-controller",
+            &PostParams::default(),
+            &lease("a", "2026-01-01T00:00:10.000000Z", Some(&seen)),
+        )
+        .await
+        .unwrap();
+    let err = leases
+        .replace(
+            "roam-controller",
+            &PostParams::default(),
+            &lease("b", "2026-01-01T00:00:30.000000Z", Some(&seen)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(api_error(err).0, 409);
+    // Once a stops renewing, b takes over with the current resourceVersion.
+    let current = renewed.metadata.resource_version.clone().unwrap();
+    let mut takeover = lease("b", "2026-01-01T00:01:00.000000Z", Some(&current));
+    takeover.spec.as_mut().unwrap().lease_transitions = Some(1);
+    let b = leases
+        .replace("roam-controller", &PostParams::default(), &takeover)
+        .await
+        .unwrap();
+    let spec = b.spec.unwrap();
+    assert_eq!(spec.holder_identity.as_deref(), Some("b"));
+    assert_eq!(spec.lease_transitions, Some(1));
+    assert_eq!(
+        spec.renew_time.unwrap().0.to_string(),
+        "2026-01-01T00:01:00Z",
+        "microsecond times round-trip"
+    );
+}
