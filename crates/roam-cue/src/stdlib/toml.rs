@@ -1,5 +1,6 @@
-//! Package `encoding/toml` (`Marshal`, with go-toml v2's output: keys
-//! sorted, key-values before tables, literal strings where possible).
+//! Package `encoding/toml`: `Marshal` with go-toml v2's output (keys
+//! sorted, key-values before tables, literal strings where possible) and
+//! `Unmarshal` (via `toml_edit`, document order kept).
 
 use std::sync::Arc;
 
@@ -8,9 +9,15 @@ use super::{CallError, Package, Val};
 
 pub static PACKAGE: Package = Package {
     path: "encoding/toml",
-    funcs: &[func!("Marshal", [Top], String, |_, a| Ok(Val::str(
-        marshal(any(a, 0)?)?
-    )))],
+    funcs: &[
+        func!("Marshal", [Top], String, |_, a| Ok(Val::str(marshal(
+            any(a, 0)?
+        )?))),
+        func!("Unmarshal", [StringOrBytes], Top, |_, a| {
+            let text = String::from_utf8_lossy(util::bytes(a, 0)?).into_owned();
+            unmarshal(&text)
+        }),
+    ],
     consts: &[],
     cue: "",
 };
@@ -213,4 +220,87 @@ pub fn marshal(v: &Val) -> Result<String, CallError> {
         v => write_inline(&mut out, v)?,
     }
     Ok(out)
+}
+
+/// `toml.Unmarshal`: a document to a struct (dates and times become the
+/// strings they were written as; numbers keep their kind).
+pub fn unmarshal(text: &str) -> super::CallResult {
+    let doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| CallError::msg(e.message().to_string()))?;
+    table_val(doc.as_table(), 0)
+}
+
+/// Deepest nesting accepted (a stack guard).
+const MAX_DEPTH: usize = 500;
+
+fn depth_check(depth: usize) -> Result<(), CallError> {
+    if depth > MAX_DEPTH {
+        return util::msg("toml: nesting too deep");
+    }
+    Ok(())
+}
+
+fn table_val(t: &toml_edit::Table, depth: usize) -> super::CallResult {
+    depth_check(depth)?;
+    let mut fields: Vec<(Arc<str>, Val)> = Vec::new();
+    for (k, item) in t.iter() {
+        let v = match item {
+            toml_edit::Item::None => continue,
+            toml_edit::Item::Value(v) => value_val(v, depth + 1)?,
+            toml_edit::Item::Table(t) => table_val(t, depth + 1)?,
+            toml_edit::Item::ArrayOfTables(a) => {
+                let mut out = Vec::new();
+                for t in a.iter() {
+                    out.push(table_val(t, depth + 1)?);
+                }
+                Val::List(out)
+            }
+        };
+        fields.push((Arc::from(k), v));
+    }
+    Ok(Val::Struct(fields))
+}
+
+fn value_val(v: &toml_edit::Value, depth: usize) -> super::CallResult {
+    use toml_edit::Value as V;
+    depth_check(depth)?;
+    Ok(match v {
+        V::String(s) => Val::str(s.value()),
+        V::Integer(i) => Val::int(*i.value()),
+        V::Float(f) => {
+            let text = f
+                .as_repr()
+                .and_then(|r| r.as_raw().as_str())
+                .map(str::to_string)
+                .unwrap_or_else(|| f.value().to_string());
+            match crate::num::Number::parse(&text) {
+                Ok(n) => Val::Num(crate::num::Number::float(n.value)),
+                Err(_) => {
+                    return util::msg(format!("parse error: illegal number start {text:?}"));
+                }
+            }
+        }
+        V::Boolean(b) => Val::Bool(*b.value()),
+        V::Datetime(d) => Val::str(
+            d.as_repr()
+                .and_then(|r| r.as_raw().as_str())
+                .map(str::to_string)
+                .unwrap_or_else(|| d.value().to_string()),
+        ),
+        V::Array(a) => {
+            let mut out = Vec::new();
+            for x in a.iter() {
+                out.push(value_val(x, depth + 1)?);
+            }
+            Val::List(out)
+        }
+        V::InlineTable(t) => {
+            let mut fields: Vec<(Arc<str>, Val)> = Vec::new();
+            for (k, x) in t.iter() {
+                fields.push((Arc::from(k), value_val(x, depth + 1)?));
+            }
+            Val::Struct(fields)
+        }
+    })
 }
