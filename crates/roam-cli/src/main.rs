@@ -3,10 +3,11 @@
 //! Exit codes: 0 success; 1 the input has errors (or `fmt --check` found files
 //! to reformat); 2 the command line itself is wrong.
 
+mod cue;
 mod local;
 mod simulate;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand};
 use roam_cue::SourceFile;
 use roam_cue::diag::Diagnostic;
 use roam_cue::syntax::{self, SyntaxError};
@@ -58,22 +59,14 @@ enum CueCommand {
         #[arg(short, long, conflicts_with = "check")]
         write: bool,
     },
-    /// Export a CUE file as JSON.
-    ///
-    /// Until roam's CUE evaluator lands, only literal data can be exported:
-    /// structs, lists, strings, numbers, booleans and null, with duplicate
-    /// fields unified. Anything that needs evaluation is reported by position.
-    Export {
-        file: String,
-        /// Output format.
-        #[arg(long = "out", value_enum, default_value_t = OutFormat::Json)]
-        out: OutFormat,
-    },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum OutFormat {
-    Json,
+    /// Evaluate CUE files and print the result as CUE (defaults taken).
+    Eval(cue::EvalArgs),
+    /// Export CUE files as JSON or YAML; every value must be concrete.
+    Export(cue::EvalArgs),
+    /// Validate CUE files: report errors (and, with -c, non-concrete values).
+    Vet(cue::EvalArgs),
+    /// Print the evaluated schema, with optional fields and definitions.
+    Def(cue::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -100,10 +93,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             check,
             write,
         }) => fmt(files, check, write),
-        Command::Cue(CueCommand::Export {
-            file,
-            out: OutFormat::Json,
-        }) => export(&file),
+        Command::Cue(CueCommand::Eval(a)) => cue::run(cue::Mode::Eval, a),
+        Command::Cue(CueCommand::Export(a)) => cue::run(cue::Mode::Export, a),
+        Command::Cue(CueCommand::Vet(a)) => cue::run(cue::Mode::Vet, a),
+        Command::Cue(CueCommand::Def(a)) => cue::run(cue::Mode::Def, a),
     }
 }
 
@@ -209,27 +202,4 @@ fn fmt(files: Vec<String>, check: bool, write: bool) -> Result<ExitCode, String>
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn export(path: &str) -> Result<ExitCode, String> {
-    let file = read_input(path)?;
-    let parsed = syntax::parse_file(&file);
-    if !parsed.errors.is_empty() {
-        report(&file, &parsed.errors);
-        return Ok(ExitCode::from(1));
-    }
-    match roam_cue::data::file_to_data(&parsed.value) {
-        Ok(d) => {
-            let _ = std::io::stdout().write_all(roam_cue::data::to_json(&d).as_bytes());
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            let mut msg = e.message.clone();
-            if !e.path.is_empty() {
-                msg = format!("{}: {msg}", e.path);
-            }
-            report(&file, &[SyntaxError::new(e.span, msg)]);
-            Ok(ExitCode::from(1))
-        }
-    }
 }

@@ -45,17 +45,38 @@ fn export_example_application() {
 }
 
 #[test]
-fn export_reports_what_needs_the_evaluator() {
-    let p = temp_file("ref.cue", "a: 1\nb: {\n\tc: a + 1\n}\n");
+fn export_evaluates_references_arithmetic_and_defaults() {
+    let p = temp_file(
+        "eval.cue",
+        "a: 1\nb: {\n\tc: a + 1\n\td: *\"x\" | string\n}\n#D: {n: int, m: n * 2}\ne: #D & {n: 3}\n",
+    );
+    let out = roam(&["cue", "export", p.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"a": 1, "b": {"c": 2, "d": "x"}, "e": {"n": 3, "m": 6}})
+    );
+}
+
+#[test]
+fn export_reports_incomplete_values_with_path_and_position() {
+    let p = temp_file("incomplete.cue", "a: int\nb: {\n\tc: a + 1\n}\n");
     let out = roam(&["cue", "export", p.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(
-        err.contains("ref.cue:3:5: b.c: the operator '+' needs the CUE evaluator"),
-        "{err}"
-    );
-    assert!(err.contains("3 | \tc: a + 1"), "{err}");
+    assert!(err.contains("a: incomplete value int"), "{err}");
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn export_reports_conflicts_as_errors() {
+    let p = temp_file("conflict.cue", "a: 1\na: 2\n");
+    let out = roam(&["cue", "export", p.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("a: conflicting values 1 and 2"), "{err}");
+    assert!(err.contains("conflict.cue:2:4"), "{err}");
 }
 
 #[test]

@@ -82,6 +82,14 @@ impl Labels {
     pub fn kind(&self, f: Feature) -> LabelKind {
         self.names[f.0 as usize].1
     }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
 }
 
 /// The basic kinds of values.

@@ -19,6 +19,7 @@
 
 mod check;
 mod collect;
+mod evalcheck;
 mod expect;
 mod plan;
 mod run;
@@ -36,7 +37,8 @@ use suite::{LoadedArchive, ParseStats};
 /// Assertion failures printed without `--verbose`.
 const FAILURES_SHOWN: usize = 20;
 
-const USAGE: &str = "usage: cue-conformance [SUITE_DIR] [--filter SUBSTR] [--json FILE] [--verbose]
+const USAGE: &str =
+    "usage: cue-conformance [SUITE_DIR] [--filter SUBSTR] [--json FILE] [--verbose] [--parse-only]
 
   SUITE_DIR        the suite (default: $ROAM_CUE_CONFORMANCE, else ../shared/conformance/cue)
   --filter SUBSTR  only archives whose path contains SUBSTR (repeatable)
@@ -48,6 +50,7 @@ struct Options {
     filters: Vec<String>,
     json: Option<PathBuf>,
     verbose: bool,
+    parse_only: bool,
 }
 
 impl Options {
@@ -56,6 +59,7 @@ impl Options {
         let mut filters = Vec::new();
         let mut json = None;
         let mut verbose = false;
+        let mut parse_only = false;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -63,6 +67,7 @@ impl Options {
                 "--filter" => filters.push(value("--filter")?),
                 "--json" => json = Some(PathBuf::from(value("--json")?)),
                 "--verbose" | "-v" => verbose = true,
+                "--parse-only" => parse_only = true,
                 "--help" | "-h" => return Err(String::new()),
                 s if s.starts_with("--filter=") => filters.push(s["--filter=".len()..].to_string()),
                 s if s.starts_with("--json=") => json = Some(PathBuf::from(&s["--json=".len()..])),
@@ -79,6 +84,7 @@ impl Options {
             filters,
             json,
             verbose,
+            parse_only,
         })
     }
 }
@@ -151,13 +157,26 @@ fn run(opts: &Options) -> Result<bool, String> {
         return Err(format!("{}: no txtar archives found", root.display()));
     }
 
-    let checker = ParseOnly;
+    let checker: Box<dyn Checker> = if opts.parse_only {
+        Box::new(ParseOnly)
+    } else {
+        Box::new(evalcheck::Evaluator)
+    };
     let mut stats = ParseStats::default();
     let mut results = Vec::with_capacity(paths.len());
     for rel in &paths {
         let archive = LoadedArchive::load(root, rel, &mut stats)
             .map_err(|e| format!("{}: {e}", rel.display()))?;
-        results.push(run::run_archive(&archive, &checker, &mut stats));
+        let t0 = Instant::now();
+        results.push(run::run_archive(&archive, checker.as_ref(), &mut stats));
+        let dt = t0.elapsed();
+        if dt.as_millis() > 1000 {
+            eprintln!(
+                "slow archive: {} took {:.1} s",
+                rel.display(),
+                dt.as_secs_f64()
+            );
+        }
     }
 
     // Problems first, then the table.

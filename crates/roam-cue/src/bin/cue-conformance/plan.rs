@@ -46,8 +46,6 @@ pub enum SkipReason {
     UnderTodo,
     /// `@test(eq, X, skip:v3)`: a recorded regression guard.
     RegressionGuard,
-    /// `err` with `pos=`: error positions.
-    Pos,
     /// `@test()` or `@test(eq)`: an unfilled placeholder.
     Placeholder,
 }
@@ -70,7 +68,6 @@ impl fmt::Display for SkipReason {
             SkipReason::TodoDirective => f.write_str("@test(todo)"),
             SkipReason::UnderTodo => f.write_str("under @test(todo)"),
             SkipReason::RegressionGuard => f.write_str("eq skip:vN regression guard"),
-            SkipReason::Pos => f.write_str("pos= (error positions)"),
             SkipReason::Placeholder => f.write_str("empty placeholder"),
         }
     }
@@ -160,8 +157,6 @@ pub fn plan(archive: &LoadedArchive, assertions: &[Assertion]) -> Vec<Plan> {
                 .is_some_and(|v| v.as_deref().is_none_or(|v| v == EVAL_VERSION))
             {
                 SkipReason::RegressionGuard
-            } else if matches!(d, Directive::Err(e) if e.has_pos()) {
-                SkipReason::Pos
             } else if matches!(
                 d,
                 Directive::Placeholder
@@ -238,14 +233,9 @@ k: 1 @test(eq, 1, skip:v3) @test(eq, 1, skip:v2, at=x)
             ("c.d @test(eq, 1)", Plan::Skip(SkipReason::UnderSkip)),
             ("e @test(eq, 1)", Plan::Skip(SkipReason::UnderTodo)),
             ("e @test(todo, p=1)", Plan::Skip(SkipReason::TodoDirective)),
-            (
-                "f @test(err, code=eval, pos=[0:4])",
-                Plan::Skip(SkipReason::Pos),
-            ),
-            (
-                "g @test(err, code=eval, suberr=(pos=[0:4]))",
-                Plan::Skip(SkipReason::Pos),
-            ),
+            // Positions are not compared; the code and the rest are.
+            ("f @test(err, code=eval, pos=[0:4])", Plan::Check),
+            ("g @test(err, code=eval, suberr=(pos=[0:4]))", Plan::Check),
             ("h @test(eq, {x: 1 @test(shareID=A)})", Plan::Check),
             ("h.x @test(shareID=A)", Plan::Skip(SkipReason::ShareId)),
             (

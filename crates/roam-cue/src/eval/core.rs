@@ -1,0 +1,1909 @@
+//! Unification: processing a vertex's conjuncts into its value and arcs,
+//! patterns, lists, disjunctions and closedness.
+
+use std::sync::Arc;
+
+use super::ops::EV;
+use super::*;
+use crate::adt::{BoundOp, Builtin, Clause, Comprehension, Decl, Expr, ListElem};
+
+/// Work left for after the plain conjuncts of a vertex are processed.
+#[derive(Default)]
+struct Pending<'p> {
+    /// Comprehensions embedded in a struct: (comprehension, env, close, embed lid).
+    comps: Vec<(&'p Comprehension, EnvId, u32, u32)>,
+    /// Dynamic fields: (key, arc, value, env, close, lid).
+    dyns: Vec<(&'p Spanned, ArcType, &'p Spanned, EnvId, u32, u32)>,
+    /// Disjunctions: the key of the expression that made each, and its
+    /// disjuncts with their default marks.
+    disjs: Vec<(DisjKey, Vec<(Conjunct<'p>, bool)>)>,
+}
+
+impl<'p> Instance<'p> {
+    /// Counts one unit of work; false once the budget is exhausted.
+    pub(crate) fn step(&mut self) -> bool {
+        self.steps += 1;
+        if self.steps > self.max_steps {
+            self.budget_exceeded = true;
+            return false;
+        }
+        true
+    }
+
+    pub fn budget_exceeded(&self) -> bool {
+        self.budget_exceeded
+    }
+
+    /// Evaluates `v` until its value and arc set are known.
+    pub fn eval(&mut self, v: VId) {
+        if self.v(v).status != Status::New {
+            return;
+        }
+        if self.depth > 400 {
+            self.set_err(
+                v,
+                Bottom::new(
+                    ErrCode::StructuralCycle,
+                    "structural cycle (nesting too deep)",
+                ),
+            );
+            self.vm(v).status = Status::Done;
+            return;
+        }
+        self.depth += 1;
+        let x = self.vm(v);
+        x.status = Status::Evaluating;
+        x.nbase = x.conjuncts.len();
+        self.eval_stack.push(v);
+        stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.eval_inner(v));
+        self.eval_stack.pop();
+        self.vm(v).status = Status::Done;
+        self.depth -= 1;
+    }
+
+    fn eval_inner(&mut self, v: VId) {
+        let mut pending = Pending::default();
+        self.process_all(v, &mut pending);
+        if !pending.disjs.is_empty() {
+            self.resolve_disjunctions(v, pending.disjs);
+            return;
+        }
+        self.finalize(v);
+    }
+
+    /// Processes every conjunct, then deferred comprehensions and dynamic
+    /// fields, until nothing new arrives.
+    fn process_all(&mut self, v: VId, pending: &mut Pending<'p>) {
+        let mut i = 0;
+        loop {
+            while i < self.v(v).conjuncts.len() {
+                let c = self.v(v).conjuncts[i];
+                i += 1;
+                if !self.step() {
+                    self.set_err(v, budget_error());
+                    return;
+                }
+                self.process_conjunct(v, c, pending);
+            }
+            if !pending.dyns.is_empty() {
+                let dyns = std::mem::take(&mut pending.dyns);
+                for (key, arc, value, env, close, lid) in dyns {
+                    self.process_dynamic(v, key, arc, value, env, close, lid);
+                }
+                continue;
+            }
+            if !pending.comps.is_empty() {
+                let comps = std::mem::take(&mut pending.comps);
+                for (comp, env, close, lid) in comps {
+                    self.expand_comprehension(v, comp, env, close, lid);
+                }
+                continue;
+            }
+            break;
+        }
+    }
+
+    /// Adds a conjunct to `v` (once).
+    pub(crate) fn add_conjunct(&mut self, v: VId, c: Conjunct<'p>) {
+        let x = self.vm(v);
+        if x.conjuncts.iter().any(|o| o.same(&c)) {
+            return;
+        }
+        x.conjuncts.push(c);
+    }
+
+    pub(crate) fn set_err(&mut self, v: VId, b: Bottom) {
+        let x = self.vm(v);
+        match &x.err {
+            Some(e) if !e.code.is_incomplete() || b.code.is_incomplete() => {}
+            _ => x.err = Some(Arc::new(b)),
+        }
+    }
+
+    fn process_conjunct(&mut self, v: VId, c: Conjunct<'p>, pending: &mut Pending<'p>) {
+        match c.x {
+            CX::Vertex(src) => self.unify_vertex(v, src, c),
+            CX::Struct(lit, pos) => self.process_struct(v, lit, pos, c, pending),
+            CX::Expr(e) => self.process_expr(v, e, c, pending),
+        }
+    }
+
+    fn process_expr(&mut self, v: VId, e: &'p Spanned, c: Conjunct<'p>, pending: &mut Pending<'p>) {
+        match &e.expr {
+            Expr::Top => {}
+            Expr::Bottom => self.set_err(
+                v,
+                Bottom::new(ErrCode::User, "explicit error (_|_ literal) in source").at(e.pos),
+            ),
+            Expr::Null => self.meet_atom(v, Atom::Null, e.pos),
+            Expr::Bool(b) => self.meet_atom(v, Atom::Bool(*b), e.pos),
+            Expr::Num(n) => self.meet_atom(v, Atom::Num(n.clone()), e.pos),
+            Expr::Str(s) => self.meet_atom(v, Atom::Str(s.clone()), e.pos),
+            Expr::Bytes(b) => self.meet_atom(v, Atom::Bytes(b.clone()), e.pos),
+            Expr::Type(t) => self.meet_kinds(v, basic_kinds(*t), e.pos),
+            Expr::Range { kind, min, max, .. } => {
+                self.meet_kinds(v, basic_kinds(*kind), e.pos);
+                if *kind == adt::BasicType::Number {
+                    // float32/float64: number bounds.
+                }
+                self.add_bound(v, BoundOp::Ge, Atom::Num(min.clone()), e.pos);
+                if let Some(max) = max {
+                    self.add_bound(v, BoundOp::Le, Atom::Num(max.clone()), e.pos);
+                }
+            }
+            Expr::Bound(op, x) => {
+                let ev = self.value_of(x, c.env);
+                match self.concrete_atom(ev, x.pos) {
+                    Ok(a) => self.add_bound(v, *op, a, e.pos),
+                    Err(b) => self.set_err(v, b),
+                }
+            }
+            Expr::Struct(lit) => self.process_struct(v, lit, lit.pos, c, pending),
+            Expr::List(lit) => self.process_list(v, lit, c),
+            Expr::Disjunction(ds) => {
+                let key = (e as *const Spanned as usize, c.env);
+                if self.v(v).skip_disj.contains(&key) {
+                    return;
+                }
+                let d = ds
+                    .iter()
+                    .map(|(x, m)| {
+                        (
+                            Conjunct {
+                                x: CX::Expr(x),
+                                ..c
+                            },
+                            *m,
+                        )
+                    })
+                    .collect();
+                pending.disjs.push((key, d));
+            }
+            Expr::Binary(adt::BinaryOp::And, a, b) => {
+                self.process_expr(v, a, c, pending);
+                self.process_expr(v, b, c, pending);
+            }
+            Expr::Binary(adt::BinaryOp::Or, a, b) => {
+                let key = (e as *const Spanned as usize, c.env);
+                if self.v(v).skip_disj.contains(&key) {
+                    return;
+                }
+                pending.disjs.push((
+                    key,
+                    vec![
+                        (
+                            Conjunct {
+                                x: CX::Expr(a),
+                                ..c
+                            },
+                            false,
+                        ),
+                        (
+                            Conjunct {
+                                x: CX::Expr(b),
+                                ..c
+                            },
+                            false,
+                        ),
+                    ],
+                ));
+            }
+            Expr::Comprehension(comp) => pending.comps.push((comp, c.env, c.close, c.embed)),
+            Expr::Call(f, args) if matches!(f.expr, Expr::Builtin(_)) => {
+                let Expr::Builtin(b) = f.expr else {
+                    unreachable!()
+                };
+                self.process_builtin_conjunct(v, b, args, e, c, pending);
+            }
+            Expr::Call(..) => {
+                let ev = self.value_of(e, c.env);
+                self.unify_ev(v, ev, c, e.pos);
+            }
+            Expr::FieldRef { .. }
+            | Expr::LetRef { .. }
+            | Expr::ValueRef { .. }
+            | Expr::DynamicRef { .. }
+            | Expr::Selector(..)
+            | Expr::Index(..) => match self.resolve_ref(e, c.env) {
+                Ok(Some(t)) => self.add_ref(v, t, c, e.pos),
+                Ok(None) => {}
+                Err(b) => self.set_err(v, b),
+            },
+            Expr::OptionalRef(x) => {
+                if let Ok(Some(t)) = self.resolve_ref(x, c.env) {
+                    self.add_ref(v, t, c, e.pos);
+                }
+            }
+            Expr::Open(x) => self.process_expr(v, x, Conjunct { close: 0, ..c }, pending),
+            Expr::Error => self.set_err(v, Bottom::eval("invalid expression").at(e.pos)),
+            _ => {
+                let ev = self.value_of(e, c.env);
+                self.unify_ev(v, ev, c, e.pos);
+            }
+        }
+    }
+
+    fn process_builtin_conjunct(
+        &mut self,
+        v: VId,
+        b: Builtin,
+        args: &'p [Spanned],
+        e: &'p Spanned,
+        c: Conjunct<'p>,
+        pending: &mut Pending<'p>,
+    ) {
+        match b {
+            Builtin::Close if args.len() == 1 => {
+                let g = self.new_group(false);
+                self.vm(v).is_closed = true;
+                self.process_expr(v, &args[0], Conjunct { close: g, ..c }, pending);
+            }
+            Builtin::And if args.len() == 1 => {
+                let ev = self.value_of(&args[0], c.env);
+                match self.list_elems(ev, args[0].pos) {
+                    Ok(elems) => {
+                        for el in elems {
+                            self.add_ref(v, el, c, e.pos);
+                        }
+                    }
+                    Err(b) => self.set_err(v, b),
+                }
+            }
+            Builtin::Or if args.len() == 1 => {
+                let key = (e as *const Spanned as usize, c.env);
+                if self.v(v).skip_disj.contains(&key) {
+                    return;
+                }
+                let ev = self.value_of(&args[0], c.env);
+                match self.list_elems(ev, args[0].pos) {
+                    Ok(elems) => {
+                        if elems.is_empty() {
+                            self.set_err(v, Bottom::eval("empty list in call to or").at(e.pos));
+                            return;
+                        }
+                        let d = elems
+                            .into_iter()
+                            .map(|el| (self.ref_conjunct(el, c), false))
+                            .collect();
+                        pending.disjs.push((key, d));
+                    }
+                    Err(b) => self.set_err(v, b),
+                }
+            }
+            Builtin::MatchN | Builtin::MatchIf => {
+                let ev = self.value_of(e, c.env);
+                self.unify_ev(v, ev, c, e.pos);
+            }
+            _ => {
+                let ev = self.value_of(e, c.env);
+                self.unify_ev(v, ev, c, e.pos);
+            }
+        }
+    }
+
+    /// A single conjunct standing for "the value of vertex t" in a disjunction.
+    fn ref_conjunct(&mut self, t: VId, c: Conjunct<'p>) -> Conjunct<'p> {
+        Conjunct {
+            x: CX::Vertex(t),
+            ..c
+        }
+    }
+
+    /// Unifies the result of an expression into `v`.
+    pub(crate) fn unify_ev(&mut self, v: VId, ev: EV, c: Conjunct<'p>, pos: Pos) {
+        match ev {
+            EV::Atom(a) => self.meet_atom(v, a, pos),
+            EV::Bottom(b) => self.set_err(v, b),
+            EV::V(t) => {
+                if t == v {
+                    return;
+                }
+                self.add_ref(v, t, c, pos)
+            }
+        }
+    }
+
+    /// Adds what vertex `t` is made of to `v` (a reference).
+    pub(crate) fn add_ref(&mut self, v: VId, t: VId, c: Conjunct<'p>, pos: Pos) {
+        if t == v || self.v(t).orig == self.v(v).orig {
+            return; // x: x
+        }
+        // Structural cycle: t is an ancestor of v, or an ancestor already
+        // took the same reference.
+        let t_orig = self.v(t).orig;
+        let mut a = self.v(v).parent;
+        let mut depth = 0;
+        while let Some(p) = a {
+            let pv = self.v(p);
+            if pv.orig == t_orig || pv.refs.contains(&t_orig) {
+                self.set_err(
+                    v,
+                    Bottom::new(ErrCode::StructuralCycle, "structural cycle").at(pos),
+                );
+                return;
+            }
+            a = pv.parent;
+            depth += 1;
+            if depth > 1000 {
+                break;
+            }
+        }
+        if !self.v(v).refs.contains(&t_orig) {
+            self.vm(v).refs.push(t_orig);
+        }
+        let tv = self.v(t);
+        if tv.conjuncts.is_empty() || tv.status == Status::Done && tv.label == Label::Temp {
+            // Computed data: unify by value.
+            if tv.status == Status::New {
+                self.eval(t);
+            }
+            self.add_conjunct(
+                v,
+                Conjunct {
+                    x: CX::Vertex(t),
+                    ..c
+                },
+            );
+            return;
+        }
+        let n = if tv.status == Status::New {
+            tv.conjuncts.len()
+        } else {
+            tv.nbase
+        };
+        let cs: Vec<Conjunct<'p>> = tv.conjuncts[..n].to_vec();
+        for tc in cs {
+            let close = if tc.close != 0 { tc.close } else { c.close };
+            self.add_conjunct(
+                v,
+                Conjunct {
+                    close,
+                    embed: c.embed,
+                    ..tc
+                },
+            );
+        }
+        // Attributes travel with references (for patch strategies).
+        let attrs = self.v(t).attrs.clone();
+        for a in attrs {
+            self.vm(v).attrs.push(a);
+        }
+    }
+
+    /// Unifies an evaluated vertex into `v` by value.
+    fn unify_vertex(&mut self, v: VId, src: VId, c: Conjunct<'p>) {
+        self.eval(src);
+        let src = self.resolve_default_keep(src);
+        let s = self.v(src).clone_shallow();
+        if let Some(e) = &s.err {
+            self.set_err(v, (**e).clone());
+        }
+        if let Some(d) = &s.disj {
+            // A disjunction by value: keep it as a disjunction of vertices.
+            let _ = d;
+        }
+        if s.kinds != K_TOP {
+            self.meet_kinds(v, s.kinds, Pos::default());
+        }
+        if let Some(a) = s.atom {
+            self.meet_atom(v, a, Pos::default());
+        }
+        for b in s.bounds {
+            self.add_bound(v, b.op, b.value, Pos::default());
+        }
+        for val in s.validators {
+            self.vm(v).validators.push(val);
+        }
+        if s.is_struct {
+            self.mark_struct(v, Pos::default());
+            let lid = self.new_lit(v, c.close, c.embed);
+            for a in s.arcs.iter().copied() {
+                let l = self.v(a).label;
+                let arc = self.v(a).arc;
+                let child = self.get_arc(v, l, arc);
+                if let Label::Field(f) = l {
+                    self.vm(v).lits[lid as usize - 1].labels.push(f);
+                }
+                let cc = self.child_group(c.close, l);
+                self.add_conjunct(
+                    child,
+                    Conjunct {
+                        x: CX::Vertex(a),
+                        env: c.env,
+                        close: cc,
+                        embed: 0,
+                    },
+                );
+            }
+            for p in s.patterns {
+                self.vm(v).patterns.push(p);
+            }
+            if s.is_closed {
+                self.vm(v).is_closed = true;
+            }
+            if s.open_all {
+                self.vm(v).lits[lid as usize - 1].open = true;
+            }
+        }
+        if s.is_list {
+            self.mark_list(v, Pos::default());
+            let n = s.arcs.len();
+            for (i, a) in s.arcs.iter().copied().enumerate() {
+                let child = self.get_arc(v, Label::Index(i as u32), ArcType::Member);
+                self.add_conjunct(
+                    child,
+                    Conjunct {
+                        x: CX::Vertex(a),
+                        env: c.env,
+                        close: c.close,
+                        embed: 0,
+                    },
+                );
+            }
+            self.list_len(v, n, s.list.closed.is_none(), Pos::default());
+            for r in s.list.rests {
+                self.vm(v).list.rests.push(r);
+            }
+        }
+    }
+
+    pub(crate) fn new_lit(&mut self, v: VId, group: u32, parent: u32) -> u32 {
+        let x = self.vm(v);
+        x.lits.push(LitInfo {
+            group,
+            parent,
+            ..LitInfo::default()
+        });
+        if group != 0 && !x.closed.contains(&group) {
+            x.closed.push(group);
+        }
+        x.lits.len() as u32
+    }
+
+    pub(crate) fn new_group(&mut self, recursive: bool) -> u32 {
+        self.groups.push((0, recursive));
+        (self.groups.len() - 1) as u32
+    }
+
+    /// The closedness group of a child `label` of a conjunct in group `g`.
+    pub(crate) fn child_group(&mut self, g: u32, label: Label) -> u32 {
+        let f = match label {
+            Label::Field(f) => f,
+            _ => Feature(u32::MAX),
+        };
+        let is_def = matches!(label, Label::Field(f) if matches!(self.labels.kind(f), LabelKind::Definition | LabelKind::HiddenDefinition));
+        if (g == 0 || !self.groups[g as usize].1) && !is_def {
+            return 0;
+        }
+        let g = if g != 0 && !self.groups[g as usize].1 {
+            0
+        } else {
+            g
+        };
+        if let Some(&c) = self.child_groups.get(&(g, f)) {
+            return c;
+        }
+        let c = self.new_group(true);
+        self.groups[c as usize].0 = g;
+        self.child_groups.insert((g, f), c);
+        c
+    }
+
+    fn mark_struct(&mut self, v: VId, pos: Pos) {
+        let x = self.vm(v);
+        x.is_struct = true;
+        if x.kinds & K_STRUCT == 0 {
+            let k = x.kinds;
+            self.set_err(
+                v,
+                Bottom::eval(format!(
+                    "conflicting values {} and struct (mismatched types {} and struct)",
+                    kind_name(k),
+                    kind_name(k)
+                ))
+                .at(pos),
+            );
+        } else {
+            x.kinds &= K_STRUCT;
+        }
+    }
+
+    fn mark_list(&mut self, v: VId, pos: Pos) {
+        let x = self.vm(v);
+        x.is_list = true;
+        if x.kinds & K_LIST == 0 {
+            let k = x.kinds;
+            self.set_err(
+                v,
+                Bottom::eval(format!(
+                    "conflicting values {} and list (mismatched types {} and list)",
+                    kind_name(k),
+                    kind_name(k)
+                ))
+                .at(pos),
+            );
+        } else {
+            x.kinds &= K_LIST;
+        }
+    }
+
+    /// Finds or creates the arc `label` of `v`.
+    pub(crate) fn get_arc(&mut self, v: VId, label: Label, arc: ArcType) -> VId {
+        if let Some(a) = self
+            .v(v)
+            .arcs
+            .iter()
+            .copied()
+            .find(|&a| self.v(a).label == label)
+        {
+            let x = self.vm(a);
+            x.arc = stronger(x.arc, arc);
+            return a;
+        }
+        let a = self.new_vertex(Some(v), label);
+        self.vm(a).arc = arc;
+        self.vm(v).arcs.push(a);
+        a
+    }
+
+    pub fn find_arc(&self, v: VId, label: Label) -> Option<VId> {
+        self.v(v)
+            .arcs
+            .iter()
+            .copied()
+            .find(|&a| self.v(a).label == label)
+    }
+
+    fn process_struct(
+        &mut self,
+        v: VId,
+        lit: &'p StructLit,
+        pos: Pos,
+        c: Conjunct<'p>,
+        pending: &mut Pending<'p>,
+    ) {
+        let env = self.new_env(Env {
+            up: Some(c.env),
+            vertex: v,
+            lit: Some(lit),
+            label: None,
+            binds: Vec::new(),
+            dyn_keys: Vec::new(),
+        });
+        let lid = self.new_lit(v, c.close, c.embed);
+        let has_embed = lit.decls.iter().any(|d| matches!(d, Decl::Embed(_)));
+        let has_fields = lit.decls.iter().any(|d| {
+            matches!(
+                d,
+                Decl::Field { .. }
+                    | Decl::DynamicField { .. }
+                    | Decl::Pattern { .. }
+                    | Decl::Ellipsis(_)
+            )
+        });
+        if !has_embed || has_fields {
+            // `{5}` is 5; `{}` and `{a: 1, 5}`-like literals are structs
+            // (the latter a conflict unless only definitions/hidden fields).
+            let only_hidden = lit.decls.iter().all(|d| match d {
+                Decl::Field { label, .. } => self.labels.kind(*label) != LabelKind::Regular,
+                Decl::Embed(_) | Decl::Let { .. } => true,
+                _ => false,
+            });
+            if !(has_embed && only_hidden) {
+                self.mark_struct(v, pos);
+            } else {
+                self.vm(v).weak_struct = true;
+            }
+        } else {
+            self.vm(v).weak_struct = true;
+        }
+        for d in &lit.decls {
+            match d {
+                Decl::Field {
+                    label,
+                    arc,
+                    value,
+                    attrs,
+                } => {
+                    let l = Label::Field(*label);
+                    let child = self.get_arc(v, l, *arc);
+                    let close = self.child_group(c.close, l);
+                    self.add_conjunct(
+                        child,
+                        Conjunct {
+                            x: CX::Expr(value),
+                            env,
+                            close,
+                            embed: 0,
+                        },
+                    );
+                    if !attrs.is_empty() {
+                        self.vm(child).attrs.push(attrs.clone());
+                    }
+                    self.vm(v).lits[lid as usize - 1].labels.push(*label);
+                }
+                Decl::DynamicField { key, arc, value } => {
+                    pending.dyns.push((key, *arc, value, env, c.close, lid));
+                }
+                Decl::Pattern { filter, value } => {
+                    let idx = self.v(v).patterns.len();
+                    let close = self.child_group(c.close, Label::Temp);
+                    self.vm(v).patterns.push((
+                        Conjunct {
+                            x: CX::Expr(filter),
+                            env,
+                            close: 0,
+                            embed: 0,
+                        },
+                        Conjunct {
+                            x: CX::Expr(value),
+                            env,
+                            close,
+                            embed: 0,
+                        },
+                    ));
+                    self.vm(v).lits[lid as usize - 1].patterns.push(idx);
+                }
+                Decl::Ellipsis(_) => {
+                    self.vm(v).lits[lid as usize - 1].open = true;
+                }
+                Decl::Let { .. } => {}
+                Decl::Embed(e) => {
+                    if let Expr::Comprehension(comp) = &e.expr {
+                        pending.comps.push((comp, env, c.close, lid));
+                    } else {
+                        self.add_conjunct(
+                            v,
+                            Conjunct {
+                                x: CX::Expr(e),
+                                env,
+                                close: c.close,
+                                embed: lid,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn process_dynamic(
+        &mut self,
+        v: VId,
+        key: &'p Spanned,
+        arc: ArcType,
+        value: &'p Spanned,
+        env: EnvId,
+        close: u32,
+        lid: u32,
+    ) {
+        let ev = self.value_of(key, env);
+        let name = match self.concrete_atom(ev, key.pos) {
+            Ok(Atom::Str(s)) => s,
+            Ok(other) => {
+                self.set_err(
+                    v,
+                    Bottom::eval(format!(
+                        "invalid label type {}: label must be a string",
+                        kind_name(other.kind())
+                    ))
+                    .at(key.pos),
+                );
+                return;
+            }
+            Err(b) => {
+                self.set_err(v, b);
+                return;
+            }
+        };
+        let f = self.labels.intern(&name, LabelKind::Regular);
+        self.envs[env as usize].dyn_keys.push((key as *const _, f));
+        let l = Label::Field(f);
+        let child = self.get_arc(v, l, arc);
+        let cg = self.child_group(close, l);
+        let fenv = self.new_env(Env {
+            up: Some(env),
+            vertex: child,
+            lit: None,
+            label: Some(l),
+            binds: Vec::new(),
+            dyn_keys: Vec::new(),
+        });
+        self.add_conjunct(
+            child,
+            Conjunct {
+                x: CX::Expr(value),
+                env: fenv,
+                close: cg,
+                embed: 0,
+            },
+        );
+        if lid > 0 {
+            self.vm(v).lits[lid as usize - 1].labels.push(f);
+        }
+    }
+
+    fn process_list(&mut self, v: VId, lit: &'p adt::ListLit, c: Conjunct<'p>) {
+        self.mark_list(v, Pos::default());
+        let mut n = 0usize;
+        for el in &lit.elems {
+            match el {
+                ListElem::Value(e) => {
+                    let child = self.get_arc(v, Label::Index(n as u32), ArcType::Member);
+                    self.add_conjunct(
+                        child,
+                        Conjunct {
+                            x: CX::Expr(e),
+                            env: c.env,
+                            close: c.close,
+                            embed: 0,
+                        },
+                    );
+                    n += 1;
+                }
+                ListElem::Comprehension(comp) => {
+                    let mut yields = Vec::new();
+                    if let Err(b) = self.run_clauses(comp, 0, c.env, &mut yields) {
+                        self.set_err(v, b);
+                        return;
+                    }
+                    for env in yields {
+                        let child = self.get_arc(v, Label::Index(n as u32), ArcType::Member);
+                        self.add_conjunct(
+                            child,
+                            Conjunct {
+                                x: CX::Struct(&comp.body, comp.body.pos),
+                                env,
+                                close: c.close,
+                                embed: 0,
+                            },
+                        );
+                        n += 1;
+                    }
+                }
+            }
+        }
+        self.list_len(v, n, lit.rest.is_some(), Pos::default());
+        if let Some(r) = &lit.rest {
+            self.vm(v).list.rests.push((
+                n,
+                Conjunct {
+                    x: CX::Expr(r),
+                    env: c.env,
+                    close: c.close,
+                    embed: 0,
+                },
+            ));
+        }
+    }
+
+    fn list_len(&mut self, v: VId, n: usize, open: bool, pos: Pos) {
+        let x = self.vm(v);
+        x.list.max = x.list.max.max(n);
+        if open {
+            x.list.open = true;
+            if let Some(m) = x.list.closed
+                && n > m
+            {
+                self.set_err(
+                    v,
+                    Bottom::eval(format!("incompatible list lengths ({m} and {n})")).at(pos),
+                );
+            }
+            return;
+        }
+        match x.list.closed {
+            Some(m) if m != n => {
+                let (a, b) = (m.min(n), m.max(n));
+                self.set_err(
+                    v,
+                    Bottom::eval(format!("incompatible list lengths ({a} and {b})")).at(pos),
+                );
+            }
+            _ => {
+                x.list.closed = Some(n);
+                if x.list.max > n {
+                    let m = x.list.max;
+                    self.set_err(
+                        v,
+                        Bottom::eval(format!("incompatible list lengths ({n} and {m})")).at(pos),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Runs the clauses of a comprehension from `i`, collecting the
+    /// environments in which the body is to be evaluated.
+    pub(crate) fn run_clauses(
+        &mut self,
+        comp: &'p Comprehension,
+        i: usize,
+        env: EnvId,
+        out: &mut Vec<EnvId>,
+    ) -> Result<(), Bottom> {
+        let Some(clause) = comp.clauses.get(i) else {
+            out.push(env);
+            return Ok(());
+        };
+        if !self.step() {
+            return Err(budget_error());
+        }
+        match clause {
+            Clause::If(cond) => {
+                let ev = self.value_of(cond, env);
+                match self.concrete_atom(ev, cond.pos)? {
+                    Atom::Bool(true) => self.run_clauses(comp, i + 1, env, out),
+                    Atom::Bool(false) => Ok(()),
+                    other => Err(Bottom::eval(format!(
+                        "cannot use {} (type {}) as bool",
+                        self.atom_string(&other),
+                        kind_name(other.kind())
+                    ))
+                    .at(cond.pos)),
+                }
+            }
+            Clause::Let { label, value } => {
+                let b = self.new_vertex(None, Label::Temp);
+                self.vm(b).conjuncts.push(Conjunct {
+                    x: CX::Expr(value),
+                    env,
+                    close: 0,
+                    embed: 0,
+                });
+                let vtx = self.envs[env as usize].vertex;
+                let e2 = self.new_env(Env {
+                    up: Some(env),
+                    vertex: vtx,
+                    lit: None,
+                    label: None,
+                    binds: vec![(*label, Binding::Vertex(b))],
+                    dyn_keys: Vec::new(),
+                });
+                self.run_clauses(comp, i + 1, e2, out)
+            }
+            Clause::For { key, value, source } => {
+                let ev = self.value_of(source, env);
+                let src = match ev {
+                    EV::V(t) => {
+                        self.eval(t);
+                        self.resolve_default(t)
+                    }
+                    EV::Bottom(b) => return Err(b),
+                    EV::Atom(a) => {
+                        return Err(Bottom::eval(format!(
+                            "cannot range over {} (found {}, want list or struct)",
+                            self.atom_string(&a),
+                            kind_name(a.kind())
+                        ))
+                        .at(source.pos));
+                    }
+                };
+                if let Some(e) = self.v(src).err.clone() {
+                    return Err((*e).clone());
+                }
+                let sv = self.v(src);
+                if !sv.is_struct && !sv.is_list {
+                    if sv.atom.is_none() && sv.disj.is_none() {
+                        return Err(Bottom::incomplete(format!(
+                            "cannot range over {} (incomplete)",
+                            self.span_text(source.pos)
+                        ))
+                        .at(source.pos));
+                    }
+                    return Err(Bottom::eval(format!(
+                        "cannot range over {} (found {}, want list or struct)",
+                        self.span_text(source.pos),
+                        kind_name(sv.kinds)
+                    ))
+                    .at(source.pos));
+                }
+                let is_list = sv.is_list;
+                let arcs: Vec<VId> = sv.arcs.clone();
+                let vtx = self.envs[env as usize].vertex;
+                for a in arcs {
+                    let av = self.v(a);
+                    let label = av.label;
+                    if let Label::Field(f) = label
+                        && (self.labels.kind(f) != LabelKind::Regular || av.arc != ArcType::Member)
+                    {
+                        if av.arc == ArcType::Required && self.labels.kind(f) == LabelKind::Regular
+                        {
+                            // Iterating over a struct with a missing required field.
+                            self.eval(a);
+                        }
+                        continue;
+                    }
+                    let mut binds = Vec::new();
+                    if let Some(k) = key {
+                        let kv = self.new_vertex(None, Label::Temp);
+                        let atom = match label {
+                            Label::Field(f) => Atom::Str(Arc::from(self.labels.name(f))),
+                            Label::Index(i) => Atom::Num(Number::int(i)),
+                            _ => Atom::Null,
+                        };
+                        let x = self.vm(kv);
+                        x.kinds = atom.kind();
+                        x.atom = Some(atom);
+                        x.status = Status::Done;
+                        binds.push((*k, Binding::Vertex(kv)));
+                    }
+                    let _ = is_list;
+                    binds.push((*value, Binding::Vertex(a)));
+                    let e2 = self.new_env(Env {
+                        up: Some(env),
+                        vertex: vtx,
+                        lit: None,
+                        label: None,
+                        binds,
+                        dyn_keys: Vec::new(),
+                    });
+                    self.run_clauses(comp, i + 1, e2, out)?;
+                }
+                Ok(())
+            }
+            Clause::Try { bind } => match bind {
+                None => self.run_clauses(comp, i + 1, env, out),
+                Some((label, value)) => {
+                    let ev = self.value_of(value, env);
+                    let b = match ev {
+                        EV::V(t) => {
+                            self.eval(t);
+                            if self.v(t).err.is_some() {
+                                return Ok(());
+                            }
+                            t
+                        }
+                        EV::Atom(a) => {
+                            let kv = self.new_vertex(None, Label::Temp);
+                            let x = self.vm(kv);
+                            x.kinds = a.kind();
+                            x.atom = Some(a);
+                            x.status = Status::Done;
+                            kv
+                        }
+                        EV::Bottom(_) => return Ok(()),
+                    };
+                    let vtx = self.envs[env as usize].vertex;
+                    let e2 = self.new_env(Env {
+                        up: Some(env),
+                        vertex: vtx,
+                        lit: None,
+                        label: None,
+                        binds: vec![(*label, Binding::Vertex(b))],
+                        dyn_keys: Vec::new(),
+                    });
+                    self.run_clauses(comp, i + 1, e2, out)
+                }
+            },
+        }
+    }
+
+    fn expand_comprehension(
+        &mut self,
+        v: VId,
+        comp: &'p Comprehension,
+        env: EnvId,
+        close: u32,
+        lid: u32,
+    ) {
+        let mut yields = Vec::new();
+        match self.run_clauses(comp, 0, env, &mut yields) {
+            Ok(()) => {
+                if yields.is_empty()
+                    && let Some(fb) = &comp.fallback
+                {
+                    self.add_conjunct(
+                        v,
+                        Conjunct {
+                            x: CX::Struct(fb, fb.pos),
+                            env,
+                            close,
+                            embed: lid,
+                        },
+                    );
+                }
+                for e in yields {
+                    self.add_conjunct(
+                        v,
+                        Conjunct {
+                            x: CX::Struct(&comp.body, comp.body.pos),
+                            env: e,
+                            close,
+                            embed: lid,
+                        },
+                    );
+                }
+            }
+            Err(b) => self.set_err(v, b),
+        }
+    }
+
+    // ---- scalars -------------------------------------------------------
+
+    pub(crate) fn meet_kinds(&mut self, v: VId, k: u16, pos: Pos) {
+        let x = self.v(v);
+        let nk = x.kinds & k;
+        if nk == 0 {
+            let old = x.kinds;
+            let desc = match &x.atom {
+                Some(a) => self.atom_string(a),
+                None => kind_name(old),
+            };
+            self.set_err(
+                v,
+                Bottom::eval(format!(
+                    "conflicting values {} and {} (mismatched types {} and {})",
+                    desc,
+                    kind_name(k),
+                    kind_name(old),
+                    kind_name(k)
+                ))
+                .at(pos),
+            );
+            return;
+        }
+        self.vm(v).kinds = nk;
+    }
+
+    pub(crate) fn meet_atom(&mut self, v: VId, a: Atom, pos: Pos) {
+        let k = a.kind();
+        let x = self.v(v);
+        if x.kinds & k == 0 {
+            let old = x.kinds;
+            let desc = match &x.atom {
+                Some(b) => self.atom_string(b),
+                None if x.is_struct => "{...}".into(),
+                None if x.is_list => "[...]".into(),
+                None => kind_name(old),
+            };
+            let msg = format!(
+                "conflicting values {} and {} (mismatched types {} and {})",
+                self.atom_string(&a),
+                desc,
+                kind_name(k),
+                kind_name(old)
+            );
+            self.set_err(v, Bottom::eval(msg).at(pos));
+            return;
+        }
+        match &x.atom {
+            Some(b) => {
+                if !atom_eq(b, &a) {
+                    let msg = format!(
+                        "conflicting values {} and {}",
+                        self.atom_string(b),
+                        self.atom_string(&a)
+                    );
+                    self.set_err(v, Bottom::eval(msg).at(pos));
+                }
+            }
+            None => {
+                let x = self.vm(v);
+                x.kinds = k;
+                x.atom = Some(a);
+            }
+        }
+    }
+
+    pub(crate) fn add_bound(&mut self, v: VId, op: BoundOp, a: Atom, pos: Pos) {
+        // The bound's kind constrains the value for ordering bounds.
+        let k = match op {
+            BoundOp::Lt | BoundOp::Le | BoundOp::Gt | BoundOp::Ge => match &a {
+                Atom::Num(_) => K_NUMBER,
+                Atom::Str(_) => K_STRING,
+                Atom::Bytes(_) => K_BYTES,
+                _ => {
+                    self.set_err(
+                        v,
+                        Bottom::eval(format!(
+                            "invalid operand {} for bound {}",
+                            self.atom_string(&a),
+                            bound_op_str(op)
+                        ))
+                        .at(pos),
+                    );
+                    return;
+                }
+            },
+            BoundOp::Match | BoundOp::NotMatch => match &a {
+                Atom::Str(_) => K_STRING | K_BYTES,
+                _ => {
+                    self.set_err(
+                        v,
+                        Bottom::eval(format!(
+                            "cannot use {} (type {}) as string in bound {}",
+                            self.atom_string(&a),
+                            kind_name(a.kind()),
+                            bound_op_str(op)
+                        ))
+                        .at(pos),
+                    );
+                    return;
+                }
+            },
+            BoundOp::Ne | BoundOp::Eq => K_TOP,
+        };
+        if op == BoundOp::Eq {
+            self.meet_atom(v, a, pos);
+            return;
+        }
+        self.meet_kinds(v, k, pos);
+        // `>=1 & >=1`: keep one.
+        let b = Bound { op, value: a };
+        let x = self.vm(v);
+        if !x.bounds.contains(&b) {
+            x.bounds.push(b);
+        }
+    }
+
+    // ---- finalization --------------------------------------------------
+
+    fn finalize(&mut self, v: VId) {
+        let x = self.v(v);
+        if x.weak_struct
+            && !x.is_struct
+            && !x.is_list
+            && x.atom.is_none()
+            && x.bounds.is_empty()
+            && x.kinds & K_STRUCT != 0
+            && x.err.is_none()
+        {
+            self.mark_struct(v, Pos::default());
+        }
+        self.apply_patterns(v);
+        self.finalize_list(v);
+        self.check_closed(v);
+        self.check_scalar(v);
+        self.simplify_bounds(v);
+    }
+
+    fn apply_patterns(&mut self, v: VId) {
+        if self.v(v).patterns.is_empty() {
+            return;
+        }
+        let pats = self.v(v).patterns.clone();
+        let arcs = self.v(v).arcs.clone();
+        // Evaluate filters once.
+        let mut filters = Vec::with_capacity(pats.len());
+        for (f, _) in &pats {
+            filters.push(self.filter_vertex(f));
+        }
+        for a in arcs {
+            let Label::Field(f) = self.v(a).label else {
+                continue;
+            };
+            if !matches!(self.labels.kind(f), LabelKind::Regular) {
+                continue;
+            }
+            let name: Arc<str> = Arc::from(self.labels.name(f));
+            for (i, (_, val)) in pats.iter().enumerate() {
+                if self.label_matches(filters[i], &name) {
+                    let fenv = self.new_env(Env {
+                        up: Some(val.env),
+                        vertex: a,
+                        lit: None,
+                        label: Some(Label::Field(f)),
+                        binds: Vec::new(),
+                        dyn_keys: Vec::new(),
+                    });
+                    self.add_conjunct(a, Conjunct { env: fenv, ..*val });
+                }
+            }
+        }
+    }
+
+    /// Evaluates a pattern's filter into a vertex.
+    pub(crate) fn filter_vertex(&mut self, f: &Conjunct<'p>) -> VId {
+        let t = self.new_vertex(None, Label::Temp);
+        self.vm(t).conjuncts.push(*f);
+        self.eval(t);
+        t
+    }
+
+    /// Whether label `name` satisfies the filter vertex.
+    pub(crate) fn label_matches(&mut self, filter: VId, name: &Arc<str>) -> bool {
+        let atom = Atom::Str(name.clone());
+        self.accepts(filter, &atom)
+    }
+
+    /// Whether the (evaluated) vertex `t` accepts the concrete atom `a`.
+    pub(crate) fn accepts(&mut self, t: VId, a: &Atom) -> bool {
+        let tv = self.v(t);
+        if tv.err.is_some() {
+            return false;
+        }
+        if let Some(d) = tv.disj.clone() {
+            return d.iter().any(|(x, _)| self.accepts(*x, a));
+        }
+        if tv.is_struct || tv.is_list {
+            return false;
+        }
+        if tv.kinds & a.kind() == 0 {
+            return false;
+        }
+        if let Some(b) = &tv.atom {
+            return atom_eq(b, a);
+        }
+        let bounds = tv.bounds.clone();
+        let vals = tv.validators.clone();
+        for b in &bounds {
+            if !self.check_bound(b, a).unwrap_or(false) {
+                return false;
+            }
+        }
+        for val in &vals {
+            if self.run_validator(val, a).is_err() {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn finalize_list(&mut self, v: VId) {
+        let x = self.v(v);
+        if !x.is_list {
+            return;
+        }
+        if x.is_struct {
+            self.set_err(
+                v,
+                Bottom::eval(
+                    "conflicting values list and struct (mismatched types list and struct)",
+                ),
+            );
+            return;
+        }
+        let rests = x.list.rests.clone();
+        if rests.is_empty() {
+            return;
+        }
+        let arcs = x.arcs.clone();
+        for a in arcs {
+            let Label::Index(i) = self.v(a).label else {
+                continue;
+            };
+            for (from, c) in &rests {
+                if (i as usize) >= *from {
+                    self.add_conjunct(a, *c);
+                }
+            }
+        }
+    }
+
+    /// Whether a field `f` is allowed by closedness group `g` in `v`.
+    fn allowed(&mut self, v: VId, g: u32, f: Feature) -> bool {
+        let lits = self.v(v).lits.clone();
+        let mut pats: Vec<usize> = Vec::new();
+        for l in lits.iter().filter(|l| l.group == g) {
+            if l.open || l.labels.contains(&f) {
+                return true;
+            }
+            pats.extend(&l.patterns);
+            // Fields of the literals that embedded this one are allowed too.
+            let mut p = l.parent;
+            while p != 0 {
+                let pl = &lits[p as usize - 1];
+                if pl.labels.contains(&f) || pl.open {
+                    return true;
+                }
+                pats.extend(&pl.patterns);
+                p = pl.parent;
+            }
+        }
+        if pats.is_empty() {
+            return false;
+        }
+        let name: Arc<str> = Arc::from(self.labels.name(f));
+        let all = self.v(v).patterns.clone();
+        for i in pats {
+            if let Some((filter, _)) = all.get(i) {
+                let t = self.filter_vertex(filter);
+                if self.label_matches(t, &name) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn check_closed(&mut self, v: VId) {
+        let closed = self.v(v).closed.clone();
+        if closed.is_empty() {
+            return;
+        }
+        self.vm(v).is_closed = true;
+        let arcs = self.v(v).arcs.clone();
+        for a in arcs {
+            let Label::Field(f) = self.v(a).label else {
+                continue;
+            };
+            if !matches!(self.labels.kind(f), LabelKind::Regular) {
+                continue;
+            }
+            for &g in &closed {
+                if !self.allowed(v, g, f) {
+                    let name = self.labels.name(f).to_string();
+                    let _ = name;
+                    self.set_err(a, Bottom::eval("field not allowed"));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Checks a concrete atom against kinds, bounds and validators.
+    fn check_scalar(&mut self, v: VId) {
+        let x = self.v(v);
+        if x.err.is_some() {
+            return;
+        }
+        if (x.is_struct || x.is_list) && x.atom.is_some() {
+            let a = x.atom.clone().unwrap();
+            let what = if x.is_struct { "struct" } else { "list" };
+            self.set_err(
+                v,
+                Bottom::eval(format!(
+                    "conflicting values {} and {what} (mismatched types {} and {what})",
+                    self.atom_string(&a),
+                    kind_name(a.kind())
+                )),
+            );
+            return;
+        }
+        if let Some(a) = x.atom.clone() {
+            let bounds = x.bounds.clone();
+            for b in &bounds {
+                match self.check_bound(b, &a) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        let msg = format!(
+                            "invalid value {} (out of bound {}{})",
+                            self.atom_string(&a),
+                            bound_op_str(b.op),
+                            self.atom_string(&b.value)
+                        );
+                        self.set_err(v, Bottom::eval(msg));
+                        return;
+                    }
+                    Err(e) => {
+                        self.set_err(v, e);
+                        return;
+                    }
+                }
+            }
+            self.vm(v).bounds.clear();
+            let vals = self.v(v).validators.clone();
+            for val in &vals {
+                if let Err(e) = self.run_validator(val, &a) {
+                    self.set_err(v, e);
+                    return;
+                }
+            }
+            self.vm(v).validators.clear();
+        } else if !self.v(v).validators.is_empty() && (self.v(v).is_list || self.v(v).is_struct) {
+            let vals = self.v(v).validators.clone();
+            for val in &vals {
+                if let Err(e) = self.run_validator_vertex(val, v) {
+                    if !e.code.is_incomplete() {
+                        self.set_err(v, e);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Drops bounds made redundant by others (`>=0 & >=3` → `>=3`) and
+    /// detects empty ranges.
+    fn simplify_bounds(&mut self, v: VId) {
+        let x = self.v(v);
+        if x.bounds.len() < 2 || x.atom.is_some() {
+            return;
+        }
+        let bounds = x.bounds.clone();
+        let mut keep: Vec<Bound> = Vec::new();
+        for b in bounds {
+            let mut redundant = false;
+            keep.retain(|k| {
+                if let Some(s) = tighter(&b, k) {
+                    if s {
+                        return false; // b is tighter: drop k
+                    }
+                    redundant = true;
+                }
+                true
+            });
+            if !redundant {
+                keep.push(b);
+            }
+        }
+        // Empty ranges: >=a & <=b with a > b etc.
+        let lower = keep
+            .iter()
+            .find(|b| matches!(b.op, BoundOp::Ge | BoundOp::Gt));
+        let upper = keep
+            .iter()
+            .find(|b| matches!(b.op, BoundOp::Le | BoundOp::Lt));
+        if let (Some(l), Some(u)) = (lower, upper)
+            && let Some(ord) = atom_cmp(&l.value, &u.value)
+        {
+            use std::cmp::Ordering::*;
+            let empty = match ord {
+                Greater => true,
+                Equal => !(l.op == BoundOp::Ge && u.op == BoundOp::Le),
+                Less => false,
+            };
+            if empty {
+                let msg = format!(
+                    "incompatible number bounds {}{} and {}{}",
+                    bound_op_str(u.op),
+                    self.atom_string(&u.value),
+                    bound_op_str(l.op),
+                    self.atom_string(&l.value)
+                );
+                self.set_err(v, Bottom::eval(msg));
+            }
+        }
+        self.vm(v).bounds = keep;
+    }
+
+    pub(crate) fn check_bound(&mut self, b: &Bound, a: &Atom) -> Result<bool, Bottom> {
+        use std::cmp::Ordering::*;
+        Ok(match b.op {
+            BoundOp::Ne => !atom_eq_loose(&b.value, a),
+            BoundOp::Eq => atom_eq_loose(&b.value, a),
+            BoundOp::Match | BoundOp::NotMatch => {
+                let Atom::Str(re) = &b.value else {
+                    return Ok(false);
+                };
+                let s: String = match a {
+                    Atom::Str(s) => s.to_string(),
+                    Atom::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+                    _ => return Ok(false),
+                };
+                let r = self.regex(re)?;
+                r.is_match(&s) == (b.op == BoundOp::Match)
+            }
+            _ => {
+                let Some(ord) = atom_cmp(a, &b.value) else {
+                    return Ok(false);
+                };
+                match b.op {
+                    BoundOp::Lt => ord == Less,
+                    BoundOp::Le => ord != Greater,
+                    BoundOp::Gt => ord == Greater,
+                    BoundOp::Ge => ord != Less,
+                    _ => unreachable!(),
+                }
+            }
+        })
+    }
+
+    pub(crate) fn regex(
+        &mut self,
+        re: &Arc<str>,
+    ) -> Result<Arc<crate::golang::regex::GoRegex>, Bottom> {
+        if let Some(r) = self.regex_cache.get(re) {
+            return r.clone().map_err(Bottom::eval);
+        }
+        let r = crate::golang::regex::GoRegex::new(re)
+            .map(Arc::new)
+            .map_err(|e| format!("error parsing regexp: {e}"));
+        self.regex_cache.insert(re.clone(), r.clone());
+        r.map_err(Bottom::eval)
+    }
+
+    // ---- disjunctions --------------------------------------------------
+
+    fn resolve_disjunctions(&mut self, v: VId, disjs: Vec<(DisjKey, Vec<(Conjunct<'p>, bool)>)>) {
+        // All conjuncts; the clones skip the disjunctions expanded here.
+        let base: Vec<Conjunct<'p>> = self.v(v).conjuncts.clone();
+        let mut skip = self.v(v).skip_disj.clone();
+        skip.extend(disjs.iter().map(|(k, _)| *k));
+        let disjs: Vec<Vec<(Conjunct<'p>, bool)>> = disjs.into_iter().map(|(_, d)| d).collect();
+        let mut has_marks = false;
+        // Candidates: chosen conjuncts and whether all choices are defaults.
+        let mut cands: Vec<(Vec<Conjunct<'p>>, bool)> = vec![(Vec::new(), true)];
+        let n = disjs.len();
+        for (di, d) in disjs.into_iter().enumerate() {
+            let marked = d.iter().any(|(_, m)| *m);
+            has_marks |= marked;
+            let mut next = Vec::new();
+            for (chosen, dflt) in &cands {
+                for (c, m) in &d {
+                    let mut ch = chosen.clone();
+                    ch.push(*c);
+                    next.push((ch, *dflt && (!marked || *m)));
+                }
+            }
+            // Prune failing partial candidates (except at the last step,
+            // which is evaluated below anyway).
+            if di + 1 < n && next.len() > 1 {
+                let mut kept = Vec::new();
+                for (ch, d) in next {
+                    let t = self.clone_with(v, &base, &skip, &ch);
+                    if !self.disjunct_failed(t) {
+                        kept.push((ch, d));
+                    }
+                    if self.budget_exceeded {
+                        self.set_err(v, budget_error());
+                        return;
+                    }
+                }
+                next = kept;
+            }
+            cands = next;
+        }
+        let mut results: Vec<(VId, bool)> = Vec::new();
+        let mut errs: Vec<Arc<Bottom>> = Vec::new();
+        for (ch, dflt) in cands {
+            let t = self.clone_with(v, &base, &skip, &ch);
+            if self.budget_exceeded {
+                self.set_err(v, budget_error());
+                return;
+            }
+            if self.disjunct_failed(t) {
+                if let Some(e) = self.first_error(t) {
+                    errs.push(e);
+                }
+                continue;
+            }
+            // A nested disjunction: flatten with the mark rules.
+            if let Some(inner) = self.v(t).disj.clone() {
+                let inner_marked = inner.iter().any(|(_, m)| *m) && self.v(t).has_scalar_embed;
+                let _ = inner_marked;
+                let inner_has = inner.iter().any(|(_, m)| *m);
+                for (x, m) in inner.iter() {
+                    let d = if inner_has { dflt && *m } else { dflt };
+                    has_marks |= inner_has;
+                    push_unique(self, &mut results, *x, d);
+                }
+                continue;
+            }
+            push_unique(self, &mut results, t, dflt);
+        }
+        if !has_marks {
+            for r in &mut results {
+                r.1 = false;
+            }
+        }
+        match results.len() {
+            0 => {
+                // All disjuncts failed.
+                let b = if errs.len() == 1 {
+                    (*errs[0]).clone()
+                } else if let Some(e) = errs.iter().find(|e| e.code.is_incomplete()) {
+                    (**e).clone()
+                } else {
+                    let code = errs.iter().map(|e| e.code).min().unwrap_or(ErrCode::Eval);
+                    let mut b = Bottom::new(
+                        if code == ErrCode::User {
+                            ErrCode::User
+                        } else {
+                            ErrCode::Eval
+                        },
+                        format!("{} errors in empty disjunction:", errs.len()),
+                    );
+                    for e in &errs {
+                        b.msg.push_str(&format!("\n{}", e.msg));
+                        for p in &e.pos {
+                            if !b.pos.contains(p) {
+                                b.pos.push(*p);
+                            }
+                        }
+                    }
+                    b
+                };
+                self.set_err(v, b);
+            }
+            1 => self.become_copy(v, results[0].0),
+            _ => {
+                let mut kinds = 0;
+                for (r, _) in &results {
+                    kinds |= self.v(*r).kinds;
+                }
+                let x = self.vm(v);
+                x.arcs.clear();
+                x.atom = None;
+                x.bounds.clear();
+                x.is_struct = false;
+                x.is_list = false;
+                x.kinds = kinds;
+                x.disj = Some(Arc::new(results));
+            }
+        }
+    }
+
+    /// Evaluates a clone of `v` with `base` conjuncts plus the chosen ones.
+    fn clone_with(
+        &mut self,
+        v: VId,
+        base: &[Conjunct<'p>],
+        skip: &[DisjKey],
+        chosen: &[Conjunct<'p>],
+    ) -> VId {
+        let (parent, label, arc, orig) = {
+            let x = self.v(v);
+            (x.parent, x.label, x.arc, x.orig)
+        };
+        let t = self.new_vertex(parent, label);
+        {
+            let x = self.vm(t);
+            x.arc = arc;
+            x.orig = orig;
+            x.conjuncts = base.to_vec();
+            x.skip_disj = skip.to_vec();
+        }
+        let refs = self.v(v).refs.clone();
+        self.vm(t).refs = refs;
+        let attrs = self.v(v).attrs.clone();
+        self.vm(t).attrs = attrs;
+        for c in chosen {
+            self.add_conjunct(t, *c);
+        }
+        self.eval(t);
+        t
+    }
+
+    /// Whether a disjunct is eliminated: it (or a regular descendant) has
+    /// a permanent error.
+    fn disjunct_failed(&mut self, t: VId) -> bool {
+        let mut budget = 10_000;
+        self.failed_rec(t, &mut budget, 0)
+    }
+
+    fn failed_rec(&mut self, t: VId, budget: &mut u32, depth: u32) -> bool {
+        if *budget == 0 || depth > 64 {
+            return false;
+        }
+        *budget -= 1;
+        self.eval(t);
+        let x = self.v(t);
+        if let Some(e) = &x.err {
+            return !e.code.is_incomplete();
+        }
+        if let Some(d) = &x.disj {
+            let d = d.clone();
+            return d
+                .iter()
+                .all(|(y, _)| self.failed_rec(*y, budget, depth + 1));
+        }
+        let arcs = x.arcs.clone();
+        for a in arcs {
+            let av = self.v(a);
+            if av.arc == ArcType::Optional {
+                continue;
+            }
+            if let Label::Field(f) = av.label
+                && matches!(
+                    self.labels.kind(f),
+                    LabelKind::Definition | LabelKind::HiddenDefinition
+                )
+            {
+                continue;
+            }
+            if self.failed_rec(a, budget, depth + 1) {
+                return true;
+            }
+        }
+        false
+    }
+
+    pub(crate) fn first_error(&mut self, t: VId) -> Option<Arc<Bottom>> {
+        let x = self.v(t);
+        if let Some(e) = &x.err {
+            return Some(e.clone());
+        }
+        let arcs = x.arcs.clone();
+        for a in arcs {
+            if self.v(a).arc == ArcType::Optional {
+                continue;
+            }
+            if let Some(e) = self.first_error(a) {
+                return Some(e);
+            }
+        }
+        None
+    }
+
+    /// Makes `v` take the evaluated state of `t` (one surviving disjunct).
+    fn become_copy(&mut self, v: VId, t: VId) {
+        let src = self.v(t).clone();
+        let x = self.vm(v);
+        x.kinds = src.kinds;
+        x.atom = src.atom;
+        x.bounds = src.bounds;
+        x.validators = src.validators;
+        x.err = src.err;
+        x.is_struct = src.is_struct;
+        x.is_list = src.is_list;
+        x.arcs = src.arcs;
+        x.patterns = src.patterns;
+        x.list = src.list;
+        x.disj = src.disj;
+        x.lits = src.lits;
+        x.closed = src.closed;
+        x.is_closed = src.is_closed;
+        x.attrs = src.attrs;
+    }
+
+    /// The default of a disjunction vertex, or the vertex itself.
+    pub fn resolve_default(&mut self, v: VId) -> VId {
+        self.eval(v);
+        match self.v(v).disj.clone() {
+            Some(d) => {
+                let defaults: Vec<VId> = d.iter().filter(|(_, m)| *m).map(|(x, _)| *x).collect();
+                if defaults.len() == 1 {
+                    return self.resolve_default(defaults[0]);
+                }
+                v
+            }
+            None => v,
+        }
+    }
+
+    /// Like [`Instance::resolve_default`] but keeps a disjunction without a
+    /// single default as is.
+    pub(crate) fn resolve_default_keep(&mut self, v: VId) -> VId {
+        self.resolve_default(v)
+    }
+}
+
+fn push_unique(inst: &mut Instance<'_>, results: &mut Vec<(VId, bool)>, t: VId, d: bool) {
+    for r in results.iter_mut() {
+        if inst.equal_vertices(r.0, t) {
+            r.1 |= d;
+            return;
+        }
+    }
+    results.push((t, d));
+}
+
+/// A shallow copy of the parts of a vertex that unify by value.
+pub(crate) struct Shallow<'p> {
+    pub err: Option<Arc<Bottom>>,
+    pub disj: Option<Arc<Vec<(VId, bool)>>>,
+    pub kinds: u16,
+    pub atom: Option<Atom>,
+    pub bounds: Vec<Bound>,
+    pub validators: Vec<Validator>,
+    pub is_struct: bool,
+    pub is_list: bool,
+    pub arcs: Vec<VId>,
+    pub patterns: Vec<(Conjunct<'p>, Conjunct<'p>)>,
+    pub list: ListShape<'p>,
+    pub is_closed: bool,
+    pub open_all: bool,
+}
+
+impl<'p> Vertex<'p> {
+    pub(crate) fn clone_shallow(&self) -> Shallow<'p> {
+        Shallow {
+            err: self.err.clone(),
+            disj: self.disj.clone(),
+            kinds: self.kinds,
+            atom: self.atom.clone(),
+            bounds: self.bounds.clone(),
+            validators: self.validators.clone(),
+            is_struct: self.is_struct,
+            is_list: self.is_list,
+            arcs: self.arcs.clone(),
+            patterns: self.patterns.clone(),
+            list: self.list.clone(),
+            is_closed: self.is_closed,
+            open_all: !self.is_closed,
+        }
+    }
+}
+
+pub(crate) fn budget_error() -> Bottom {
+    Bottom::eval("evaluation step budget exceeded (runaway disjunction or comprehension?)")
+}
+
+fn stronger(a: ArcType, b: ArcType) -> ArcType {
+    use ArcType::*;
+    match (a, b) {
+        (Member, _) | (_, Member) => Member,
+        (Required, _) | (_, Required) => Required,
+        _ => Optional,
+    }
+}
+
+pub(crate) fn basic_kinds(t: adt::BasicType) -> u16 {
+    use adt::BasicType::*;
+    match t {
+        Null => K_NULL,
+        Bool => K_BOOL,
+        Int => K_INT,
+        Float => K_FLOAT,
+        Number => K_NUMBER,
+        String => K_STRING,
+        Bytes => K_BYTES,
+    }
+}
+
+pub(crate) fn bound_op_str(op: BoundOp) -> &'static str {
+    match op {
+        BoundOp::Lt => "<",
+        BoundOp::Le => "<=",
+        BoundOp::Gt => ">",
+        BoundOp::Ge => ">=",
+        BoundOp::Ne => "!=",
+        BoundOp::Eq => "==",
+        BoundOp::Match => "=~",
+        BoundOp::NotMatch => "!~",
+    }
+}
+
+/// Unification equality of atoms: same kind and value (`1 & 1.0` conflict).
+pub(crate) fn atom_eq(a: &Atom, b: &Atom) -> bool {
+    match (a, b) {
+        (Atom::Num(x), Atom::Num(y)) => x.is_int() == y.is_int() && x == y,
+        _ => a == b,
+    }
+}
+
+/// Comparison equality (`1 == 1.0`).
+pub(crate) fn atom_eq_loose(a: &Atom, b: &Atom) -> bool {
+    match (a, b) {
+        (Atom::Num(x), Atom::Num(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+pub(crate) fn atom_cmp(a: &Atom, b: &Atom) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Atom::Num(x), Atom::Num(y)) => x.partial_cmp(y),
+        (Atom::Str(x), Atom::Str(y)) => Some(x.as_bytes().cmp(y.as_bytes())),
+        (Atom::Bytes(x), Atom::Bytes(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+/// If both are bounds in the same direction: Some(true) if `a` is tighter
+/// than `b`, Some(false) if `b` is at least as tight; None otherwise.
+fn tighter(a: &Bound, b: &Bound) -> Option<bool> {
+    use std::cmp::Ordering::*;
+    let lower = |op| matches!(op, BoundOp::Ge | BoundOp::Gt);
+    let upper = |op| matches!(op, BoundOp::Le | BoundOp::Lt);
+    let same_dir = (lower(a.op) && lower(b.op)) || (upper(a.op) && upper(b.op));
+    if !same_dir {
+        return None;
+    }
+    let ord = atom_cmp(&a.value, &b.value)?;
+    if a.value.kind() != b.value.kind() && matches!(ord, Equal) {
+        return None;
+    }
+    Some(match (lower(a.op), ord) {
+        (true, Greater) => true,
+        (true, Less) => false,
+        (false, Less) => true,
+        (false, Greater) => false,
+        (_, Equal) => {
+            // Strict is tighter than non-strict.
+            matches!(a.op, BoundOp::Gt | BoundOp::Lt) && !matches!(b.op, BoundOp::Gt | BoundOp::Lt)
+        }
+    })
+}

@@ -1,0 +1,267 @@
+//! Export: concrete values to JSON text or [`Val`] trees.
+
+use std::fmt::Write as _;
+
+use super::*;
+use crate::stdlib::Val;
+
+/// Why a value cannot be exported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportError {
+    /// The CUE path of the offending value (`a.b.0`).
+    pub path: String,
+    pub code: ErrCode,
+    pub msg: String,
+    /// `file:line:col` positions.
+    pub pos: Vec<String>,
+    /// The message with the source lines, ready to print.
+    pub rendered: String,
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.rendered)
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+impl<'p> Instance<'p> {
+    pub(crate) fn export_error(&self, v: VId, b: &Bottom) -> ExportError {
+        ExportError {
+            path: self.path(v),
+            code: b.code,
+            msg: b.msg.clone(),
+            pos: b.pos.iter().map(|p| self.pos_string(*p)).collect(),
+            rendered: self.diagnostic(v, b),
+        }
+    }
+
+    /// The regular, present fields of a struct vertex, in order; a
+    /// required field that is not present is an error.
+    pub(crate) fn export_arcs(&mut self, v: VId) -> Result<Vec<(Feature, VId)>, ExportError> {
+        let arcs = self.v(v).arcs.clone();
+        let mut out = Vec::with_capacity(arcs.len());
+        for a in arcs {
+            let av = self.v(a);
+            let Label::Field(f) = av.label else { continue };
+            if self.labels.kind(f) != LabelKind::Regular {
+                continue;
+            }
+            match av.arc {
+                ArcType::Optional => continue,
+                ArcType::Required => {
+                    let b = Bottom::incomplete("field is required but not present");
+                    return Err(self.export_error(a, &b));
+                }
+                ArcType::Member => out.push((f, a)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Evaluates `v` for export: defaults taken, errors and non-concrete
+    /// values reported.
+    fn export_vertex(&mut self, v: VId) -> Result<VId, ExportError> {
+        self.eval(v);
+        let t = self.resolve_default(v);
+        let x = self.v(t);
+        if let Some(e) = x.err.clone() {
+            return Err(self.export_error(v, &e));
+        }
+        if x.disj.is_some() {
+            let b = Bottom::incomplete(format!("incomplete value {}", self.value_string(t)));
+            return Err(self.export_error(v, &b));
+        }
+        if x.atom.is_none() && !x.is_struct && !x.is_list {
+            let b = Bottom::incomplete(format!("incomplete value {}", self.value_string(t)));
+            return Err(self.export_error(v, &b));
+        }
+        Ok(t)
+    }
+
+    /// Exports `v` as JSON text (indented with four spaces like `cue
+    /// export`, or compact).
+    pub fn export_json(&mut self, v: VId, indent: bool) -> Result<String, ExportError> {
+        let mut out = String::new();
+        self.write_json(v, indent, 0, &mut out)?;
+        Ok(out)
+    }
+
+    fn write_json(
+        &mut self,
+        v: VId,
+        indent: bool,
+        depth: usize,
+        out: &mut String,
+    ) -> Result<(), ExportError> {
+        if depth > 10_000 {
+            let b = Bottom::new(ErrCode::StructuralCycle, "value too deep to export");
+            return Err(self.export_error(v, &b));
+        }
+        let t = stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.export_vertex(v))?;
+        let nl = |out: &mut String, d: usize| {
+            if indent {
+                out.push('\n');
+                for _ in 0..d {
+                    out.push_str("    ");
+                }
+            }
+        };
+        if let Some(a) = self.v(t).atom.clone() {
+            write_atom_json(&a, out);
+            return Ok(());
+        }
+        if self.v(t).is_list {
+            let arcs = self.v(t).arcs.clone();
+            if arcs.is_empty() {
+                out.push_str("[]");
+                return Ok(());
+            }
+            out.push('[');
+            for (i, a) in arcs.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                nl(out, depth + 1);
+                stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
+                    self.write_json(*a, indent, depth + 1, out)
+                })?;
+            }
+            nl(out, depth);
+            out.push(']');
+            return Ok(());
+        }
+        let arcs = self.export_arcs(t)?;
+        if arcs.is_empty() {
+            out.push_str("{}");
+            return Ok(());
+        }
+        out.push('{');
+        for (i, (f, a)) in arcs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            nl(out, depth + 1);
+            out.push_str(&crate::golang::json::quote_string(
+                self.labels.name(*f).as_bytes(),
+                false,
+            ));
+            out.push(':');
+            if indent {
+                out.push(' ');
+            }
+            stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
+                self.write_json(*a, indent, depth + 1, out)
+            })?;
+        }
+        nl(out, depth);
+        out.push('}');
+        Ok(())
+    }
+
+    /// Exports `v` as a [`Val`] tree (for YAML and host callers).
+    pub fn export_val(&mut self, v: VId) -> Result<Val, ExportError> {
+        self.export_val_depth(v, 0)
+    }
+
+    fn export_val_depth(&mut self, v: VId, depth: usize) -> Result<Val, ExportError> {
+        if depth > 10_000 {
+            let b = Bottom::new(ErrCode::StructuralCycle, "value too deep to export");
+            return Err(self.export_error(v, &b));
+        }
+        let t = self.export_vertex(v)?;
+        if let Some(a) = self.v(t).atom.clone() {
+            return Ok(stdcall::atom_val(a));
+        }
+        if self.v(t).is_list {
+            let arcs = self.v(t).arcs.clone();
+            let mut out = Vec::with_capacity(arcs.len());
+            for a in arcs {
+                out.push(stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
+                    self.export_val_depth(a, depth + 1)
+                })?);
+            }
+            return Ok(Val::List(out));
+        }
+        let arcs = self.export_arcs(t)?;
+        let mut out = Vec::with_capacity(arcs.len());
+        for (f, a) in arcs {
+            let name: std::sync::Arc<str> = std::sync::Arc::from(self.labels.name(f));
+            let val = stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
+                self.export_val_depth(a, depth + 1)
+            })?;
+            out.push((name, val));
+        }
+        Ok(Val::Struct(out))
+    }
+
+    /// Exports `v` as a `serde_json::Value` (numbers beyond f64 range or
+    /// precision are kept as their decimal text via parsing).
+    pub fn export_serde(&mut self, v: VId) -> Result<serde_json::Value, ExportError> {
+        let s = self.export_json(v, false)?;
+        serde_json::from_str(&s).map_err(|e| ExportError {
+            path: self.path(v),
+            code: ErrCode::Eval,
+            msg: e.to_string(),
+            pos: Vec::new(),
+            rendered: e.to_string(),
+        })
+    }
+
+    /// Checks that everything under `v` is concrete and error free (what
+    /// `cue vet -c` checks), returning the first problem.
+    pub fn validate_concrete(&mut self, v: VId) -> Result<(), ExportError> {
+        self.export_val(v).map(|_| ())
+    }
+
+    /// Reports errors under `v` that are not incomplete (what `cue vet`
+    /// without `-c` checks). Definitions are checked too.
+    pub fn validate(&mut self, v: VId) -> Result<(), ExportError> {
+        self.validate_rec(v, 0)
+    }
+
+    fn validate_rec(&mut self, v: VId, depth: u32) -> Result<(), ExportError> {
+        if depth > 1000 {
+            return Ok(());
+        }
+        self.eval(v);
+        let t = self.resolve_default(v);
+        if let Some(e) = self.v(t).err.clone()
+            && !e.code.is_incomplete()
+        {
+            return Err(self.export_error(v, &e));
+        }
+        if let Some(d) = self.v(t).disj.clone() {
+            let _ = d;
+            return Ok(());
+        }
+        let arcs = self.v(t).arcs.clone();
+        for a in arcs {
+            if self.v(a).arc == ArcType::Optional {
+                continue;
+            }
+            stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
+                self.validate_rec(a, depth + 1)
+            })?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn write_atom_json(a: &Atom, out: &mut String) {
+    match a {
+        Atom::Null => out.push_str("null"),
+        Atom::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Atom::Num(n) => out.push_str(&n.to_json_string()),
+        Atom::Str(s) => out.push_str(&crate::golang::json::quote_string(s.as_bytes(), false)),
+        Atom::Bytes(b) => {
+            // Bytes export as base64 strings.
+            out.push('"');
+            out.push_str(&crate::golang::encoding::STD_ENCODING.encode(b));
+            out.push('"');
+        }
+    }
+}

@@ -1,0 +1,813 @@
+//! The evaluator: compiled CUE ([`crate::adt`]) → a graph of values.
+//!
+//! See `docs/design/cue-evaluator.md` for the design. In short:
+//!
+//! * A [`Program`] is compiled once and immutable; an [`Instance`] is one
+//!   evaluation of it. The instance owns an arena of [`Vertex`]es (nodes of
+//!   the value graph) and environments; dropping the instance frees them all.
+//! * A vertex holds *conjuncts* — an expression and the environment it was
+//!   written in. A reference adds the conjuncts of its target (not its
+//!   value), which implements the spec's "copy with rebinding": the target's
+//!   struct literals are evaluated again with this vertex as their struct, so
+//!   their internal references see this vertex's fields.
+//! * Evaluation is demand-driven: [`Instance::eval`] brings one vertex to the
+//!   point where its value and arc set are known; children are evaluated
+//!   when looked at.
+//! * Disjunctions are resolved per vertex by evaluating a clone of the
+//!   vertex for each combination of disjuncts; closedness is a check after
+//!   the arc set is known (requirement sets, as upstream's typo check).
+
+mod core;
+mod export;
+mod ops;
+mod print;
+mod stdcall;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::adt::{self, ArcType, Feature, LabelKind, Labels, Pos, Spanned, StructLit};
+use crate::compile::{self, CompileError};
+use crate::diag::Diagnostic;
+use crate::num::Number;
+use crate::source::{SourceFile, Span};
+use crate::syntax;
+
+pub use export::ExportError;
+pub use print::PrintOptions;
+
+/// Index of a vertex in an instance's arena.
+pub type VId = u32;
+/// Index of an environment in an instance's arena.
+pub type EnvId = u32;
+
+/// Error codes, with upstream's meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrCode {
+    /// A permanent failure (conflicting values, field not allowed…).
+    Eval,
+    /// From the `error()` builtin or a `_|_` literal.
+    User,
+    /// A structural cycle.
+    StructuralCycle,
+    /// A reference cycle (treated like incomplete).
+    Cycle,
+    /// Not enough information yet.
+    Incomplete,
+}
+
+impl ErrCode {
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrCode::Eval => "eval",
+            ErrCode::User => "user",
+            ErrCode::StructuralCycle => "structural_cycle",
+            ErrCode::Cycle => "cycle",
+            ErrCode::Incomplete => "incomplete",
+        }
+    }
+
+    /// Incomplete and cycle errors may go away with more information.
+    pub fn is_incomplete(self) -> bool {
+        matches!(self, ErrCode::Incomplete | ErrCode::Cycle)
+    }
+}
+
+/// An error value (bottom).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bottom {
+    pub code: ErrCode,
+    pub msg: String,
+    pub pos: Vec<Pos>,
+}
+
+impl Bottom {
+    pub fn new(code: ErrCode, msg: impl Into<String>) -> Bottom {
+        Bottom {
+            code,
+            msg: msg.into(),
+            pos: Vec::new(),
+        }
+    }
+    pub fn at(mut self, pos: Pos) -> Bottom {
+        if pos != Pos::default() && !self.pos.contains(&pos) {
+            self.pos.push(pos);
+        }
+        self
+    }
+    pub fn eval(msg: impl Into<String>) -> Bottom {
+        Bottom::new(ErrCode::Eval, msg)
+    }
+    pub fn incomplete(msg: impl Into<String>) -> Bottom {
+        Bottom::new(ErrCode::Incomplete, msg)
+    }
+}
+
+/// A concrete scalar.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Atom {
+    Null,
+    Bool(bool),
+    Num(Number),
+    Str(Arc<str>),
+    Bytes(Arc<[u8]>),
+}
+
+impl Atom {
+    pub fn kind(&self) -> u16 {
+        match self {
+            Atom::Null => K_NULL,
+            Atom::Bool(_) => K_BOOL,
+            Atom::Num(n) if n.is_int() => K_INT,
+            Atom::Num(_) => K_FLOAT,
+            Atom::Str(_) => K_STRING,
+            Atom::Bytes(_) => K_BYTES,
+        }
+    }
+}
+
+// Kind bits.
+pub const K_NULL: u16 = 1;
+pub const K_BOOL: u16 = 2;
+pub const K_INT: u16 = 4;
+pub const K_FLOAT: u16 = 8;
+pub const K_STRING: u16 = 16;
+pub const K_BYTES: u16 = 32;
+pub const K_LIST: u16 = 64;
+pub const K_STRUCT: u16 = 128;
+pub const K_NUMBER: u16 = K_INT | K_FLOAT;
+pub const K_SCALAR: u16 = K_NULL | K_BOOL | K_NUMBER | K_STRING | K_BYTES;
+pub const K_TOP: u16 = K_SCALAR | K_LIST | K_STRUCT;
+
+/// The name of a kind set as upstream writes it (`int`, `string|bytes`).
+pub fn kind_name(k: u16) -> String {
+    if k == K_TOP {
+        return "_".into();
+    }
+    if k == 0 {
+        return "_|_".into();
+    }
+    let mut parts = Vec::new();
+    let mut rest = k;
+    let named: &[(u16, &str)] = &[
+        (K_NULL, "null"),
+        (K_BOOL, "bool"),
+        (K_NUMBER, "number"),
+        (K_INT, "int"),
+        (K_FLOAT, "float"),
+        (K_STRING, "string"),
+        (K_BYTES, "bytes"),
+        (K_LIST, "list"),
+        (K_STRUCT, "struct"),
+    ];
+    for &(bits, name) in named {
+        if rest & bits == bits {
+            parts.push(name);
+            rest &= !bits;
+        }
+    }
+    parts.join("|")
+}
+
+/// A bound constraint (`>=0`, `!=""`, `=~"^a"`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bound {
+    pub op: adt::BoundOp,
+    pub value: Atom,
+}
+
+/// A validator: a builtin called later with the value (`strings.MinRunes(3)`).
+#[derive(Clone, Debug)]
+pub enum Validator {
+    Std {
+        pkg: &'static str,
+        func: &'static crate::stdlib::Func,
+        args: Vec<crate::stdlib::Val>,
+        pos: Pos,
+    },
+    /// `matchN(n, [schemas])`: `n` is a vertex (a number or a bound).
+    MatchN { n: VId, schemas: Vec<VId>, pos: Pos },
+    /// `matchIf(if, then, else)`.
+    MatchIf {
+        cond: VId,
+        then: VId,
+        els: VId,
+        pos: Pos,
+    },
+}
+
+/// A vertex's label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Label {
+    Root,
+    Field(Feature),
+    Index(u32),
+    /// A temporary vertex (an operand, a let, a comprehension binding).
+    Temp,
+}
+
+/// What a conjunct is.
+#[derive(Clone, Copy, Debug)]
+pub enum CX<'p> {
+    Expr(&'p Spanned),
+    Struct(&'p StructLit, Pos),
+    /// An evaluated vertex, unified by value (computed data, fills).
+    Vertex(VId),
+}
+
+/// An expression in the environment it was written in.
+#[derive(Clone, Copy, Debug)]
+pub struct Conjunct<'p> {
+    pub x: CX<'p>,
+    pub env: EnvId,
+    /// Closedness group (0: none).
+    pub close: u32,
+    /// Literal id (per vertex) of the struct literal that embedded this
+    /// conjunct (0: none).
+    pub embed: u32,
+}
+
+impl<'p> Conjunct<'p> {
+    fn same(&self, o: &Conjunct<'p>) -> bool {
+        self.env == o.env
+            && self.close == o.close
+            && match (self.x, o.x) {
+                (CX::Expr(a), CX::Expr(b)) => std::ptr::eq(a, b),
+                (CX::Struct(a, _), CX::Struct(b, _)) => std::ptr::eq(a, b),
+                (CX::Vertex(a), CX::Vertex(b)) => a == b,
+                _ => false,
+            }
+    }
+}
+
+/// A binding of a let or comprehension variable.
+#[derive(Clone, Copy, Debug)]
+pub enum Binding {
+    Vertex(VId),
+}
+
+/// One scope instance.
+#[derive(Clone, Debug)]
+pub struct Env<'p> {
+    pub up: Option<EnvId>,
+    pub vertex: VId,
+    /// The struct literal of a struct scope (for its lets).
+    pub lit: Option<&'p StructLit>,
+    /// The label of a field scope (pattern or dynamic field value).
+    pub label: Option<Label>,
+    pub binds: Vec<(Feature, Binding)>,
+    /// For a dynamic-field key evaluated in this struct scope.
+    pub dyn_keys: Vec<(*const Spanned, Feature)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    New,
+    Evaluating,
+    Done,
+}
+
+/// Per-vertex closedness bookkeeping.
+#[derive(Clone, Debug, Default)]
+pub struct LitInfo {
+    pub group: u32,
+    pub parent: u32,
+    pub labels: Vec<Feature>,
+    pub patterns: Vec<usize>,
+    pub open: bool,
+}
+
+/// A list's shape as conjuncts declare it.
+#[derive(Clone, Debug, Default)]
+pub struct ListShape<'p> {
+    /// Lengths of closed list literals.
+    pub closed: Option<usize>,
+    /// Largest length of any literal.
+    pub max: usize,
+    /// `...T` of open literals: from index, constraint.
+    pub rests: Vec<(usize, Conjunct<'p>)>,
+    pub open: bool,
+}
+
+/// A node of the value graph.
+#[derive(Clone, Debug)]
+pub struct Vertex<'p> {
+    pub parent: Option<VId>,
+    pub label: Label,
+    pub arc: ArcType,
+    /// For a disjunct clone: the vertex it is a clone of.
+    pub orig: VId,
+    pub conjuncts: Vec<Conjunct<'p>>,
+    pub status: Status,
+    pub kinds: u16,
+    pub atom: Option<Atom>,
+    pub bounds: Vec<Bound>,
+    pub validators: Vec<Validator>,
+    pub err: Option<Arc<Bottom>>,
+    pub is_struct: bool,
+    pub is_list: bool,
+    pub arcs: Vec<VId>,
+    pub patterns: Vec<(Conjunct<'p>, Conjunct<'p>)>,
+    pub list: ListShape<'p>,
+    /// A resolved disjunction: the disjunct vertices and their default marks.
+    pub disj: Option<Arc<Vec<(VId, bool)>>>,
+    pub lits: Vec<LitInfo>,
+    /// Closedness groups active on this vertex.
+    pub closed: Vec<u32>,
+    /// Targets of references added here (structural cycle detection).
+    pub refs: Vec<VId>,
+    /// Attributes of the declarations that made this field.
+    pub attrs: Vec<Arc<[syntax::ast::Attribute]>>,
+    /// Whether a closedness `close()` or definition made this vertex closed.
+    pub is_closed: bool,
+    /// Whether the structure was produced by a "leaf" embedding of a scalar.
+    pub has_scalar_embed: bool,
+    /// Disjunctions already expanded by the vertex this one is a disjunct of.
+    pub skip_disj: Vec<DisjKey>,
+    /// How many conjuncts the vertex had when its evaluation started: the
+    /// ones a reference copies (the rest were derived while evaluating).
+    pub nbase: usize,
+    /// A struct literal with only embeddings (and definitions or hidden
+    /// fields) was unified here: a struct unless an embedded value says
+    /// otherwise (`{5}` is 5, `{_}` is `{}`).
+    pub weak_struct: bool,
+}
+
+/// Identifies a disjunction expression in an environment.
+pub type DisjKey = (usize, EnvId);
+
+impl<'p> Vertex<'p> {
+    fn new(parent: Option<VId>, label: Label, id: VId) -> Vertex<'p> {
+        Vertex {
+            parent,
+            label,
+            arc: ArcType::Member,
+            orig: id,
+            conjuncts: Vec::new(),
+            status: Status::New,
+            kinds: K_TOP,
+            atom: None,
+            bounds: Vec::new(),
+            validators: Vec::new(),
+            err: None,
+            is_struct: false,
+            is_list: false,
+            arcs: Vec::new(),
+            patterns: Vec::new(),
+            list: ListShape::default(),
+            disj: None,
+            lits: Vec::new(),
+            closed: Vec::new(),
+            refs: Vec::new(),
+            attrs: Vec::new(),
+            is_closed: false,
+            has_scalar_embed: false,
+            skip_disj: Vec::new(),
+            nbase: 0,
+            weak_struct: false,
+        }
+    }
+}
+
+/// A compiled program: one package's files.
+pub struct Program {
+    pub labels: Labels,
+    pub files: Vec<Arc<SourceFile>>,
+    pub units: Vec<adt::FileUnit>,
+}
+
+/// Errors from compiling a program.
+#[derive(Debug)]
+pub struct CompileErrors(pub Vec<Diagnostic>);
+
+impl std::fmt::Display for CompileErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", d.render())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CompileErrors {}
+
+impl Program {
+    /// Parses and compiles source files of one package.
+    pub fn compile(sources: &[(&str, &str)]) -> Result<Program, CompileErrors> {
+        let files: Vec<Arc<SourceFile>> = sources
+            .iter()
+            .map(|(n, t)| SourceFile::new(*n, *t))
+            .collect();
+        Self::compile_files(files)
+    }
+
+    pub fn compile_files(files: Vec<Arc<SourceFile>>) -> Result<Program, CompileErrors> {
+        let mut diags = Vec::new();
+        let mut asts = Vec::new();
+        for f in &files {
+            let p = syntax::parse_file(f);
+            for e in &p.errors {
+                diags.push(Diagnostic::from_syntax(f, e));
+            }
+            asts.push(p.value);
+        }
+        if !diags.is_empty() {
+            return Err(CompileErrors(diags));
+        }
+        let mut labels = Labels::default();
+        let (units, errs) = compile::compile_package(&mut labels, &asts);
+        if !errs.is_empty() {
+            return Err(CompileErrors(
+                errs.iter().map(|e| diag_of(&files, e)).collect(),
+            ));
+        }
+        // Unknown imports are compile errors.
+        let mut diags = Vec::new();
+        for (u, f) in units.iter().zip(&asts) {
+            for spec in f.imports() {
+                let path = spec.path_value();
+                let path = path.split(':').next().unwrap_or("");
+                if crate::stdlib::package(path).is_none() {
+                    let fi = units.iter().position(|x| std::ptr::eq(x, u)).unwrap_or(0);
+                    diags.push(Diagnostic {
+                        file: files[fi].clone(),
+                        span: spec.span,
+                        message: format!("package {path:?} not found (roam knows the standard library packages only)"),
+                        related: Vec::new(),
+                    });
+                }
+            }
+        }
+        if !diags.is_empty() {
+            return Err(CompileErrors(diags));
+        }
+        Ok(Program {
+            labels,
+            files,
+            units,
+        })
+    }
+
+    /// A new evaluation of this program.
+    pub fn instance(&self) -> Instance<'_> {
+        Instance::new(self)
+    }
+
+    pub fn label_name(&self, f: Feature) -> &str {
+        self.labels.name(f)
+    }
+}
+
+fn diag_of(files: &[Arc<SourceFile>], e: &CompileError) -> Diagnostic {
+    Diagnostic {
+        file: files
+            .get(e.pos.file as usize)
+            .cloned()
+            .unwrap_or_else(|| SourceFile::new("-", "")),
+        span: e.pos.span,
+        message: e.message.clone(),
+        related: Vec::new(),
+    }
+}
+
+/// Labels created during evaluation (dynamic fields) on top of the program's.
+pub struct LabelTable<'p> {
+    base: &'p Labels,
+    base_count: u32,
+    extra: Vec<(Arc<str>, LabelKind)>,
+    index: HashMap<(Arc<str>, LabelKind), Feature>,
+}
+
+impl<'p> LabelTable<'p> {
+    fn base_len(&self) -> u32 {
+        self.base_count
+    }
+    pub fn name(&self, f: Feature) -> &str {
+        if f.0 < self.base_len() {
+            self.base.name(f)
+        } else {
+            &self.extra[(f.0 - self.base_len()) as usize].0
+        }
+    }
+    pub fn kind(&self, f: Feature) -> LabelKind {
+        if f.0 < self.base_len() {
+            self.base.kind(f)
+        } else {
+            self.extra[(f.0 - self.base_len()) as usize].1
+        }
+    }
+    pub fn intern(&mut self, name: &str, kind: LabelKind) -> Feature {
+        if let Some(f) = self.base.lookup(name, kind) {
+            return f;
+        }
+        let key: (Arc<str>, LabelKind) = (Arc::from(name), kind);
+        if let Some(f) = self.index.get(&key) {
+            return *f;
+        }
+        let f = Feature(self.base_len() + self.extra.len() as u32);
+        self.extra.push(key.clone());
+        self.index.insert(key, f);
+        f
+    }
+    pub fn lookup(&self, name: &str, kind: LabelKind) -> Option<Feature> {
+        self.base
+            .lookup(name, kind)
+            .or_else(|| self.index.get(&(Arc::from(name), kind)).copied())
+    }
+}
+
+/// One evaluation of a program.
+pub struct Instance<'p> {
+    pub prog: &'p Program,
+    pub labels: LabelTable<'p>,
+    pub vs: Vec<Vertex<'p>>,
+    pub envs: Vec<Env<'p>>,
+    pub root: VId,
+    /// Closedness groups: parent group and whether children inherit.
+    groups: Vec<(u32, bool)>,
+    child_groups: HashMap<(u32, Feature), u32>,
+    steps: u64,
+    pub max_steps: u64,
+    depth: u32,
+    budget_exceeded: bool,
+    eval_stack: Vec<VId>,
+    /// Compiled regular expressions by pattern.
+    regex_cache: HashMap<Arc<str>, Result<Arc<crate::golang::regex::GoRegex>, String>>,
+}
+
+/// The default step budget: enough for any sane program, small enough that
+/// a runaway disjunction or comprehension ends in an error in seconds.
+pub const DEFAULT_MAX_STEPS: u64 = 20_000_000;
+
+impl<'p> Instance<'p> {
+    pub fn new(prog: &'p Program) -> Instance<'p> {
+        let mut inst = Instance {
+            prog,
+            labels: LabelTable {
+                base: &prog.labels,
+                base_count: prog.labels.len() as u32,
+                extra: Vec::new(),
+                index: HashMap::new(),
+            },
+            vs: Vec::new(),
+            envs: Vec::new(),
+            root: 0,
+            groups: vec![(0, false)],
+            child_groups: HashMap::new(),
+            steps: 0,
+            max_steps: DEFAULT_MAX_STEPS,
+            depth: 0,
+            budget_exceeded: false,
+            eval_stack: Vec::new(),
+            regex_cache: HashMap::new(),
+        };
+        let root = inst.new_vertex(None, Label::Root);
+        inst.root = root;
+        let env = inst.new_env(Env {
+            up: None,
+            vertex: root,
+            lit: None,
+            label: None,
+            binds: Vec::new(),
+            dyn_keys: Vec::new(),
+        });
+        for u in &prog.units {
+            inst.vs[root as usize].conjuncts.push(Conjunct {
+                x: CX::Struct(&u.root, u.root.pos),
+                env,
+                close: 0,
+                embed: 0,
+            });
+        }
+        inst
+    }
+
+    pub(crate) fn new_vertex(&mut self, parent: Option<VId>, label: Label) -> VId {
+        let id = self.vs.len() as VId;
+        // A temporary hangs below the vertex being evaluated, so that
+        // structural cycles through temporaries are seen.
+        let parent = match (parent, label) {
+            (None, Label::Temp) => self.eval_stack.last().copied(),
+            _ => parent,
+        };
+        self.vs.push(Vertex::new(parent, label, id));
+        id
+    }
+
+    pub(crate) fn new_env(&mut self, e: Env<'p>) -> EnvId {
+        let id = self.envs.len() as EnvId;
+        self.envs.push(e);
+        id
+    }
+
+    pub(crate) fn v(&self, id: VId) -> &Vertex<'p> {
+        &self.vs[id as usize]
+    }
+
+    pub(crate) fn vm(&mut self, id: VId) -> &mut Vertex<'p> {
+        &mut self.vs[id as usize]
+    }
+
+    /// The label's name for paths and messages.
+    pub fn label_string(&self, l: Label) -> String {
+        match l {
+            Label::Root | Label::Temp => String::new(),
+            Label::Field(f) => {
+                let name = self.labels.name(f);
+                let name = name.split('$').next().unwrap_or(name);
+                if self.labels.kind(f) == LabelKind::Regular && !is_identifier(name) {
+                    crate::golang::strconv::quote(name)
+                } else {
+                    name.to_string()
+                }
+            }
+            Label::Index(i) => i.to_string(),
+        }
+    }
+
+    /// The path of a vertex from the root (`a.b.0`).
+    pub fn path(&self, mut id: VId) -> String {
+        let mut parts = Vec::new();
+        loop {
+            let v = self.v(id);
+            match v.label {
+                Label::Root => break,
+                Label::Temp => {}
+                l => parts.push(self.label_string(l)),
+            }
+            match v.parent {
+                Some(p) => id = p,
+                None => break,
+            }
+        }
+        parts.reverse();
+        parts.join(".")
+    }
+
+    /// Fills a JSON value at a path of regular field names (creating
+    /// fields as needed). Must be called before the path is evaluated.
+    pub fn fill_json(&mut self, path: &[&str], value: &serde_json::Value) -> Result<(), Bottom> {
+        let data = self.vertex_from_json(value);
+        self.fill_vertex(path, data)
+    }
+
+    /// Fills an evaluated vertex (from [`Instance::vertex_from_json`] or any
+    /// evaluated value) at `path`.
+    pub fn fill_vertex(&mut self, path: &[&str], data: VId) -> Result<(), Bottom> {
+        // Wrap the data in struct levels at the root, by value.
+        let mut cur = data;
+        for name in path.iter().rev() {
+            let f = self.labels.intern(name, LabelKind::of_ident(name));
+            let s = self.new_vertex(None, Label::Temp);
+            self.vm(s).is_struct = true;
+            self.vm(s).kinds = K_STRUCT;
+            self.vm(s).status = Status::Done;
+            self.vm(cur).parent = Some(s);
+            self.vm(cur).label = Label::Field(f);
+            self.vm(s).arcs.push(cur);
+            cur = s;
+        }
+        let root = self.root;
+        if self.v(root).status != Status::New {
+            return Err(Bottom::eval(
+                "cannot fill a value after evaluation has started",
+            ));
+        }
+        self.vm(root).conjuncts.push(Conjunct {
+            x: CX::Vertex(cur),
+            env: 0,
+            close: 0,
+            embed: 0,
+        });
+        Ok(())
+    }
+
+    /// Builds an evaluated vertex from JSON data.
+    pub fn vertex_from_json(&mut self, value: &serde_json::Value) -> VId {
+        let v = self.new_vertex(None, Label::Temp);
+        self.set_json(v, value);
+        v
+    }
+
+    fn set_json(&mut self, v: VId, value: &serde_json::Value) {
+        use serde_json::Value as J;
+        self.vm(v).status = Status::Done;
+        let atom = match value {
+            J::Null => Atom::Null,
+            J::Bool(b) => Atom::Bool(*b),
+            J::Number(n) => {
+                let s = n.to_string();
+                match Number::parse(&s) {
+                    Ok(n) => Atom::Num(n),
+                    Err(_) => Atom::Str(Arc::from(s.as_str())),
+                }
+            }
+            J::String(s) => Atom::Str(Arc::from(s.as_str())),
+            J::Array(items) => {
+                let x = self.vm(v);
+                x.is_list = true;
+                x.kinds = K_LIST;
+                x.list.closed = Some(items.len());
+                x.list.max = items.len();
+                for (i, item) in items.iter().enumerate() {
+                    let c = self.new_vertex(Some(v), Label::Index(i as u32));
+                    self.set_json(c, item);
+                    self.vm(v).arcs.push(c);
+                }
+                return;
+            }
+            J::Object(m) => {
+                let x = self.vm(v);
+                x.is_struct = true;
+                x.kinds = K_STRUCT;
+                for (k, item) in m {
+                    let f = self.labels.intern(k, LabelKind::Regular);
+                    let c = self.new_vertex(Some(v), Label::Field(f));
+                    self.set_json(c, item);
+                    self.vm(v).arcs.push(c);
+                }
+                return;
+            }
+        };
+        let k = atom.kind();
+        let x = self.vm(v);
+        x.kinds = k;
+        x.atom = Some(atom);
+    }
+
+    /// Looks up a path of field names from the root (after evaluating what
+    /// it passes through). Defaults are not taken.
+    pub fn lookup(&mut self, path: &[&str]) -> Option<VId> {
+        let mut cur = self.root;
+        for name in path {
+            self.eval(cur);
+            cur = self.resolve_default(cur);
+            let f = self.labels.lookup(name, LabelKind::of_ident(name))?;
+            cur = self.find_arc(cur, Label::Field(f))?;
+        }
+        self.eval(cur);
+        Some(cur)
+    }
+
+    /// A source position as `file:line:col`.
+    pub fn pos_string(&self, p: Pos) -> String {
+        match self.prog.files.get(p.file as usize) {
+            Some(f) => format!("{}:{}", f.name(), f.line_col(p.span.start)),
+            None => String::new(),
+        }
+    }
+
+    /// A diagnostic for an error of vertex `v`.
+    pub fn diagnostic(&self, v: VId, b: &Bottom) -> String {
+        let path = self.path(v);
+        let mut out = if path.is_empty() {
+            b.msg.clone()
+        } else {
+            format!("{path}: {}", b.msg)
+        };
+        for p in &b.pos {
+            if let Some(f) = self.prog.files.get(p.file as usize) {
+                let d = Diagnostic {
+                    file: f.clone(),
+                    span: p.span,
+                    message: String::new(),
+                    related: Vec::new(),
+                };
+                let r = d.render();
+                // Keep "file:line:col" and the snippet, drop the empty message.
+                let mut lines = r.lines();
+                let head = lines.next().unwrap_or("");
+                let head = head.trim_end_matches(": ").trim_end_matches(':');
+                out.push_str(&format!("\n    {head}"));
+                for l in lines {
+                    out.push_str(&format!("\n    {l}"));
+                }
+            }
+        }
+        out
+    }
+
+    pub(crate) fn span_text(&self, p: Pos) -> &str {
+        match self.prog.files.get(p.file as usize) {
+            Some(f) if (p.span.end as usize) <= f.text().len() => f.slice(p.span),
+            _ => "",
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn span_of(&self, p: Pos) -> Span {
+        p.span
+    }
+}
+
+pub(crate) fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_alphabetic() || c == '_' || c == '$' || c == '#' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
