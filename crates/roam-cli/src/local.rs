@@ -23,9 +23,13 @@ pub enum LocalCommand {
     Start {
         #[command(flatten)]
         data: DataDir,
-        /// Port to listen on (127.0.0.1).
+        /// Port to listen on.
         #[arg(long, default_value_t = DEFAULT_PORT)]
         port: u16,
+        /// Address to listen on; beyond loopback (e.g. 0.0.0.0) the certificate
+        /// also names the address (or, for 0.0.0.0, this machine's host name).
+        #[arg(long, default_value = "127.0.0.1")]
+        address: std::net::IpAddr,
         /// Stay in the foreground and log to standard error.
         #[arg(long)]
         foreground: bool,
@@ -115,15 +119,17 @@ pub fn run(cmd: LocalCommand) -> Result<ExitCode, String> {
         LocalCommand::Start {
             data,
             port,
+            address,
             foreground,
             sim,
         } => {
             let dir = data.path()?;
             init(&dir)?;
+            ensure_tls_hosts(&dir, address)?;
             if foreground {
-                start_foreground(&dir, port, &sim)
+                start_foreground(&dir, address, port, &sim)
             } else {
-                start_background(&dir, port, &sim)
+                start_background(&dir, address, port, &sim)
             }
         }
         LocalCommand::Reset { data, all } => reset(&data.path()?, all),
@@ -180,17 +186,66 @@ fn init(dir: &Path) -> Result<(), String> {
         write_private(&token, &roam_apiserver::generate_token())?;
     }
     if !dir.join("ca.pem").exists() || !dir.join("server-key.pem").exists() {
-        let tls = TlsMaterial::generate(&["127.0.0.1".into(), "localhost".into()])?;
-        write_private(&dir.join("server-key.pem"), &tls.key_pem)?;
-        write_private(&dir.join("server.pem"), &tls.cert_pem)?;
-        write_private(&dir.join("ca.pem"), &tls.ca_pem)?;
+        write_tls(dir, &["127.0.0.1".into(), "localhost".into()])?;
     }
     Ok(())
+}
+
+/// Generates a CA and serving certificate for `hosts`, recorded in `tls-hosts`.
+fn write_tls(dir: &Path, hosts: &[String]) -> Result<(), String> {
+    let tls = TlsMaterial::generate(hosts)?;
+    write_private(&dir.join("server-key.pem"), &tls.key_pem)?;
+    write_private(&dir.join("server.pem"), &tls.cert_pem)?;
+    write_private(&dir.join("ca.pem"), &tls.ca_pem)?;
+    write_private(&dir.join("tls-hosts"), &hosts.join("\n"))
+}
+
+/// Makes sure the serving certificate names what clients of `address` connect to;
+/// if not, new certificates (and a new CA) are generated.
+fn ensure_tls_hosts(dir: &Path, address: std::net::IpAddr) -> Result<(), String> {
+    if address.is_loopback() {
+        return Ok(());
+    }
+    let mut hosts: Vec<String> = std::fs::read_to_string(dir.join("tls-hosts"))
+        .map(|t| t.lines().map(str::to_string).collect())
+        .unwrap_or_else(|_| vec!["127.0.0.1".into(), "localhost".into()]);
+    let wanted = if address.is_unspecified() {
+        std::fs::read_to_string("/etc/hostname")
+            .ok()
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .into_iter()
+            .collect::<Vec<_>>()
+    } else {
+        vec![address.to_string()]
+    };
+    let missing: Vec<String> = wanted.into_iter().filter(|h| !hosts.contains(h)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    hosts.extend(missing);
+    write_tls(dir, &hosts)?;
+    eprintln!(
+        "roam local: new certificates for {} (a new CA: print the kubeconfig again)",
+        hosts.join(", ")
+    );
+    Ok(())
+}
+
+/// Where clients on this machine reach a server listening on `address`.
+fn connect_host(address: std::net::IpAddr) -> String {
+    match address {
+        a if a.is_unspecified() => "127.0.0.1".into(),
+        std::net::IpAddr::V6(a) => format!("[{a}]"),
+        a => a.to_string(),
+    }
 }
 
 /// `server.json`: where a started server listens.
 struct ServerInfo {
     url: String,
+    /// The host clients on this machine connect to.
+    host: String,
     port: u16,
     pid: u32,
 }
@@ -201,22 +256,27 @@ impl ServerInfo {
         let v: serde_json::Value = serde_json::from_str(&text).ok()?;
         Some(ServerInfo {
             url: v["url"].as_str()?.to_string(),
+            host: v["host"].as_str().unwrap_or("127.0.0.1").to_string(),
             port: u16::try_from(v["port"].as_u64()?).ok()?,
             pid: u32::try_from(v["pid"].as_u64()?).ok()?,
         })
     }
 
     fn write(&self, dir: &Path) -> Result<(), String> {
-        let v = serde_json::json!({"url": self.url, "port": self.port, "pid": self.pid});
+        let v = serde_json::json!({"url": self.url, "host": self.host, "port": self.port, "pid": self.pid});
         write_private(&dir.join("server.json"), &v.to_string())
     }
 
     fn answering(&self) -> bool {
-        std::net::TcpStream::connect_timeout(
-            &std::net::SocketAddr::from(([127, 0, 0, 1], self.port)),
-            Duration::from_secs(1),
-        )
-        .is_ok()
+        use std::net::ToSocketAddrs;
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        (host, self.port)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut a| a.next())
+            .is_some_and(|addr| {
+                std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
+            })
     }
 }
 
@@ -229,7 +289,12 @@ fn pid_alive(pid: u32) -> bool {
             .is_ok_and(|s| s.success())
 }
 
-fn start_foreground(dir: &Path, port: u16, sim: &SimulatorArgs) -> Result<ExitCode, String> {
+fn start_foreground(
+    dir: &Path,
+    address: std::net::IpAddr,
+    port: u16,
+    sim: &SimulatorArgs,
+) -> Result<ExitCode, String> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -250,12 +315,14 @@ fn start_foreground(dir: &Path, port: u16, sim: &SimulatorArgs) -> Result<ExitCo
         })?;
         let server = ApiServer::new(Arc::new(store), Some(token))
             .map_err(|e| format!("starting the API server: {}", e.message))?;
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        let listener = tokio::net::TcpListener::bind((address, port))
             .await
-            .map_err(|e| format!("listening on 127.0.0.1:{port}: {e}"))?;
+            .map_err(|e| format!("listening on {address}:{port}: {e}"))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let host = connect_host(address);
         let info = ServerInfo {
-            url: format!("https://127.0.0.1:{port}"),
+            url: format!("https://{host}:{port}"),
+            host,
             port,
             pid: std::process::id(),
         };
@@ -313,7 +380,12 @@ async fn shutdown_signal() {
     }
 }
 
-fn start_background(dir: &Path, port: u16, sim: &SimulatorArgs) -> Result<ExitCode, String> {
+fn start_background(
+    dir: &Path,
+    address: std::net::IpAddr,
+    port: u16,
+    sim: &SimulatorArgs,
+) -> Result<ExitCode, String> {
     if let Some(info) = ServerInfo::read(dir)
         && pid_alive(info.pid)
     {
@@ -335,6 +407,8 @@ fn start_background(dir: &Path, port: u16, sim: &SimulatorArgs) -> Result<ExitCo
             "--foreground",
             "--port",
             &port.to_string(),
+            "--address",
+            &address.to_string(),
         ])
         .args(sim.to_args())
         .arg("--data-dir")
@@ -423,6 +497,7 @@ fn reset(dir: &Path, all: bool) -> Result<ExitCode, String> {
             "ca.pem",
             "server.pem",
             "server-key.pem",
+            "tls-hosts",
             "server.log",
         ]);
     }

@@ -179,3 +179,55 @@ fn simulator_on_off_standalone_and_reset() {
     let stop = roam(&data, &["stop"]);
     assert!(stop.status.success(), "{}", text(&stop));
 }
+
+/// Two servers at once on different data directories and ports, one of them
+/// listening on all addresses (HTTPS with the certificate naming this host).
+#[test]
+fn two_instances_side_by_side() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    let a = roam(&one, &["start", "--port", "0", "--no-simulator"]);
+    assert!(a.status.success(), "{}", text(&a));
+    let b = roam(
+        &two,
+        &[
+            "start",
+            "--port",
+            "0",
+            "--address",
+            "0.0.0.0",
+            "--no-simulator",
+        ],
+    );
+    assert!(b.status.success(), "{}", text(&b));
+    for (dir, name) in [(&one, "one"), (&two, "two")] {
+        let st = roam(dir, &["status"]);
+        assert!(st.status.success(), "{}", text(&st));
+        let kc = roam(dir, &["kubeconfig"]);
+        let home = tmp.path().join(format!("k-{name}"));
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::write(home.join("kubeconfig"), &kc.stdout).unwrap();
+        let cm = home.join("cm.json");
+        std::fs::write(
+            &cm,
+            format!(
+                r#"{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"only-in-{name}"}}}}"#
+            ),
+        )
+        .unwrap();
+        if let Some(o) = kubectl(&home, &["apply", "-f", cm.to_str().unwrap()]) {
+            assert!(o.status.success(), "{}", text(&o));
+        }
+    }
+    if let Some(o) = kubectl(&tmp.path().join("k-one"), &["get", "cm", "-o", "name"]) {
+        let names = String::from_utf8_lossy(&o.stdout).to_string();
+        assert!(
+            names.contains("only-in-one") && !names.contains("only-in-two"),
+            "{names}"
+        );
+    }
+    for dir in [&one, &two] {
+        let stop = roam(dir, &["stop"]);
+        assert!(stop.status.success(), "{}", text(&stop));
+    }
+}
