@@ -11,6 +11,9 @@ use crate::store::{Event, EventType, Store, Write};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+/// The finalizer that keeps a CRD until its instances are gone.
+pub const CRD_CLEANUP: &str = "customresourcecleanup.apiextensions.k8s.io";
+
 /// The finalizer of an object whose dependents are being deleted first.
 pub const FOREGROUND: &str = "foregroundDeletion";
 
@@ -648,7 +651,8 @@ impl ApiServer {
                 .to_string();
             match event.kind {
                 EventType::Deleted => {
-                    // The CRD's instances go with it.
+                    // The CRD's instances go with it (normally they are gone already:
+                    // its cleanup finalizer waits for them).
                     let served = self
                         .registry
                         .all()
@@ -663,8 +667,22 @@ impl ApiServer {
                     if let Ok(types) = registry::crd_types(&event.object) {
                         self.registry.set_crd(&name, types);
                     }
+                    let newly_deleting = event.object["metadata"]["deletionTimestamp"].is_string()
+                        && !event
+                            .prev
+                            .as_ref()
+                            .is_some_and(|p| p["metadata"]["deletionTimestamp"].is_string());
+                    if newly_deleting {
+                        self.cleanup_crd(&name);
+                    }
                 }
             }
+        }
+        // The last instance of a terminating CRD is gone: remove the CRD.
+        if event.kind == EventType::Deleted
+            && let Some(crd) = rt.crd.as_deref()
+        {
+            self.finish_crd(crd);
         }
         // The last object of a terminating namespace is gone: remove the namespace.
         if event.kind == EventType::Deleted
@@ -745,6 +763,83 @@ impl ApiServer {
         Ok(now.map(|o| Self::present(rt, &o)).unwrap_or(Value::Null))
     }
 
+    /// A CRD marked for deletion: its instances are deleted (honouring their
+    /// finalizers); the CRD goes when the last one has.
+    fn cleanup_crd(&self, crd_name: &str) {
+        if let Some(t) = self
+            .registry
+            .all()
+            .into_iter()
+            .find(|t| t.crd.as_deref() == Some(crd_name))
+        {
+            for k in self.store.keys(&prefix(&t, None)) {
+                let parts: Vec<&str> = k.split('/').collect();
+                let [_, _, _, ns, name] = parts.as_slice() else {
+                    continue;
+                };
+                let it = Target {
+                    rt: t.clone(),
+                    namespace: (!ns.is_empty()).then(|| ns.to_string()),
+                    name: Some(name.to_string()),
+                    status: false,
+                };
+                if let Err(e) = self.delete(&it, &WriteOptions::default())
+                    && e.code != 404
+                {
+                    tracing::warn!("deleting {k} with its CRD: {}", e.message);
+                }
+            }
+        }
+        self.finish_crd(crd_name);
+    }
+
+    /// Removes the cleanup finalizer of a terminating CRD once it has no instances.
+    fn finish_crd(&self, crd_name: &str) {
+        let crd_rt = self.builtin("apiextensions.k8s.io", "customresourcedefinitions");
+        let k = key(&crd_rt, None, crd_name);
+        let Some(crd) = self.store.get(&k) else {
+            return;
+        };
+        if !crd["metadata"]["deletionTimestamp"].is_string() {
+            return;
+        }
+        let left = self
+            .registry
+            .all()
+            .into_iter()
+            .find(|t| t.crd.as_deref() == Some(crd_name))
+            .is_some_and(|t| !self.store.keys(&prefix(&t, None)).is_empty());
+        if left {
+            return;
+        }
+        let event = self.store.mutate(&k, |cur, _| {
+            let Some(cur) = cur else {
+                return Ok(Write::Unchanged);
+            };
+            let fins = cur["metadata"]["finalizers"].as_array();
+            if !fins.is_some_and(|f| f.iter().any(|f| f == CRD_CLEANUP)) {
+                return Ok(Write::Unchanged);
+            }
+            let rest: Vec<Value> = fins
+                .into_iter()
+                .flatten()
+                .filter(|f| *f != CRD_CLEANUP)
+                .cloned()
+                .collect();
+            if rest.is_empty() {
+                return Ok(Write::Delete);
+            }
+            let mut next = cur.clone();
+            next["metadata"]["finalizers"] = Value::Array(rest);
+            Ok(Write::Put(next))
+        });
+        match event {
+            Ok(Some(e)) => self.after_write(&crd_rt, &e),
+            Ok(None) => {}
+            Err(e) => tracing::warn!("removing CRD {crd_name}: {}", e.message),
+        }
+    }
+
     /// Removes every object under `prefix` (finalizers are not waited for).
     fn delete_all(&self, prefix: &str) {
         for k in self.store.keys(prefix) {
@@ -817,6 +912,29 @@ impl ApiServer {
         }
         self.prepare(rt, &mut body, &name)?;
         check_fields(t, &mut body, None, &name, opts)?;
+        if rt.group == "apiextensions.k8s.io" && rt.plural == "customresourcedefinitions" {
+            // As kube-apiserver: deleting a CRD waits for its instances to go.
+            let fins = meta_mut(&mut body)
+                .entry("finalizers")
+                .or_insert_with(|| json!([]));
+            if let Some(f) = fins.as_array_mut()
+                && !f.iter().any(|f| f == CRD_CLEANUP)
+            {
+                f.push(json!(CRD_CLEANUP));
+            }
+        }
+        if let Some(crd) = rt.crd.as_deref() {
+            let crd_rt = self.builtin("apiextensions.k8s.io", "customresourcedefinitions");
+            if self
+                .store
+                .get(&key(&crd_rt, None, crd))
+                .is_some_and(|c| c["metadata"]["deletionTimestamp"].is_string())
+            {
+                return Err(ApiError::method_not_allowed(format!(
+                    "create not allowed while custom resource definition {crd} is terminating"
+                )));
+            }
+        }
         if let Some(m) = &opts.field_manager {
             crate::ssa::track_update(&mut body, None, m, &rt.api_version(), !rt.is_custom());
         }

@@ -1158,3 +1158,75 @@ async fn leases_for_leader_election() {
         "microsecond times round-trip"
     );
 }
+
+/// Deleting a CRD deletes its instances first, honouring their finalizers; while
+/// it terminates no new instance can be created.
+#[tokio::test]
+async fn crd_deletion_waits_for_instance_finalizers() {
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let crd: CustomResourceDefinition = serde_json::from_value(json!({
+        "metadata": {"name": "gadgets.example.roam.dev"},
+        "spec": {
+            "group": "example.roam.dev", "scope": "Namespaced",
+            "names": {"plural": "gadgets", "singular": "gadget", "kind": "Gadget"},
+            "versions": [{"name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]
+        }
+    }))
+    .unwrap();
+    let created = crds.create(&PostParams::default(), &crd).await.unwrap();
+    assert_eq!(
+        created.metadata.finalizers.as_deref(),
+        Some(&["customresourcecleanup.apiextensions.k8s.io".to_string()][..])
+    );
+    let ar = ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk("example.roam.dev", "v1", "Gadget"),
+        "gadgets",
+    );
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), "default", &ar);
+    let mut held = DynamicObject::new("held", &ar);
+    held.metadata.finalizers = Some(vec!["test.roam.dev/hold".into()]);
+    api.create(&PostParams::default(), &held).await.unwrap();
+    api.create(&PostParams::default(), &DynamicObject::new("free", &ar))
+        .await
+        .unwrap();
+
+    crds.delete("gadgets.example.roam.dev", &DeleteParams::default())
+        .await
+        .unwrap();
+    let terminating = crds.get("gadgets.example.roam.dev").await.unwrap();
+    assert!(terminating.metadata.deletion_timestamp.is_some());
+    assert!(api.get_opt("free").await.unwrap().is_none());
+    assert!(
+        api.get("held")
+            .await
+            .unwrap()
+            .metadata
+            .deletion_timestamp
+            .is_some()
+    );
+    let (code, _, _) = api_error(
+        api.create(&PostParams::default(), &DynamicObject::new("late", &ar))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, 405);
+
+    api.patch(
+        "held",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"finalizers": null}})),
+    )
+    .await
+    .unwrap();
+    assert!(
+        crds.get_opt("gadgets.example.roam.dev")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (code, _, _) = api_error(api.list(&ListParams::default()).await.unwrap_err());
+    assert_eq!(code, 404, "no longer served");
+}
