@@ -153,12 +153,11 @@ impl Reader<'_> {
             c if c == b'-' || c == b'+' || c == b'.' || c.is_ascii_digit() => {
                 let start = self.p;
                 self.p += 1;
-                while self.p < self.s.len()
-                    && (self.s[self.p].is_ascii_alphanumeric()
-                        || b"._+-".contains(&self.s[self.p])
-                            && !(b"+-".contains(&self.s[self.p])
-                                && !b"eE".contains(&self.s[self.p - 1])))
-                {
+                while self.p < self.s.len() && {
+                    let c = self.s[self.p];
+                    let sign_ok = !b"+-".contains(&c) || b"eE".contains(&self.s[self.p - 1]);
+                    c.is_ascii_alphanumeric() || (b"._+-".contains(&c) && sign_ok)
+                } {
                     self.p += 1;
                 }
                 let t = std::str::from_utf8(&self.s[start..self.p]).unwrap();
@@ -191,6 +190,7 @@ fn call_path(r: &mut Reader, id: &str) -> Result<Val, CallError> {
         "tabwriter" => "text/tabwriter",
         "csv" => "encoding/csv",
         "toml" => "encoding/toml",
+        "template" => "text/template",
         "sha256" | "sha1" | "sha512" | "md5" | "hmac" | "ed25519" => {
             Box::leak(format!("crypto/{pkg}").into_boxed_str())
         }
@@ -2883,6 +2883,124 @@ fn toml_un() {
         (
             r#"toml.Unmarshal("i = 0x1F\nj = 1_000\nk = +5\nf = 1.5e3\ng = 0.1\nb = true\nd = 1979-05-27T07:32:00Z\nl = [1, [2, 'x']]\nt = {x = 1, y = {z = 2}}")"#,
             r#"{i: 31, j: 1000, k: 5, f: 1.5e+3, g: 0.1, b: true, d: "1979-05-27T07:32:00Z", l: [1, [2, "x"]], t: {x: 1, y: {z: 2}}}"#,
+        ),
+    ]);
+}
+#[test]
+fn template() {
+    check(&[
+        (
+            r#"template.Execute("{{.a}} {{.b}} {{.c}} {{.d}} {{.e}} {{.f}} {{.g}}", {a: 1, b: 1.5, c: "s", d: true, e: null, f: [1, "x"], g: {x: 1, y: [2]}})"#,
+            r#""1 1.5 s true <no value> [1 x] map[x:1 y:[2]]""#,
+        ),
+        (
+            r#"template.Execute("{{range .}}<{{.}}>{{end}}", [1, 2])"#,
+            r#""<1><2>""#,
+        ),
+        (
+            r#"template.Execute("{{if .x}}yes{{else}}no{{end}}", {x: false})"#,
+            r#""no""#,
+        ),
+        (
+            r#"template.Execute("{{.missing}}", {a: 1})"#,
+            r#""<no value>""#,
+        ),
+        (
+            r#"template.Execute("{{printf \"%05.1f|%q|%v|%d\" .f .s .l .i}}", {f: 3.14159, s: "hi", l: [1], i: 42})"#,
+            r#""003.1|\"hi\"|[1]|42""#,
+        ),
+        (
+            r#"template.Execute("{{len .}} {{index . 1}}", [5, 6])"#,
+            r#""2 6""#,
+        ),
+        (r#"template.Execute("{{.}}", 1e30)"#, r#""1e+30""#),
+        (
+            r#"template.Execute("{{.}}", 123456789012345678901234567890)"#,
+            r#""123456789012345678901234567890""#,
+        ),
+        (r#"template.Execute("{{.}}", 2.0)"#, r#""2""#),
+        (
+            r#"template.Execute("{{.}}", 'bytes')"#,
+            r#""[98 121 116 101 115]""#,
+        ),
+        (
+            r#"template.Execute("{{range $i, $v := .}}{{$i}}={{$v}},{{end}}", {b: 1, a: 2})"#,
+            r#""a=2,b=1,""#,
+        ),
+        (
+            r#"template.Execute("{{.a.b}}", {a: {b: "deep"}})"#,
+            r#""deep""#,
+        ),
+        (
+            r#"template.Execute("{{eq .a 1}} {{lt .a 2}} {{and .a .b}} {{or 0 .a}} {{not .a}}", {a: 1, b: "x"})"#,
+            r#""true true x 1 false""#,
+        ),
+        (r#"template.Execute("{{.}}-{{.}}", "foo")"#, r#""foo-foo""#),
+        (
+            r#"template.Execute("{{- .a -}}  x  {{- .b}}", {a: 1, b: 2})"#,
+            r#""1x2""#,
+        ),
+        (
+            r#"template.Execute("{{with .a}}{{.}}{{else}}none{{end}}", {a: 0})"#,
+            r#""none""#,
+        ),
+        (
+            r#"template.Execute("{{if eq .a 1}}one{{else if eq .a 2}}two{{else}}many{{end}}", {a: 2})"#,
+            r#""two""#,
+        ),
+        (
+            r#"template.Execute("{{range .}}{{.}}{{else}}empty{{end}}", [])"#,
+            r#""empty""#,
+        ),
+        (
+            r#"template.Execute("{{$x := .a}}{{$x}}{{$}}", {a: 1})"#,
+            r#""1map[a:1]""#,
+        ),
+        (
+            r#"template.Execute("{{.a | printf \"%s!\"}}", {a: "hi"})"#,
+            r#""hi!""#,
+        ),
+        (r#"template.Execute("{{/* comment */}}ok", 1)"#, r#""ok""#),
+        (
+            r#"template.Execute("{{print 1 2 \"a\" 3}}", 1)"#,
+            r#""1 2a3""#,
+        ),
+        (
+            r#"template.Execute("{{html \"<a>\"}} {{js \"'x'\"}} {{urlquery \"a b&c\"}}", 1)"#,
+            r#""&lt;a&gt; \\'x\\' a+b%26c""#,
+        ),
+        (
+            r#"template.Execute("{{foo}}", 1)"#,
+            r#"error: template: :1: function "foo" not defined"#,
+        ),
+        (
+            r#"template.Execute("{{if}}", 1)"#,
+            r#"error: template: :1: missing value for if"#,
+        ),
+        (
+            r#"template.Execute("{{printf \"%v %v\" 1}}", 1)"#,
+            r#""1 %!v(MISSING)""#,
+        ),
+        (
+            r#"template.Execute("{{printf \"%d\" 1 2}}", 1)"#,
+            r#""1%!(EXTRA int=2)""#,
+        ),
+        (
+            r#"template.Execute("{{slice \"abcdef\" 1 3}} {{index .m \"k\"}}", {m: {k: "v"}})"#,
+            r#""bc v""#,
+        ),
+        (r#"template.Execute("{{.}}", 0.000012)"#, r#""1.2e-05""#),
+        (
+            r#"template.Execute("{{.}}", 123456789.5)"#,
+            r#""1.234567895e+08""#,
+        ),
+        (
+            r#"template.HTMLEscape("<a href='x'>&\"</a>")"#,
+            r#""&lt;a href=&#39;x&#39;&gt;&amp;&#34;&lt;/a&gt;""#,
+        ),
+        (
+            r#"template.JSEscape("a'b\"c<d>&=\u0001é")"#,
+            r#""a\\'b\\\"c\\u003Cd\\u003E\\u0026\\u003D\\u0001é""#,
         ),
     ]);
 }

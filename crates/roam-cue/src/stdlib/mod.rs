@@ -176,6 +176,7 @@ mod strconv;
 mod strings;
 mod structs;
 mod tabwriter;
+mod template;
 mod time;
 mod toml;
 mod uuid;
@@ -208,6 +209,7 @@ static PACKAGES: &[&Package] = &[
     &toml::PACKAGE,
     &uuid::PACKAGE,
     &tabwriter::PACKAGE,
+    &template::PACKAGE,
     &html::PACKAGE,
 ];
 
