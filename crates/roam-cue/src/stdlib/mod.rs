@@ -14,6 +14,25 @@
 //!
 //! Everything a function needs from the evaluator (comparing values with a
 //! user-given `less`, validating against a schema) goes through [`CallCtx`].
+//!
+//! Conventions the functions follow:
+//!
+//! * Argument kinds are checked by the evaluator against [`Func::params`]
+//!   first (upstream's `cannot use 1 (type int) as string in argument 1 to
+//!   strings.ToUpper`); functions check again and answer
+//!   [`CallError::ArgType`] rather than panic.
+//! * An [`Val::Opaque`] where a concrete value is needed is
+//!   [`CallError::Incomplete`]; `Top` parameters accept opaque values and
+//!   pass them along (`list.Concat`, `list.Sort`'s comparator, the schema of
+//!   `json.Validate`).
+//! * Validators that upstream gives their own failure text
+//!   (`list.MinItems`, `list.MaxItems`, `list.UniqueItems`, `list.MatchN`,
+//!   `struct.MinFields`, `struct.MaxFields`) return
+//!   [`CallError::Validation`]; others return `false` or an error message.
+//! * Results that upstream converts from Go decimals are ints when
+//!   integral (`list.Sum([1.0, 2.0])` is `3`), as upstream's conversion does.
+//! * [`Package::cue`] is a CUE struct literal unified into the package
+//!   (`list.Ascending`, `path.Unix`, `uuid.ns`, `encoding/openapi.#Config`).
 
 use std::sync::Arc;
 
@@ -170,6 +189,7 @@ mod json;
 mod list;
 mod math;
 mod net;
+mod openapi;
 mod path;
 mod regexp;
 mod strconv;
@@ -207,6 +227,7 @@ static PACKAGES: &[&Package] = &[
     &ed25519::PACKAGE,
     &csv::PACKAGE,
     &toml::PACKAGE,
+    &openapi::PACKAGE,
     &uuid::PACKAGE,
     &tabwriter::PACKAGE,
     &template::PACKAGE,
