@@ -921,3 +921,61 @@ spec: {size: 2, shape: round}
         "unknown fields are pruned"
     );
 }
+
+/// Moving an object from client-side to server-side apply (kubectl's
+/// `kubectl-last-applied` migration): fields dropped from the manifest after the
+/// move are removed, as they would be on a real cluster.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_side_then_server_side_apply() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let v1 = k.write(
+        "v1.yaml",
+        "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: moving
+  labels: {a: '1', b: '2'}
+data:
+  keep: yes-keep
+  drop: soon-gone
+",
+    );
+    k.ok(&["apply", "-f", &k.path(&v1)]).await;
+    let out = k.ok(&["apply", "--server-side", "-f", &k.path(&v1)]).await;
+    assert!(out.contains("serverside-applied"), "{out}");
+    let v2 = k.write(
+        "v2.yaml",
+        "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: moving
+  labels: {a: '1'}
+data:
+  keep: yes-keep
+",
+    );
+    k.ok(&["apply", "--server-side", "-f", &k.path(&v2)]).await;
+    let json: serde_json::Value = serde_json::from_str(
+        &k.ok(&["get", "cm", "moving", "-o", "json", "--show-managed-fields"])
+            .await,
+    )
+    .unwrap();
+    assert_eq!(
+        json["data"],
+        serde_json::json!({"keep": "yes-keep"}),
+        "{json:#}"
+    );
+    assert_eq!(
+        json["metadata"]["labels"],
+        serde_json::json!({"a": "1"}),
+        "{json:#}"
+    );
+    let managers: Vec<&str> = json["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["manager"].as_str())
+        .collect();
+    assert!(managers.contains(&"kubectl"), "{managers:?}");
+}
