@@ -3004,3 +3004,50 @@ fn template() {
         ),
     ]);
 }
+#[test]
+fn yaml_more() {
+    check(&[
+        (r#"yaml.Marshal("a\nb")"#, r#""|-\n  a\n  b\n""#),
+        (r#"yaml.Marshal("")"#, r#""\"\"\n""#),
+        (
+            r#"yaml.Marshal([[1, 2], [], [{}], [[3]]])"#,
+            r#""- - 1\n  - 2\n- []\n- - {}\n- - - 3\n""#,
+        ),
+        (
+            r##"yaml.Marshal({"a: b": 1, "#c": 2, "- d": 3, "?e": 4, "x y": 5, "é": 6, "0": 7, "1.5": 8, "null": 9, "~": 10, "-": 11})"##,
+            r#""'a: b': 1\n'#c': 2\n'- d': 3\n?e: 4\nx y: 5\né: 6\n\"0\": 7\n\"1.5\": 8\n\"null\": 9\n\"~\": 10\n'-': 11\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: [{b: [{c: "x\ny"}]}]})"#,
+            r#""a:\n  - b:\n      - c: |-\n          x\n          y\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: "  lead\ntext"})"#,
+            r#""a: |2-\n    lead\n  text\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: "text\n  trail"})"#,
+            r#""a: |-\n  text\n    trail\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: "x\n\n\ny"})"#,
+            r#""a: |-\n  x\n\n\n  y\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: 1e1000, b: -0.0, c: 0.000001, d: 123456789012345678901234567890.5})"#,
+            r#""a: 1E+1000\nb: 0.0\nc: 0.000001\nd: 123456789012345678901234567890.5\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: "1e3", b: "1E3", c: "+.5", d: "-1", e: "0b1", f: "0o7", g: "0x1", h: "1_0", i: "12:30:45", j: "2006-01-02T15:04:05Z"})"#,
+            r#""a: \"1e3\"\nb: \"1E3\"\nc: \"+.5\"\nd: \"-1\"\ne: \"0b1\"\n\"f\": \"0o7\"\ng: \"0x1\"\nh: \"1_0\"\ni: \"12:30:45\"\nj: \"2006-01-02T15:04:05Z\"\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: "Yes", b: "NO", c: "ON", d: "oFF", e: "True", f: "nULL"})"#,
+            r#""a: \"Yes\"\nb: \"NO\"\nc: \"ON\"\nd: oFF\ne: \"True\"\n\"f\": nULL\n""#,
+        ),
+        (
+            r#"yaml.Marshal({a: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: b"})"#,
+            r#""a: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: b'\n""#,
+        ),
+    ]);
+}

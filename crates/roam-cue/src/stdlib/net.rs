@@ -1003,3 +1003,38 @@ fn parse_host(host: &str) -> Result<(), String> {
     }
     unescape(host, false).map(|_| ())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn netip_round_trips() {
+        for (s, want) in [
+            ("1.2.3.4", "1.2.3.4"),
+            ("::", "::"),
+            ("::1", "::1"),
+            ("2001:0db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
+            ("1:0:0:2:0:0:0:3", "1:0:0:2::3"),
+            ("::ffff:10.0.0.1", "::ffff:10.0.0.1"),
+            ("fe80::1%eth0", "fe80::1%eth0"),
+        ] {
+            assert_eq!(parse_addr(s).unwrap().text(), want);
+        }
+        assert_eq!(
+            parse_addr("1.2.3.04").unwrap_err(),
+            "ParseAddr(\"1.2.3.04\"): IPv4 field has octet with leading zero"
+        );
+        assert_eq!(
+            parse_prefix("1.2.3.4/33").unwrap_err(),
+            "netip.ParsePrefix(\"1.2.3.4/33\"): prefix length out of range"
+        );
+    }
+
+    #[test]
+    fn punycode() {
+        assert_eq!(punycode_decode("bcher-kva").as_deref(), Some("bücher"));
+        assert!(fqdn("xn--bcher-kva.example"));
+        assert!(!fqdn("-bad.example"));
+    }
+}

@@ -1267,3 +1267,41 @@ fn time_format(value: &str, layout: &str) -> CallResult {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts() {
+        let t = parse("2006-01-02T15:04:05Z07:00", "2021-02-19T13:04:05+02:00").unwrap();
+        assert_eq!(format(&t.utc(), RFC3339_NANO), "2021-02-19T11:04:05Z");
+        assert_eq!(
+            format(&t, "Mon Jan _2 3:04PM -0700"),
+            "Fri Feb 19 1:04PM +0200"
+        );
+        assert_eq!(
+            parse("2006-01-02", "2021-02-30").unwrap_err(),
+            "parsing time \"2021-02-30\": day out of range"
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1h2m3.5s"), Ok(3_723_500_000_000));
+        assert_eq!(format_duration(3_723_500_000_000), "1h2m3.5s");
+        assert_eq!(format_duration(1500), "1.5\u{b5}s");
+        assert_eq!(
+            parse_duration("1x").unwrap_err(),
+            "time: unknown unit \"x\" in duration \"1x\""
+        );
+    }
+
+    #[test]
+    fn civil_dates() {
+        for days in [-800_000i64, -1, 0, 59, 11_016, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}

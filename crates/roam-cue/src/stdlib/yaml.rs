@@ -1020,3 +1020,54 @@ pub fn unmarshal_stream(src: &[u8]) -> Result<Vec<Val>, CallError> {
     }
     docs.iter().map(|d| decode_doc(d, &anchors)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolution_follows_go_yaml_v3() {
+        for (s, r) in [
+            ("", Resolved::Null),
+            ("~", Resolved::Null),
+            ("Null", Resolved::Null),
+            ("TRUE", Resolved::Bool),
+            ("yes", Resolved::Str),
+            ("on", Resolved::Str),
+            ("0777", Resolved::Int),
+            ("0o17", Resolved::Int),
+            ("0x1F", Resolved::Int),
+            ("1_000", Resolved::Int),
+            ("-0b101", Resolved::Int),
+            ("09", Resolved::Float),
+            ("1e3", Resolved::Float),
+            (".5", Resolved::Float),
+            (".inf", Resolved::Float),
+            ("2024-01-02", Resolved::Timestamp),
+            ("1e400", Resolved::Str),
+            ("<<", Resolved::Str),
+        ] {
+            assert_eq!(resolve(s), r, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn scalar_styles() {
+        let style = |s: &str| select_style(&string_scalar(s), false);
+        assert_eq!(style("plain"), Style::Plain);
+        assert_eq!(style("true"), Style::Double);
+        assert_eq!(style("y"), Style::Double);
+        assert_eq!(style(" lead"), Style::Single);
+        assert_eq!(style("a: b"), Style::Single);
+        assert_eq!(style("tab\there"), Style::Double);
+        assert_eq!(style("two\nlines"), Style::Literal);
+        assert_eq!(style("trailing \nspace"), Style::Double);
+    }
+
+    #[test]
+    fn aliases_and_merge_keys() {
+        let v = unmarshal(b"base: &b {x: 1, y: 2}\nd:\n  y: 5\n  <<: *b\n").unwrap();
+        assert_eq!(v.to_cue_string(), "{base: {x: 1, y: 2}, d: {y: 2, x: 1}}");
+        assert!(unmarshal(b"a: &a [*a]").is_err());
+    }
+}
