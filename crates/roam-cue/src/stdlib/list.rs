@@ -36,7 +36,11 @@ pub static PACKAGE: Package = Package {
             if n > MAX_REPEAT_COUNT {
                 return util::msg(format!("count {n} exceeds limit of {MAX_REPEAT_COUNT}"));
             }
-            if x.len().saturating_mul(n as usize) > MAX_LIST_LEN {
+            let size = x
+                .iter()
+                .map(|v| util::node_count(v, MAX_LIST_LEN))
+                .sum::<usize>();
+            if size.saturating_mul(n as usize) > MAX_LIST_LEN * 4 {
                 return util::msg("result too large");
             }
             let mut out = Vec::with_capacity(x.len() * n as usize);

@@ -76,7 +76,7 @@ pub static PACKAGE: Package = Package {
         func!("ReplaceAll", [String, String, String], String, |_, a| {
             let re = compile(a, 0)?;
             let (src, repl) = (string(a, 1)?, string(a, 2)?);
-            check_size(src, repl)?;
+            check_size(&re, src, repl)?;
             Ok(Val::str(re.replace_all(src, repl)))
         }),
         func!(
@@ -86,7 +86,7 @@ pub static PACKAGE: Package = Package {
             |_, a| {
                 let re = compile(a, 0)?;
                 let (src, repl) = (string(a, 1)?, string(a, 2)?);
-                check_size(src, repl)?;
+                check_size(&re, src, repl)?;
                 Ok(Val::str(re.replace_all_literal(src, repl)))
             }
         ),
@@ -106,13 +106,23 @@ pub static PACKAGE: Package = Package {
     cue: "",
 };
 
-/// Each match (at most one per input position, plus one) may insert the
-/// replacement; refuse results beyond the size guard.
-fn check_size(src: &str, repl: &str) -> Result<(), CallError> {
+/// Refuses replacements whose result would exceed the size guard: each
+/// match inserts the replacement (with `$n` expansions at most the input
+/// again).
+fn check_size(re: &GoRegex, src: &str, repl: &str) -> Result<(), CallError> {
+    let per_match = if repl.contains('$') {
+        repl.len().saturating_mul(src.len().max(1))
+    } else {
+        repl.len()
+    };
     let worst = (src.len() + 1)
-        .saturating_mul(repl.len())
+        .saturating_mul(per_match)
         .saturating_add(src.len());
-    if repl.len() > 1 && worst > util::MAX_RESULT_BYTES {
+    if worst <= util::MAX_RESULT_BYTES {
+        return Ok(());
+    }
+    let matches = re.find_all(src, -1).len();
+    if matches.saturating_mul(per_match).saturating_add(src.len()) > util::MAX_RESULT_BYTES {
         return util::msg("result too large");
     }
     Ok(())

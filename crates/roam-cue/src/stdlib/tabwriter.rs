@@ -103,6 +103,10 @@ impl Writer {
     fn write_lines(&mut self, line0: usize, line1: usize) {
         for i in line0..line1 {
             let line = std::mem::take(&mut self.lines[i]);
+            if self.out.len() > util::MAX_RESULT_BYTES {
+                self.lines[i] = line;
+                return;
+            }
             for (j, c) in line.iter().enumerate() {
                 if !c.text.is_empty() {
                     self.out.push_str(&c.text);
@@ -158,5 +162,8 @@ fn write(_: &mut dyn super::CallCtx, a: &[Val]) -> CallResult {
         w.terminate_cell();
     }
     w.flush();
+    if w.out.len() > util::MAX_RESULT_BYTES {
+        return util::msg("result too large");
+    }
     Ok(Val::str(w.out))
 }

@@ -342,6 +342,33 @@ pub fn write_cue(out: &mut String, v: &Val) {
     }
 }
 
+/// The number of nodes in `v`, counting no further than `limit`.
+pub fn node_count(v: &Val, limit: usize) -> usize {
+    let mut n = 1;
+    match v {
+        Val::List(l) => {
+            for x in l {
+                n += node_count(x, limit - n.min(limit));
+                if n >= limit {
+                    return n;
+                }
+            }
+        }
+        Val::Struct(fs) => {
+            for (_, x) in fs {
+                n += node_count(x, limit - n.min(limit));
+                if n >= limit {
+                    return n;
+                }
+            }
+        }
+        Val::Str(s) => n += s.len() / 64,
+        Val::Bytes(b) => n += b.len() / 64,
+        _ => {}
+    }
+    n
+}
+
 /// Whether the value (recursively) contains an opaque part.
 pub fn first_opaque(v: &Val) -> bool {
     match v {
