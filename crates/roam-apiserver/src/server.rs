@@ -1551,6 +1551,34 @@ impl ApiServer {
         }
     }
 
+    /// Deletes the Events whose last activity is older than `ttl` (kube-apiserver's
+    /// `--event-ttl`, one hour by default); returns how many went.
+    pub fn expire_events(&self, ttl: std::time::Duration) -> usize {
+        let rt = self.builtin("", "events");
+        let limit = jiff::Timestamp::now().as_second() - ttl.as_secs() as i64;
+        let mut gone = 0;
+        for (k, e) in self.store.entries(&prefix(&rt, None)) {
+            let last = [
+                &e["series"]["lastObservedTime"],
+                &e["lastTimestamp"],
+                &e["eventTime"],
+                &e["metadata"]["creationTimestamp"],
+            ]
+            .into_iter()
+            .filter_map(|v| v.as_str())
+            .filter_map(|t| t.parse::<jiff::Timestamp>().ok())
+            .map(|t| t.as_second())
+            .max();
+            if last.is_some_and(|t| t < limit)
+                && let Some(t) = self.target_of_key(&k)
+                && self.delete(&t, &WriteOptions::default()).is_ok()
+            {
+                gone += 1;
+            }
+        }
+        gone
+    }
+
     /// DELETE on a collection: deletes every matching object; returns them.
     pub fn delete_collection(
         &self,

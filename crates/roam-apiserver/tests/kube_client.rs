@@ -1,6 +1,8 @@
 //! kube-rs against an in-process server on 127.0.0.1: typed and dynamic CRUD,
 //! optimistic concurrency, watches, CRDs and error statuses.
 
+#![allow(clippy::result_large_err)]
+
 mod common;
 
 use common::TestServer;
@@ -1229,4 +1231,45 @@ async fn crd_deletion_waits_for_instance_finalizers() {
     );
     let (code, _, _) = api_error(api.list(&ListParams::default()).await.unwrap_err());
     assert_eq!(code, 404, "no longer served");
+}
+
+/// Events expire an hour (the TTL given) after their last activity.
+#[tokio::test]
+async fn events_expire() {
+    use k8s_openapi::api::core::v1::Event as CoreEvent;
+    let srv = TestServer::in_memory().await;
+    let events: Api<CoreEvent> = Api::namespaced(srv.client().await, "default");
+    let event = |name: &str, last: &str| -> CoreEvent {
+        serde_json::from_value(json!({
+            "metadata": {"name": name},
+            "involvedObject": {"kind": "ConfigMap", "name": "x", "namespace": "default"},
+            "reason": "Test", "message": "m", "type": "Normal",
+            "firstTimestamp": last, "lastTimestamp": last, "count": 1,
+        }))
+        .unwrap()
+    };
+    // Written an hour and more ago (straight into the store: the server stamps
+    // creationTimestamp itself).
+    let mut old = serde_json::to_value(event("old", "2020-01-01T00:00:00Z")).unwrap();
+    old["apiVersion"] = json!("v1");
+    old["kind"] = json!("Event");
+    old["metadata"]["namespace"] = json!("default");
+    old["metadata"]["creationTimestamp"] = json!("2020-01-01T00:00:00Z");
+    srv.server
+        .store
+        .mutate("/core/events/default/old", |_, _| {
+            Ok(roam_apiserver::store::Write::Put(old))
+        })
+        .unwrap();
+    let now = jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    events
+        .create(&PostParams::default(), &event("fresh", &now))
+        .await
+        .unwrap();
+    let gone = srv.server.expire_events(Duration::from_secs(3600));
+    assert_eq!(gone, 1);
+    assert!(events.get_opt("old").await.unwrap().is_none());
+    assert!(events.get_opt("fresh").await.unwrap().is_some());
 }

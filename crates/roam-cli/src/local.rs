@@ -347,7 +347,23 @@ fn start_foreground(
                 },
             ))
         });
+        // Events expire an hour after their last activity, as kube-apiserver's --event-ttl.
+        let expiry = {
+            let server = server.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(Duration::from_secs(60));
+                loop {
+                    every.tick().await;
+                    let s = server.clone();
+                    let _ = tokio::task::spawn_blocking(move || {
+                        s.expire_events(Duration::from_secs(3600))
+                    })
+                    .await;
+                }
+            })
+        };
         let result = roam_apiserver::serve_tls(listener, server, &tls, shutdown_signal()).await;
+        expiry.abort();
         if let Some(task) = simulator {
             task.abort();
         }
