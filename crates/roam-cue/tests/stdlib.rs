@@ -3051,3 +3051,161 @@ fn yaml_more() {
         ),
     ]);
 }
+
+/// Prints `path name` for every function and constant (run by hand to
+/// compare with upstream's package lists).
+#[test]
+#[ignore]
+fn print_names() {
+    for path in roam_cue::stdlib::package_paths() {
+        let p = roam_cue::stdlib::package(path).unwrap();
+        for f in p.funcs {
+            println!("{path} {}", f.name);
+        }
+        for (c, _) in p.consts {
+            println!("{path} {c}");
+        }
+    }
+}
+
+/// Differential helper (run by hand): reads `[[key, value], …]` from the
+/// JSON file named by `STDLIB_YAML_CASES` and prints, one a line, the JSON
+/// string of `marshal_yaml({key: value})`.
+#[test]
+#[ignore]
+fn print_yaml_cases() {
+    let Ok(path) = std::env::var("STDLIB_YAML_CASES") else {
+        return;
+    };
+    let cases: Vec<(String, String)> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for (k, v) in cases {
+        let out = roam_cue::stdlib::marshal_yaml(&Val::fields([(k, Val::str(v))])).unwrap();
+        println!("{}", serde_json::to_string(&out).unwrap());
+    }
+}
+
+/// Differential helper (run by hand): reads JSON values, one a line, from
+/// the file named by `STDLIB_YAML_VALUES` and prints, one a line, the JSON
+/// string of `marshal_yaml` of each (read with `json.Unmarshal`).
+#[test]
+#[ignore]
+fn print_yaml_values() {
+    let Ok(path) = std::env::var("STDLIB_YAML_VALUES") else {
+        return;
+    };
+    let all = std::fs::read_to_string(path).unwrap();
+    let unmarshal = roam_cue::stdlib::package("encoding/json")
+        .unwrap()
+        .func("Unmarshal")
+        .unwrap();
+    for text in all.lines() {
+        let val = (unmarshal.f)(&mut TestCtx, &[Val::str(text)]).unwrap();
+        let out = roam_cue::stdlib::marshal_yaml(&val).unwrap();
+        println!("{}", serde_json::to_string(&out).unwrap());
+    }
+}
+
+/// marshal_yaml on generated documents, against `cue export` (v0.17.1):
+/// complex keys, block indicators, BOM-prefixed and U+2028 strings.
+#[test]
+fn marshal_yaml_generated() {
+    let unmarshal = roam_cue::stdlib::package("encoding/json")
+        .unwrap()
+        .func("Unmarshal")
+        .unwrap();
+    let v = (unmarshal.f)(
+        &mut TestCtx,
+        &[Val::str(
+            "[{}, {\"b-:eN\": {\":.a\\n\": [null], \"k\": 32, \"ae\": [false]}}]",
+        )],
+    )
+    .unwrap();
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&v).unwrap(),
+        "- {}\n- b-:eN:\n    ? |\n      :.a\n    : - null\n    k: 32\n    ae:\n      - false\n"
+    );
+    let v = (unmarshal.f)(
+        &mut TestCtx,
+        &[Val::str(
+            "{\"k\": [null, -3.99], \"ee#\": false, \"\\n1n\": {}}",
+        )],
+    )
+    .unwrap();
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&v).unwrap(),
+        "k:\n  - null\n  - -3.99\nee#: false\n? |2-\n\n  1n\n: {}\n"
+    );
+    let v = (unmarshal.f)(&mut TestCtx, &[Val::str("[{\"k\": [], \"y#aY \": 3.95}, 6.65, {\"y-#\": {\"k\": {\"y\": null, \".: N\\n\": 5.92, \"Ye\\u00e9b\\n\": null}}, \"k\": [[null, null], [], false]}]")]).unwrap();
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&v).unwrap(),
+        "- k: []\n  'y#aY ': 3.95\n- 6.65\n- y-#:\n    k:\n      \"y\": null\n      ? |\n        .: N\n      : 5.92\n      ? |\n        Ye\u{e9}b\n      : null\n  k:\n    - - null\n      - null\n    - []\n    - false\n"
+    );
+    let v = (unmarshal.f)(&mut TestCtx, &[Val::str("{\"n.\": {\"k\": \". ye\"}, \"n-.-\\n\": {\"0anbn\": {\"b\": -8.16, \"ybb\": null, \": \": [\"y\\u00e9#a\"]}, \"n.\": [\"y9\"], \".0bN\": {}}}")]).unwrap();
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&v).unwrap(),
+        "n.:\n  k: . ye\n? |\n  n-.-\n: 0anbn:\n    b: -8.16\n    ybb: null\n    ': ':\n      - y\u{e9}#a\n  n.:\n    - y9\n  .0bN: {}\n"
+    );
+    let v = (unmarshal.f)(&mut TestCtx, &[Val::str("{\": \": [1.49, {\"k\": {\"#9 1\": true, \"e\": false, \"-:0\\u00e9\": \"n\"}, \"Y-nb\": {\"NNa:\": null}}], \"\\n1\": [{\"e.\": {}}, [43, {\"N \": null, \"yn\": 3.59}, true]]}")]).unwrap();
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&v).unwrap(),
+        "': ':\n  - 1.49\n  - k:\n      '#9 1': true\n      e: false\n      -:0\u{e9}: \"n\"\n    Y-nb:\n      'NNa:': null\n? |2-\n\n  1\n: - e.: {}\n  - - 43\n    - 'N ': null\n      yn: 3.59\n    - true\n"
+    );
+    let v = (unmarshal.f)(&mut TestCtx, &[Val::str("{\"\\u00e9\": {\"b\\u00e9\": \":e\\u00e90y\"}, \"1- \": [], \"\\n\\u00e9y:\\u00e9\": -8.74}")]).unwrap();
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&v).unwrap(),
+        "\u{e9}:\n  b\u{e9}: :e\u{e9}0y\n\"1- \": []\n? |2-\n\n  \u{e9}y:\u{e9}\n: -8.74\n"
+    );
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&Val::fields([("\u{2029}*:E\u{1f600}", Val::str("#7N"))]))
+            .unwrap(),
+        "? \"\\P*:E\\U0001F600\"\n: '#7N'\n"
+    );
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&Val::fields([("55_.9bYr-", Val::str("\u{2028}n>"))]))
+            .unwrap(),
+        "55_.9bYr-: '\u{2028}  n>'\n"
+    );
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&Val::fields([(
+            "a\u{0}'\u{feff}\u{e9}\u{85}`}|",
+            Val::str("")
+        )]))
+        .unwrap(),
+        "? \"a\\0'\\uFEFF\u{e9}\\N`}|\"\n: \"\"\n"
+    );
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&Val::fields([(
+            "/\u{2028}n\u{a0}'",
+            Val::str(",!\u{2028}8756y\t>")
+        )]))
+        .unwrap(),
+        "? '/\u{2028}  n\u{a0}'''\n: \",!\\L8756y\\t>\"\n"
+    );
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&Val::fields([(
+            "\u{0}3\u{2029}u{3\"x\\ ",
+            Val::str("`\u{0}\\7")
+        )]))
+        .unwrap(),
+        "? \"\\03\\Pu{3\\\"x\\\\ \"\n: \"`\\0\\\\7\"\n"
+    );
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&Val::fields([(
+            "t3T\u{2028}*r\"8>b",
+            Val::str("atb[e/'1[|")
+        )]))
+        .unwrap(),
+        "? 't3T\u{2028}  *r\"8>b'\n: atb[e/'1[|\n"
+    );
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&Val::fields([("25:", Val::str("Exr\u{feff}\u{7f}>e "))]))
+            .unwrap(),
+        "'25:': \"Exr\\uFEFF\\x7F>e \"\n"
+    );
+    assert_eq!(
+        roam_cue::stdlib::marshal_yaml(&Val::fields([("2+-\u{2029}0\u{2028}", Val::str("+e\t"))]))
+            .unwrap(),
+        "? '2+-\u{2029}  0\u{2028}'\n: \"+e\\t\"\n"
+    );
+}

@@ -85,7 +85,8 @@ pub fn marshal_yaml(v: &Val) -> Result<String, CallError> {
             e.value_inline(v, 2)?;
         }
     }
-    if !e.out.ends_with('\n') {
+    e.newline_if_needed();
+    if e.out.is_empty() {
         e.out.push('\n');
     }
     Ok(e.out)
@@ -459,8 +460,11 @@ impl Emitter {
         Ok(())
     }
 
+    /// Starts a new line unless the output is at the start of one (after
+    /// `\n`, or after U+2028/U+2029 written inside a scalar, which reset
+    /// libyaml's column too).
     fn newline_if_needed(&mut self) {
-        if !self.out.is_empty() && !self.out.ends_with('\n') {
+        if !self.out.is_empty() && !self.out.ends_with(['\n', '\u{2028}', '\u{2029}']) {
             self.out.push('\n');
         }
     }
@@ -520,10 +524,9 @@ impl Emitter {
                 let mut breaks = true;
                 for &c in &chars {
                     if is_break_char(c) {
+                        // `\n` starts a new line; other breaks (U+2028…) are
+                        // written as they are and only reset the column.
                         self.out.push(if c == '\r' { '\n' } else { c });
-                        if c != '\n' && c != '\r' {
-                            self.out.push('\n');
-                        }
                         breaks = true;
                     } else {
                         if breaks {
@@ -596,7 +599,14 @@ impl Emitter {
                 self.scalar(&key, indent + 2, false);
                 self.newline_if_needed();
                 self.pad(indent);
-                self.out.push(':');
+                self.out.push_str(": ");
+                // The value starts on the `:` line, like a sequence item.
+                match v {
+                    Val::List(x) if !x.is_empty() => self.seq_at(x, indent + 2, true)?,
+                    Val::Struct(x) if !x.is_empty() => self.map(x, indent + 2, true)?,
+                    _ => self.value_inline(v, indent + 2)?,
+                }
+                continue;
             } else {
                 self.scalar(&key, indent + 2, true);
                 self.out.push(':');
@@ -621,10 +631,13 @@ impl Emitter {
 }
 
 fn write_double(out: &mut String, v: &str) {
+    // libyaml's BOM test looks at the start of the value, not at the
+    // current character: a value starting with U+FEFF is escaped entirely.
+    let bom = v.starts_with('\u{FEFF}');
     out.push('"');
     for c in v.chars() {
         let u = c as u32;
-        if !is_printable(c) || u == 0xFEFF || is_break_char(c) || c == '"' || c == '\\' {
+        if bom || !is_printable(c) || is_break_char(c) || c == '"' || c == '\\' {
             out.push('\\');
             match u {
                 0x00 => out.push('0'),
