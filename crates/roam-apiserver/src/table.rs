@@ -137,17 +137,118 @@ fn builtin_columns(rt: &ResourceType) -> Vec<(&'static str, &'static str, Cell)>
     }
 }
 
-/// A simple `.a.b.c` JSONPath (the form most printer columns use).
+/// The first match of a printer column's JSONPath, as kube-apiserver's table
+/// convertor shows it: `.a.b`, `['a.b']`, `[0]`, `[*]` and filters
+/// `[?(@.type=="Ready")]` (with `==` or `!=` against a quoted string or a number).
 fn simple_path(obj: &Value, path: &str) -> Value {
-    let mut v = obj;
-    for part in path
-        .trim_start_matches('.')
-        .split('.')
-        .filter(|s| !s.is_empty())
-    {
-        v = &v[part];
+    jsonpath(obj, path)
+        .into_iter()
+        .next()
+        .unwrap_or(Value::Null)
+}
+
+/// Every match of a (simple) JSONPath in `obj`.
+pub fn jsonpath(obj: &Value, path: &str) -> Vec<Value> {
+    let path = path.trim().trim_start_matches('{').trim_end_matches('}');
+    let path = path.strip_prefix('$').unwrap_or(path);
+    let mut current = vec![obj.clone()];
+    let chars: Vec<char> = path.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '.' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < chars.len() && chars[j] != '.' && chars[j] != '[' {
+                    j += 1;
+                }
+                let name: String = chars[start..j].iter().collect();
+                if !name.is_empty() {
+                    current = current
+                        .iter()
+                        .filter_map(|v| v.get(&name).cloned())
+                        .collect();
+                }
+                i = j;
+            }
+            '[' => {
+                // A filter may contain ']' only inside quotes; find the real end.
+                let mut j = i + 1;
+                let mut quote = None;
+                while j < chars.len() {
+                    match (quote, chars[j]) {
+                        (None, '\'' | '"') => quote = Some(chars[j]),
+                        (Some(q), c) if c == q => quote = None,
+                        (None, ']') => break,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                if j >= chars.len() {
+                    return Vec::new();
+                }
+                let inner: String = chars[i + 1..j].iter().collect();
+                let inner = inner.trim();
+                current = if inner == "*" {
+                    current
+                        .iter()
+                        .flat_map(|v| match v {
+                            Value::Array(a) => a.clone(),
+                            Value::Object(m) => m.values().cloned().collect(),
+                            _ => Vec::new(),
+                        })
+                        .collect()
+                } else if let Ok(n) = inner.parse::<i64>() {
+                    current
+                        .iter()
+                        .filter_map(|v| {
+                            let a = v.as_array()?;
+                            let idx = if n < 0 { a.len() as i64 + n } else { n };
+                            a.get(usize::try_from(idx).ok()?).cloned()
+                        })
+                        .collect()
+                } else if let Some(f) = inner.strip_prefix("?(").and_then(|f| f.strip_suffix(')')) {
+                    let items: Vec<Value> = current
+                        .iter()
+                        .flat_map(|v| v.as_array().cloned().unwrap_or_default())
+                        .collect();
+                    items.into_iter().filter(|item| filter(item, f)).collect()
+                } else {
+                    let key = inner.trim_matches(|c| c == '\'' || c == '"');
+                    current.iter().filter_map(|v| v.get(key).cloned()).collect()
+                };
+                i = j + 1;
+            }
+            _ => i += 1,
+        }
     }
-    v.clone()
+    current
+}
+
+/// `@.a.b=="x"`, `@.a!='x'`, `@.n==3` or `@.a` (exists) on one list item.
+fn filter(item: &Value, f: &str) -> bool {
+    let (lhs, op, rhs) = if let Some((l, r)) = f.split_once("==") {
+        (l, "==", Some(r))
+    } else if let Some((l, r)) = f.split_once("!=") {
+        (l, "!=", Some(r))
+    } else {
+        (f, "", None)
+    };
+    let lhs = lhs.trim().strip_prefix('@').unwrap_or(lhs.trim());
+    let found = jsonpath(item, lhs).into_iter().next();
+    let Some(rhs) = rhs else {
+        return found.is_some_and(|v| !v.is_null());
+    };
+    let rhs = rhs.trim();
+    let want: Value = if (rhs.starts_with('"') && rhs.ends_with('"'))
+        || (rhs.starts_with('\'') && rhs.ends_with('\''))
+    {
+        Value::String(rhs[1..rhs.len() - 1].to_string())
+    } else {
+        serde_json::from_str(rhs).unwrap_or(Value::String(rhs.to_string()))
+    };
+    let equal = found.as_ref() == Some(&want);
+    if op == "==" { equal } else { !equal }
 }
 
 /// A Table for `items`; `headers` controls whether `columnDefinitions` are included
@@ -225,4 +326,36 @@ pub fn table(
         m.remove("columnDefinitions");
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printer_column_paths() {
+        let o = json!({"spec": {"components": [{"name": "a", "type": "web"}, {"name": "b"}]},
+                       "status": {"conditions": [{"type": "Synced", "status": "False"},
+                                                 {"type": "Ready", "status": "True"}],
+                                  "a.b": 1}});
+        assert_eq!(simple_path(&o, ".spec.components[*].name"), json!("a"));
+        assert_eq!(
+            jsonpath(&o, ".spec.components[*].name"),
+            vec![json!("a"), json!("b")]
+        );
+        assert_eq!(simple_path(&o, ".spec.components[1].name"), json!("b"));
+        assert_eq!(simple_path(&o, ".spec.components[-1].name"), json!("b"));
+        assert_eq!(
+            simple_path(&o, r#".status.conditions[?(@.type=="Ready")].status"#),
+            json!("True")
+        );
+        assert_eq!(
+            simple_path(&o, ".status.conditions[?(@.type!='Ready')].type"),
+            json!("Synced")
+        );
+        assert_eq!(simple_path(&o, ".status['a.b']"), json!(1));
+        assert_eq!(simple_path(&o, ".status.missing"), Value::Null);
+        assert_eq!(simple_path(&o, ".spec.components[0"), Value::Null);
+        assert_eq!(simple_path(&o, "{.spec.components[0].type}"), json!("web"));
+    }
 }

@@ -1273,3 +1273,61 @@ async fn events_expire() {
     assert!(events.get_opt("old").await.unwrap().is_none());
     assert!(events.get_opt("fresh").await.unwrap().is_some());
 }
+
+/// A CRD's `/scale` subresource, as `kubectl scale` and HPAs use it.
+#[tokio::test]
+async fn custom_resource_scale_subresource() {
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let crd: CustomResourceDefinition = serde_json::from_value(json!({
+        "metadata": {"name": "pools.example.roam.dev"},
+        "spec": {
+            "group": "example.roam.dev", "scope": "Namespaced",
+            "names": {"plural": "pools", "singular": "pool", "kind": "Pool"},
+            "versions": [{"name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                    "spec": {"type": "object", "properties": {"replicas": {"type": "integer"}}},
+                    "status": {"type": "object", "properties": {
+                        "replicas": {"type": "integer"}, "selector": {"type": "string"}}}}}},
+                "subresources": {"status": {}, "scale": {
+                    "specReplicasPath": ".spec.replicas",
+                    "statusReplicasPath": ".status.replicas",
+                    "labelSelectorPath": ".status.selector"}}}]
+        }
+    }))
+    .unwrap();
+    crds.create(&PostParams::default(), &crd).await.unwrap();
+    let ar = ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk("example.roam.dev", "v1", "Pool"),
+        "pools",
+    );
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), "default", &ar);
+    let mut p = DynamicObject::new("p", &ar);
+    p.data = json!({"spec": {"replicas": 2}});
+    api.create(&PostParams::default(), &p).await.unwrap();
+    api.patch_status(
+        "p",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"status": {"replicas": 2, "selector": "app=p"}})),
+    )
+    .await
+    .unwrap();
+    let scale = api.get_scale("p").await.unwrap();
+    assert_eq!(scale.spec.unwrap().replicas, Some(2));
+    let status = scale.status.unwrap();
+    assert_eq!(
+        (status.replicas, status.selector.as_deref()),
+        (2, Some("app=p"))
+    );
+    api.patch_scale(
+        "p",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"replicas": 5}})),
+    )
+    .await
+    .unwrap();
+    let p = api.get("p").await.unwrap();
+    assert_eq!(p.data["spec"]["replicas"], 5);
+    assert_eq!(p.metadata.generation, Some(2));
+}
