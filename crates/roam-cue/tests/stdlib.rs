@@ -3209,3 +3209,183 @@ fn marshal_yaml_generated() {
         "? '2+-\u{2029}  0\u{2028}'\n: \"+e\\t\"\n"
     );
 }
+
+/// Differential helper (run by hand): reads YAML documents as JSON strings,
+/// one a line, from the file named by `STDLIB_YAML_DOCS` and prints, one a
+/// line, `json.Marshal` of `yaml.Unmarshal` of each, or `error`.
+#[test]
+#[ignore]
+fn print_yaml_unmarshal() {
+    let Ok(path) = std::env::var("STDLIB_YAML_DOCS") else {
+        return;
+    };
+    let all = std::fs::read_to_string(path).unwrap();
+    let yaml = roam_cue::stdlib::package("encoding/yaml").unwrap();
+    let json = roam_cue::stdlib::package("encoding/json").unwrap();
+    for line in all.lines() {
+        let doc: String = serde_json::from_str(line).unwrap();
+        let r = (yaml.func("Unmarshal").unwrap().f)(&mut TestCtx, &[Val::str(doc)])
+            .and_then(|v| (json.func("Marshal").unwrap().f)(&mut TestCtx, &[v]));
+        match r {
+            Ok(Val::Str(s)) => println!("{s}"),
+            _ => println!("error"),
+        }
+    }
+}
+
+/// yaml.Unmarshal of generated documents, against `cue export` (v0.17.1).
+#[test]
+fn yaml_unmarshal_generated() {
+    let yaml = roam_cue::stdlib::package("encoding/yaml").unwrap();
+    let json = roam_cue::stdlib::package("encoding/json").unwrap();
+    let run = |doc: &str| {
+        (yaml.func("Unmarshal").unwrap().f)(&mut TestCtx, &[Val::str(doc)])
+            .and_then(|v| (json.func("Marshal").unwrap().f)(&mut TestCtx, &[v]))
+            .ok()
+    };
+    assert_eq!(
+        run("-9223372036854775808\n"),
+        Some(Val::str("-9223372036854775808"))
+    );
+    assert_eq!(run(".inf\n"), None);
+    assert_eq!(
+        run(
+            "- 1\n-\n  \"q k\":\n    - 'it''s'\n  x y:\n    true: .5\n    k1: []\n-\n  a:\n    - -0b11\n"
+        ),
+        Some(Val::str(
+            "[1,{\"q k\":[\"it's\"],\"x y\":{\"true\":0.5,\"k1\":[]}},{\"a\":[-3]}]"
+        ))
+    );
+    assert_eq!(
+        run(
+            "null:\n  -\n    true: 0b101\n    null: 1e3\n  -\n    a: null\n\"q k\":\n  \"q k\":\n    - -9223372036854775808\n    - -0b11\n  k1:\n    a: .inf\n    c: off\n    x y: 0b101\n"
+        ),
+        None
+    );
+    assert_eq!(run("\"1\"\n"), Some(Val::str("\"1\"")));
+    assert_eq!(run("[1, 2]\n"), Some(Val::str("[1,2]")));
+    assert_eq!(
+        run("\"q k\": 'it''s'\nnull: a#b\n"),
+        Some(Val::str("{\"q k\":\"it's\",\"null\":\"a#b\"}"))
+    );
+    assert_eq!(run("- x\n"), Some(Val::str("[\"x\"]")));
+    assert_eq!(run("no\n"), Some(Val::str("\"no\"")));
+    assert_eq!(
+        run("-\n  a: -0b11\n- {}\n"),
+        Some(Val::str("[{\"a\":-3},{}]"))
+    );
+    assert_eq!(
+        run("x y: 0x1F\n\"q k\": 1_000\n"),
+        Some(Val::str("{\"x y\":31,\"q k\":1000}"))
+    );
+    assert_eq!(
+        run("-\n  \"q k\":\n    - []\n  1: 1e3\n"),
+        Some(Val::str("[{\"q k\":[[]],\"1\":1E+3}]"))
+    );
+    assert_eq!(
+        run("true:\n  - []\n  -\n    - a#b\n    - a b\n    - !!float 3.5\n  - on\n"),
+        Some(Val::str("{\"true\":[[],[\"a#b\",\"a b\",3.5],\"on\"]}"))
+    );
+    assert_eq!(run("n\n"), Some(Val::str("\"n\"")));
+    assert_eq!(
+        run("-\n  -\n    a: -2\n  -\n    null: .inf\n    1: +1\n- 2024-01-02\n"),
+        None
+    );
+    assert_eq!(
+        run(
+            "\"q k\":\n  a:\n    c: Null\n    \"q k\": +1\n    true: 1_000\nb:\n  -\n    - {a: 1}\n  -\n    1: null\n"
+        ),
+        Some(Val::str(
+            "{\"q k\":{\"a\":{\"c\":null,\"q k\":1,\"true\":1000}},\"b\":[[{\"a\":1}],{\"1\":null}]}"
+        ))
+    );
+    assert_eq!(
+        run("\"q k\": 1.5\na:\n  - [1, 2]\n"),
+        Some(Val::str("{\"q k\":1.5,\"a\":[[1,2]]}"))
+    );
+    assert_eq!(run("\"q k\": a #c\n"), Some(Val::str("{\"q k\":\"a\"}")));
+    assert_eq!(
+        run(
+            "- 1e3\n-\n  -\n    null: abc\n    \"q k\": abc\n  - abc\n  - 1\n-\n  -\n    x y: !!float 3.5\n    k1: \"dq\\tx\"\n  -\n    x y: -9223372036854775808\n    1: []\n    b: no\n  - true\n"
+        ),
+        Some(Val::str(
+            "[1E+3,[{\"null\":\"abc\",\"q k\":\"abc\"},\"abc\",1],[{\"x y\":3.5,\"k1\":\"dq\\tx\"},{\"x y\":-9223372036854775808,\"1\":[],\"b\":\"no\"},true]]"
+        ))
+    );
+    assert_eq!(run("- x\n"), Some(Val::str("[\"x\"]")));
+    assert_eq!(
+        run("k1:\n  a: !!null \"\"\n  b: on\nx y:\n  - ~\n"),
+        Some(Val::str(
+            "{\"k1\":{\"a\":null,\"b\":\"on\"},\"x y\":[null]}"
+        ))
+    );
+    assert_eq!(run("{}\n"), Some(Val::str("{}")));
+    assert_eq!(
+        run("k1:\n  a:\n    - 0o17\n    - true\n    - 18446744073709551615\n"),
+        Some(Val::str("{\"k1\":{\"a\":[15,true,18446744073709551615]}}"))
+    );
+    assert_eq!(
+        run("-\n  -\n    a: 017\n"),
+        Some(Val::str("[[{\"a\":15}]]"))
+    );
+    assert_eq!(
+        run("-\n  x y:\n    - 017\n    - \"1\"\n"),
+        Some(Val::str("[{\"x y\":[15,\"1\"]}]"))
+    );
+    assert_eq!(run("on\n"), Some(Val::str("\"on\"")));
+    assert_eq!(run("~\n"), Some(Val::str("null")));
+    assert_eq!(
+        run("b: 1\ntrue:\n  c: \"dq\\tx\"\n  x y: a#b\n  a:\n    - 1.\n    - !!int \"7\"\n"),
+        Some(Val::str(
+            "{\"b\":1,\"true\":{\"c\":\"dq\\tx\",\"x y\":\"a#b\",\"a\":[1,7]}}"
+        ))
+    );
+    assert_eq!(run("!!int \"7\"\n"), Some(Val::str("7")));
+    assert_eq!(
+        run("- -9223372036854775808\n"),
+        Some(Val::str("[-9223372036854775808]"))
+    );
+    assert_eq!(run("-0b11\n"), Some(Val::str("-3")));
+    assert_eq!(run("a b\n"), Some(Val::str("\"a b\"")));
+    assert_eq!(run("1e3\n"), Some(Val::str("1E+3")));
+    assert_eq!(
+        run(
+            "1:\n  \"q k\": !!int \"7\"\n  b:\n    x y: x: y\n    b: 0b101\n  a:\n    - 0x1F\nx y: 1_000\n"
+        ),
+        None
+    );
+    assert_eq!(run("- -2\n- {a: 1}\n"), Some(Val::str("[-2,{\"a\":1}]")));
+    assert_eq!(run("{a: 1}\n"), Some(Val::str("{\"a\":1}")));
+    assert_eq!(run("'it''s'\n"), Some(Val::str("\"it's\"")));
+    assert_eq!(
+        run("\"q k\":\n  x y:\n    - !!null \"\"\nb:\n  x y: 0b101\n"),
+        Some(Val::str("{\"q k\":{\"x y\":[null]},\"b\":{\"x y\":5}}"))
+    );
+    assert_eq!(run("017\n"), Some(Val::str("15")));
+    assert_eq!(run("+1\n"), Some(Val::str("1")));
+    assert_eq!(
+        run("a: &x {b: 1}\nc: *x\nd:\n  <<: *x\n  e: 2\n"),
+        Some(Val::str(
+            "{\"a\":{\"b\":1},\"c\":{\"b\":1},\"d\":{\"b\":1,\"e\":2}}"
+        ))
+    );
+    assert_eq!(
+        run("# comment\na: 1 # trailing\n"),
+        Some(Val::str("{\"a\":1}"))
+    );
+    assert_eq!(
+        run("a: |\n  x\n  y\n"),
+        Some(Val::str("{\"a\":\"x\\ny\\n\"}"))
+    );
+    assert_eq!(
+        run("a: >\n  x\n  y\n"),
+        Some(Val::str("{\"a\":\"x y\\n\"}"))
+    );
+    assert_eq!(run("---\na: 1\n"), Some(Val::str("{\"a\":1}")));
+    assert_eq!(
+        run("a: [1, {b: 2}, [3]]\n"),
+        Some(Val::str("{\"a\":[1,{\"b\":2},[3]]}"))
+    );
+    assert_eq!(run("a:\n- 1\n- 2\n"), Some(Val::str("{\"a\":[1,2]}")));
+    assert_eq!(run("\"a\": \"b\"\n"), Some(Val::str("{\"a\":\"b\"}")));
+}
