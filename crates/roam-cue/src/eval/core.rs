@@ -161,7 +161,7 @@ impl<'p> Instance<'p> {
             Expr::Struct(lit) => self.process_struct(v, lit, lit.pos, c, pending),
             Expr::List(lit) => self.process_list(v, lit, c),
             Expr::Disjunction(ds) => {
-                let key = (e as *const Spanned as usize, c.env);
+                let key = (e as *const Spanned as usize, 0);
                 if self.v(v).skip_disj.contains(&key) {
                     return;
                 }
@@ -184,7 +184,7 @@ impl<'p> Instance<'p> {
                 self.process_expr(v, b, c, pending);
             }
             Expr::Binary(adt::BinaryOp::Or, a, b) => {
-                let key = (e as *const Spanned as usize, c.env);
+                let key = (e as *const Spanned as usize, 0);
                 if self.v(v).skip_disj.contains(&key) {
                     return;
                 }
@@ -270,7 +270,7 @@ impl<'p> Instance<'p> {
                 }
             }
             Builtin::Or if args.len() == 1 => {
-                let key = (e as *const Spanned as usize, c.env);
+                let key = (e as *const Spanned as usize, 0);
                 if self.v(v).skip_disj.contains(&key) {
                     return;
                 }
@@ -1292,25 +1292,47 @@ impl<'p> Instance<'p> {
         }
     }
 
-    /// Whether a field `f` is allowed by closedness group `g` in `v`.
+    /// Whether a field `f` is allowed by closedness group `g` in `v`: some
+    /// literal of the group, a literal embedded in one (transitively) or a
+    /// literal that embeds one declares it, matches it with a pattern, or
+    /// is open.
     fn allowed(&mut self, v: VId, g: u32, f: Feature) -> bool {
         let lits = self.v(v).lits.clone();
+        let n = lits.len();
+        let mut inset = vec![false; n + 1];
+        for (i, l) in lits.iter().enumerate() {
+            if l.group == g {
+                inset[i + 1] = true;
+                // Ancestors: the literals that embedded this one.
+                let mut p = l.parent;
+                let mut guard = 0;
+                while p != 0 && (p as usize) <= n && guard < n {
+                    inset[p as usize] = true;
+                    p = lits[p as usize - 1].parent;
+                    guard += 1;
+                }
+            }
+        }
+        // Descendants: literals embedded (transitively) in the set.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (i, l) in lits.iter().enumerate() {
+                if !inset[i + 1] && l.parent != 0 && inset.get(l.parent as usize) == Some(&true) {
+                    inset[i + 1] = true;
+                    changed = true;
+                }
+            }
+        }
         let mut pats: Vec<usize> = Vec::new();
-        for l in lits.iter().filter(|l| l.group == g) {
+        for (i, l) in lits.iter().enumerate() {
+            if !inset[i + 1] {
+                continue;
+            }
             if l.open || l.labels.contains(&f) {
                 return true;
             }
             pats.extend(&l.patterns);
-            // Fields of the literals that embedded this one are allowed too.
-            let mut p = l.parent;
-            while p != 0 {
-                let pl = &lits[p as usize - 1];
-                if pl.labels.contains(&f) || pl.open {
-                    return true;
-                }
-                pats.extend(&pl.patterns);
-                p = pl.parent;
-            }
         }
         if pats.is_empty() {
             return false;
@@ -1606,10 +1628,11 @@ impl<'p> Instance<'p> {
                         },
                         format!("{} errors in empty disjunction:", errs.len()),
                     );
-                    for e in &errs {
-                        b.msg.push_str(&format!("\n{}", e.msg));
+                    for e in errs.iter().take(8) {
+                        let first = e.msg.lines().next().unwrap_or("");
+                        b.msg.push_str(&format!("\n    {first}"));
                         for p in &e.pos {
-                            if !b.pos.contains(p) {
+                            if !b.pos.contains(p) && b.pos.len() < 16 {
                                 b.pos.push(*p);
                             }
                         }

@@ -245,15 +245,17 @@ fn check_err(inst: &mut Instance<'_>, v: VId, spec: &ErrSpec) -> Outcome {
         inst.vs[t as usize].err.clone().map(|e| (*e).clone())
     };
     let Some(err) = err else {
-        let s = inst.value_string(t);
+        let mut s = inst.value_string(t);
+        truncate(&mut s, 500);
         return Outcome::Fail(format!("no error; value is {s}"));
     };
     if !spec.codes.is_empty() && !spec.codes.iter().any(|c| c == err.code.name()) {
+        let mut msg = err.msg.clone();
+        truncate(&mut msg, 500);
         return Outcome::Fail(format!(
-            "error code {}, want {} ({})",
+            "error code {}, want {} ({msg})",
             err.code.name(),
             spec.codes.join("|"),
-            err.msg
         ));
     }
     Outcome::Pass
@@ -496,4 +498,15 @@ fn same(
         }
     }
     true
+}
+
+fn truncate(s: &mut String, n: usize) {
+    if s.len() > n {
+        let mut i = n;
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        s.truncate(i);
+        s.push_str(" …");
+    }
 }
