@@ -661,6 +661,21 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
             ))
         })?),
     };
+    // Streaming lists (`sendInitialEvents=true`): the current state as ADDED
+    // events (never older than the requested revision: the store only has the
+    // newest), then a bookmark marking the end of the initial events.
+    let streaming = req.q("sendInitialEvents") == Some("true");
+    if streaming && req.q("allowWatchBookmarks") != Some("true") {
+        return Err(ApiError::invalid(
+            "meta.k8s.io",
+            "ListOptions",
+            "",
+            "allowWatchBookmarks",
+            "FieldValueRequired",
+            "Required value: allowWatchBookmarks must be true if sendInitialEvents = true",
+        ));
+    }
+    let from = if streaming { None } else { from };
     let timeout = req
         .q("timeoutSeconds")
         .and_then(|s| s.parse::<u64>().ok())
@@ -698,6 +713,18 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
         }
         WatchStart::Events(events) => events.iter().filter_map(|e| w.line(e)).collect(),
     };
+    let mut initial = initial;
+    if streaming {
+        let mark = json!({
+            "kind": w.rt.kind,
+            "apiVersion": w.rt.api_version(),
+            "metadata": {
+                "resourceVersion": w.last_rev.to_string(),
+                "annotations": {"k8s.io/initial-events-end": "true"},
+            },
+        });
+        initial.push(event_line("BOOKMARK", &mark));
+    }
     let every = Duration::from_secs(BOOKMARK_SECONDS);
     struct Live {
         w: Watch,

@@ -1331,3 +1331,49 @@ async fn custom_resource_scale_subresource() {
     assert_eq!(p.data["spec"]["replicas"], 5);
     assert_eq!(p.metadata.generation, Some(2));
 }
+
+/// kube-runtime's watcher with streaming lists (`sendInitialEvents=true`): the
+/// initial state arrives as events closed by the `initial-events-end` bookmark.
+#[tokio::test]
+async fn watcher_with_streaming_lists() {
+    use kube::runtime::{WatchStreamExt, reflector};
+    let srv = TestServer::in_memory().await;
+    let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+    for name in ["s1", "s2"] {
+        api.create(&PostParams::default(), &cm(name, json!({}), json!({})))
+            .await
+            .unwrap();
+    }
+    let (reader, writer) = reflector::store();
+    let stream = reflector(
+        writer,
+        watcher(api.clone(), watcher::Config::default().streaming_lists()),
+    )
+    .applied_objects();
+    let follow = tokio::spawn(stream.for_each(|_| futures_util::future::ready(())));
+    tokio::time::timeout(HANG, reader.wait_until_ready())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut names: Vec<String> = reader
+        .state()
+        .iter()
+        .filter_map(|c| c.metadata.name.clone())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["s1", "s2"]);
+    api.create(&PostParams::default(), &cm("s3", json!({}), json!({})))
+        .await
+        .unwrap();
+    tokio::time::timeout(HANG, async {
+        while reader
+            .get(&kube::runtime::reflector::ObjectRef::new("s3").within("default"))
+            .is_none()
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .unwrap();
+    follow.abort();
+}
