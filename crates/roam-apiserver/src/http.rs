@@ -350,9 +350,12 @@ fn dispatch_inner(
                     rt.kind
                 ))
             }),
+            "application/vnd.kubernetes.protobuf" => {
+                crate::protobuf::decode(&req.body).map_err(ApiError::unsupported_media_type)
+            }
             _ => Err(ApiError::unsupported_media_type(format!(
                 "the body of the request was in an unsupported format ({ct}); roam's local API server \
-                 accepts application/json and application/yaml (not protobuf)"
+                 accepts application/json, application/yaml and (for a few kinds) protobuf"
             ))),
         }
     };

@@ -26,6 +26,7 @@ pub mod events;
 pub mod http;
 pub mod object;
 pub mod patch;
+pub mod protobuf;
 pub mod registry;
 pub mod schema;
 pub mod selector;

@@ -979,3 +979,63 @@ data:
         .collect();
     assert!(managers.contains(&"kubectl"), "{managers:?}");
 }
+
+/// kubectl's generator commands send protobuf: understood for Namespaces,
+/// ConfigMaps, Secrets and ServiceAccounts; other kinds get a 415 that says what to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generator_commands_send_protobuf() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let out = k.ok(&["create", "namespace", "made-by-kubectl"]).await;
+    assert!(out.contains("namespace/made-by-kubectl created"), "{out}");
+    k.ok(&[
+        "create",
+        "configmap",
+        "literal",
+        "--from-literal=greeting=hello",
+        "--from-literal=n=1",
+        "-n",
+        "made-by-kubectl",
+    ])
+    .await;
+    k.ok(&[
+        "create",
+        "secret",
+        "generic",
+        "creds",
+        "--from-literal=password=s3cret",
+    ])
+    .await;
+    k.ok(&["create", "serviceaccount", "robot"]).await;
+    let cm: serde_json::Value = serde_json::from_str(
+        &k.ok(&[
+            "get",
+            "cm",
+            "literal",
+            "-n",
+            "made-by-kubectl",
+            "-o",
+            "json",
+        ])
+        .await,
+    )
+    .unwrap();
+    assert_eq!(
+        cm["data"],
+        serde_json::json!({"greeting": "hello", "n": "1"})
+    );
+    let secret = k
+        .ok(&["get", "secret", "creds", "-o", "jsonpath={.data.password}"])
+        .await;
+    assert_eq!(secret, "czNjcmV0", "base64 of s3cret");
+    assert!(k.run(&["get", "sa", "robot"]).await.ok);
+    let out = k
+        .run(&["create", "deployment", "web", "--image=nginx"])
+        .await;
+    assert!(!out.ok);
+    assert!(
+        out.stderr.contains("Deployment") && out.stderr.contains("send JSON or YAML"),
+        "{}",
+        out.stderr
+    );
+}
