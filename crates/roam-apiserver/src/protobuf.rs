@@ -1,5 +1,6 @@
 //! Kubernetes protobuf request bodies for the kinds kubectl's generator commands
-//! (`kubectl create namespace|configmap|secret|serviceaccount`) send that way.
+//! (`kubectl create namespace|configmap|secret|serviceaccount|deployment`) send
+//! that way.
 //!
 //! A body is the `k8s\0` magic and a `runtime.Unknown` envelope (`typeMeta`,
 //! `raw`) around the object's protobuf encoding; it is decoded to the JSON form
@@ -78,6 +79,64 @@ const SERVICE_ACCOUNT: &[(u64, &str, F)] = &[
     (2, "secrets", F::RepMsg(OBJECT_REF)),
     (3, "imagePullSecrets", F::RepMsg(LOCAL_REF)),
     (4, "automountServiceAccountToken", F::Bool),
+];
+
+const LABEL_SELECTOR_REQ: &[(u64, &str, F)] = &[
+    (1, "key", F::Str),
+    (2, "operator", F::Str),
+    (3, "values", F::RepStr),
+];
+const LABEL_SELECTOR: &[(u64, &str, F)] = &[
+    (1, "matchLabels", F::MapStr),
+    (2, "matchExpressions", F::RepMsg(LABEL_SELECTOR_REQ)),
+];
+const CONTAINER_PORT: &[(u64, &str, F)] = &[
+    (1, "name", F::Str),
+    (2, "hostPort", F::Int),
+    (3, "containerPort", F::Int),
+    (4, "protocol", F::Str),
+    (5, "hostIP", F::Str),
+];
+const ENV_VAR: &[(u64, &str, F)] = &[(1, "name", F::Str), (2, "value", F::Str)];
+const CONTAINER: &[(u64, &str, F)] = &[
+    (1, "name", F::Str),
+    (2, "image", F::Str),
+    (3, "command", F::RepStr),
+    (4, "args", F::RepStr),
+    (5, "workingDir", F::Str),
+    (6, "ports", F::RepMsg(CONTAINER_PORT)),
+    (7, "env", F::RepMsg(ENV_VAR)),
+    (8, "resources", F::Msg(&[])),
+    (13, "terminationMessagePath", F::Str),
+    (14, "imagePullPolicy", F::Str),
+    (20, "terminationMessagePolicy", F::Str),
+];
+const POD_SPEC: &[(u64, &str, F)] = &[
+    (2, "containers", F::RepMsg(CONTAINER)),
+    (3, "restartPolicy", F::Str),
+    (4, "terminationGracePeriodSeconds", F::Int),
+    (6, "dnsPolicy", F::Str),
+    (7, "nodeSelector", F::MapStr),
+    (8, "serviceAccountName", F::Str),
+    (20, "initContainers", F::RepMsg(CONTAINER)),
+];
+const POD_TEMPLATE: &[(u64, &str, F)] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "spec", F::Msg(POD_SPEC)),
+];
+const DEPLOYMENT_SPEC: &[(u64, &str, F)] = &[
+    (1, "replicas", F::Int),
+    (2, "selector", F::Msg(LABEL_SELECTOR)),
+    (3, "template", F::Msg(POD_TEMPLATE)),
+    (4, "strategy", F::Msg(&[(1, "type", F::Str)])),
+    (5, "minReadySeconds", F::Int),
+    (6, "revisionHistoryLimit", F::Int),
+    (7, "paused", F::Bool),
+    (9, "progressDeadlineSeconds", F::Int),
+];
+const DEPLOYMENT: &[(u64, &str, F)] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "spec", F::Msg(DEPLOYMENT_SPEC)),
 ];
 
 /// One decoded field: (number, wire value).
@@ -178,10 +237,13 @@ fn message(b: &[u8], schema: &[(u64, &str, F)]) -> Result<Value, String> {
                 let secs = message(s, &[(1, "seconds", F::Int)])?["seconds"]
                     .as_i64()
                     .unwrap_or(0);
-                let t = jiff::Timestamp::from_second(secs)
-                    .map(|t| json!(t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()))
-                    .unwrap_or(Value::Null);
-                out.insert(name, t);
+                // The zero time is how Go encodes an unset one.
+                if secs != 0 {
+                    let t = jiff::Timestamp::from_second(secs)
+                        .map(|t| json!(t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()))
+                        .unwrap_or(Value::Null);
+                    out.insert(name, t);
+                }
             }
             (F::MapStr | F::MapBytes, Wire::Bytes(s)) => {
                 let (k, v) = map_entry(s, matches!(kind, F::MapBytes))?;
@@ -235,10 +297,11 @@ pub fn decode(body: &[u8]) -> Result<Value, String> {
         ("v1", "ConfigMap") => CONFIG_MAP,
         ("v1", "Secret") => SECRET,
         ("v1", "ServiceAccount") => SERVICE_ACCOUNT,
+        ("apps/v1", "Deployment") => DEPLOYMENT,
         _ => {
             return Err(format!(
-                "protobuf bodies are understood for Namespaces, ConfigMaps, Secrets and \
-                 ServiceAccounts only, not {kind} ({api_version}); send JSON or YAML \
+                "protobuf bodies are understood for Namespaces, ConfigMaps, Secrets, \
+                 ServiceAccounts and Deployments only, not {kind} ({api_version}); send JSON or YAML \
                  (e.g. `kubectl create ... --dry-run=client -o yaml | kubectl apply -f -`)"
             ));
         }
@@ -275,9 +338,9 @@ mod tests {
                    "metadata": {"name": "demo", "namespace": "default"},
                    "data": {"greeting": "hello"}})
         );
-        let dep = [field(1, b"apps/v1"), field(2, b"Deployment")].concat();
+        let dep = [field(1, b"batch/v1"), field(2, b"Job")].concat();
         let body = [MAGIC.to_vec(), field(1, &dep), field(2, b"")].concat();
-        assert!(decode(&body).unwrap_err().contains("Deployment"));
+        assert!(decode(&body).unwrap_err().contains("Job"));
         assert!(decode(b"{}").is_err());
     }
 }

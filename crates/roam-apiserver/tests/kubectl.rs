@@ -981,7 +981,8 @@ data:
 }
 
 /// kubectl's generator commands send protobuf: understood for Namespaces,
-/// ConfigMaps, Secrets and ServiceAccounts; other kinds get a 415 that says what to do.
+/// ConfigMaps, Secrets, ServiceAccounts and Deployments; other kinds get a 415
+/// that says what to do.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generator_commands_send_protobuf() {
     let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
@@ -1029,12 +1030,34 @@ async fn generator_commands_send_protobuf() {
         .await;
     assert_eq!(secret, "czNjcmV0", "base64 of s3cret");
     assert!(k.run(&["get", "sa", "robot"]).await.ok);
-    let out = k
-        .run(&["create", "deployment", "web", "--image=nginx"])
-        .await;
+    k.ok(&[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx:1.27",
+        "--replicas=2",
+        "--port=8080",
+    ])
+    .await;
+    let d: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "deploy", "web", "-o", "json"]).await).unwrap();
+    assert_eq!(d["spec"]["replicas"], 2);
+    assert_eq!(d["spec"]["selector"]["matchLabels"]["app"], "web");
+    let c = &d["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(
+        (c["name"].as_str(), c["image"].as_str()),
+        (Some("nginx"), Some("nginx:1.27"))
+    );
+    assert_eq!(c["ports"][0]["containerPort"], 8080);
+    assert!(
+        d["spec"]["template"]["metadata"]
+            .get("creationTimestamp")
+            .is_none()
+    );
+    let out = k.run(&["create", "job", "once", "--image=busybox"]).await;
     assert!(!out.ok);
     assert!(
-        out.stderr.contains("Deployment") && out.stderr.contains("send JSON or YAML"),
+        out.stderr.contains("Job") && out.stderr.contains("send JSON or YAML"),
         "{}",
         out.stderr
     );
