@@ -843,8 +843,8 @@ fn should_escape(c: u8, query: bool) -> bool {
         // encodeQueryComponent: everything else is escaped.
         return true;
     }
-    // encodePathSegment
-    !matches!(c, b'$' | b'&' | b'+' | b',' | b':' | b';' | b'=' | b'@')
+    // encodePathSegment: `/ ; , ?` stay reserved.
+    !matches!(c, b'$' | b'&' | b'+' | b':' | b'=' | b'@')
 }
 
 /// `url.PathEscape` / `url.QueryEscape`.

@@ -256,8 +256,12 @@ pub fn quote_cue(s: &str) -> String {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
+            c if !crate::golang::unicode::is_print(c) => {
+                if (c as u32) > 0xffff {
+                    out.push_str(&format!("\\U{:08x}", c as u32));
+                } else {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                }
             }
             c => out.push(c),
         }
