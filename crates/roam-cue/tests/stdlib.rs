@@ -5332,3 +5332,1008 @@ fn strings_random() {
         ),
     ]);
 }
+#[test]
+fn time_random() {
+    check(&[
+        (
+            r#"time.FormatString("pm02", "0001-01-01T00:00:00Z")"#,
+            r#""am01""#,
+        ),
+        (
+            r#"time.FormatString("__2JanuaryJan06", "0001-01-01T00:00:00Z")"#,
+            r#""  1JanuaryJan01""#,
+        ),
+        (
+            r#"time.FormatString("PM104-/", "2024-02-29T00:00:00+05:30")"#,
+            r#""AM200-/""#,
+        ),
+        (
+            r#"time.FormatString("150205", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""233159""#,
+        ),
+        (
+            r#"time.FormatString("05", "2024-02-29T00:00:00+05:30")"#,
+            r#""00""#,
+        ),
+        (
+            r#"time.FormatString("002pm", "2024-02-29T00:00:00+05:30")"#,
+            r#""060am""#,
+        ),
+        (
+            r#"time.FormatString("-07JanuaryJaZ07:00Z0700 ", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""-08DecemberJa-08:00-0800 ""#,
+        ),
+        (
+            r#"time.FormatString("4Mon", "2024-02-29T00:00:00+05:30")"#,
+            r#""0Thu""#,
+        ),
+        (
+            r#"time.FormatString(":", "2024-02-29T00:00:00+05:30")"#,
+            r#"":""#,
+        ),
+        (
+            r#"time.FormatString("PM", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""PM""#,
+        ),
+        (
+            r#"time.FormatString("pm 03.000.999Ja", "2024-02-29T00:00:00+05:30")"#,
+            r#""am 12.000Ja""#,
+        ),
+        (
+            r#"time.FormatString(".900204pm", "2024-02-29T00:00:00+05:30")"#,
+            r#"".906000am""#,
+        ),
+        (
+            r#"time.FormatString("January", "2021-02-09T13:04:05.000123Z")"#,
+            r#""February""#,
+        ),
+        (
+            r#"time.FormatString("005-/", "0001-01-01T00:00:00Z")"#,
+            r#""000-/""#,
+        ),
+        (
+            r#"time.FormatString("Z07:00__203Jan.00003", "0001-01-01T00:00:00Z")"#,
+            r#""Z  112Jan.00012""#,
+        ),
+        (
+            r#"time.FormatString("15-0700.999", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""12+0000.5""#,
+        ),
+        (
+            r#"time.FormatString("00:03", "2024-02-29T00:00:00+05:30")"#,
+            r#""00:12""#,
+        ),
+        (
+            r#"time.FormatString("1", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""12""#,
+        ),
+        (
+            r#"time.FormatString("xMond4", "2021-02-09T13:04:05.000123Z")"#,
+            r#""xMond4""#,
+        ),
+        (
+            r#"time.FormatString("15PM,000", "2021-02-09T13:04:05.000123Z")"#,
+            r#""13PM,000""#,
+        ),
+        (
+            r#"time.FormatString("-0700", "2021-02-09T13:04:05.000123Z")"#,
+            r#""+0000""#,
+        ),
+        (
+            r#"time.FormatString("MST06MST", "2024-02-29T00:00:00+05:30")"#,
+            r#""+053024+0530""#,
+        ),
+        (
+            r#"time.FormatString("__2.000Mond", "2021-02-09T13:04:05.000123Z")"#,
+            r#"" 40.000Mond""#,
+        ),
+        (
+            r#"time.FormatString("Mond03.9", "2024-02-29T00:00:00+05:30")"#,
+            r#""Mond12""#,
+        ),
+        (
+            r#"time.FormatString("05Z0700", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""00Z""#,
+        ),
+        (
+            r#"time.FormatString("Z07:00T", "2021-02-09T13:04:05.000123Z")"#,
+            r#""ZT""#,
+        ),
+        (
+            r#"time.FormatString("01,000002", "2024-02-29T00:00:00+05:30")"#,
+            r#""02,000060""#,
+        ),
+        (
+            r#"time.FormatString("PMT02", "0001-01-01T00:00:00Z")"#,
+            r#""AMT01""#,
+        ),
+        (
+            r#"time.FormatString(".9993", "2021-02-09T13:04:05.000123Z")"#,
+            r#"".9991""#,
+        ),
+        (
+            r#"time.FormatString("1", "2021-02-09T13:04:05.000123Z")"#,
+            r#""2""#,
+        ),
+        (
+            r#"time.FormatString("002Ja__2Ja01/", "0001-01-01T00:00:00Z")"#,
+            r#""001Ja  1Ja01/""#,
+        ),
+        (
+            r#"time.FormatString("4MST012-", "2024-02-29T00:00:00+05:30")"#,
+            r#""0+05300229-""#,
+        ),
+        (
+            r#"time.FormatString("03Mon034", "0001-01-01T00:00:00Z")"#,
+            r#""12Mon120""#,
+        ),
+        (
+            r#"time.FormatString("Monday0104.000", "0001-01-01T00:00:00Z")"#,
+            r#""Monday0100.000""#,
+        ),
+        (
+            r#"time.FormatString(".9993", "0001-01-01T00:00:00Z")"#,
+            r#"".99912""#,
+        ),
+        (
+            r#"time.FormatString("0101", "2024-02-29T00:00:00+05:30")"#,
+            r#""0202""#,
+        ),
+        (
+            r#"time.FormatString("4-3", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""59-11""#,
+        ),
+        (
+            r#"time.FormatString("05__2MST1", "2024-02-29T00:00:00+05:30")"#,
+            r#""00 60+05302""#,
+        ),
+        (
+            r#"time.FormatString("2T-07:00:0001Monday", "0001-01-01T00:00:00Z")"#,
+            r#""1T+00:00:0001Monday""#,
+        ),
+        (
+            r#"time.FormatString(".999", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#"".999""#,
+        ),
+        (
+            r#"time.FormatString("002Z07:00PMMonMST", "0001-01-01T00:00:00Z")"#,
+            r#""001ZAMMonUTC""#,
+        ),
+        (
+            r#"time.FormatString("35Z07:00-07:00:00Monday", "2021-02-09T13:04:05.000123Z")"#,
+            r#""15Z+00:00:00Tuesday""#,
+        ),
+        (
+            r#"time.FormatString("000301", "0001-01-01T00:00:00Z")"#,
+            r#""001201""#,
+        ),
+        (
+            r#"time.FormatString("_25100200", "0001-01-01T00:00:00Z")"#,
+            r#"" 10100100""#,
+        ),
+        (
+            r#"time.FormatString("Mon-07:00:00Z070032006", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""Fri-08:00:00-0800111999""#,
+        ),
+        (
+            r#"time.FormatString("2006Mond", "2024-02-29T00:00:00+05:30")"#,
+            r#""2024Mond""#,
+        ),
+        (
+            r#"time.FormatString("-07:00:00", "0001-01-01T00:00:00Z")"#,
+            r#""+00:00:00""#,
+        ),
+        (
+            r#"time.FormatString(":1", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#"":12""#,
+        ),
+        (
+            r#"time.FormatString("JaZ07:00", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""JaZ""#,
+        ),
+        (
+            r#"time.FormatString("-.906January", "2021-02-09T13:04:05.000123Z")"#,
+            r#""-.921February""#,
+        ),
+        (
+            r#"time.FormatString("Ja2Monday:05Ja", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""Ja31Friday:59Ja""#,
+        ),
+        (
+            r#"time.FormatString("-07", "2021-02-09T13:04:05.000123Z")"#,
+            r#""+00""#,
+        ),
+        (
+            r#"time.FormatString("2006pm-0700JanJanuary", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""2000pm+0000JanJanuary""#,
+        ),
+        (
+            r#"time.FormatString("Z07003pmZ0700", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""-080011pm-0800""#,
+        ),
+        (
+            r#"time.FormatString("-07:00:0002Jan2", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""+00:00:0001Jan1""#,
+        ),
+        (
+            r#"time.FormatString(" .999.000", "0001-01-01T00:00:00Z")"#,
+            r#"" .000""#,
+        ),
+        (
+            r#"time.FormatString("00", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""00""#,
+        ),
+        (
+            r#"time.FormatString("pmMon.9992:002", "2024-02-29T00:00:00+05:30")"#,
+            r#""amThu.99929:060""#,
+        ),
+        (
+            r#"time.FormatString("15__2", "2024-02-29T00:00:00+05:30")"#,
+            r#""00 60""#,
+        ),
+        (
+            r#"time.FormatString("Z07:0005/2006", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""-08:0059/1999""#,
+        ),
+        (
+            r#"time.FormatString("pm", "2021-02-09T13:04:05.000123Z")"#,
+            r#""pm""#,
+        ),
+        (
+            r#"time.FormatString("2MondayJaMon-", "2021-02-09T13:04:05.000123Z")"#,
+            r#""9TuesdayJaTue-""#,
+        ),
+        (
+            r#"time.FormatString("4.000PM-070004", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""59.999PM-080059""#,
+        ),
+        (
+            r#"time.FormatString("20061MondMST/,000", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""20001MondUTC/,500""#,
+        ),
+        (
+            r#"time.FormatString(" .9Mond", "2000-01-01T12:00:00.5+00:00")"#,
+            r#"" .5Mond""#,
+        ),
+        (
+            r#"time.FormatString("-07:00:00__205Ja", "2024-02-29T00:00:00+05:30")"#,
+            r#""+05:30:00 6000Ja""#,
+        ),
+        (
+            r#"time.FormatString("Z07:00_2.999JanuaryJa__2", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""Z 1.5JanuaryJa  1""#,
+        ),
+        (
+            r#"time.FormatString("PM-07", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""PM-08""#,
+        ),
+        (
+            r#"time.FormatString("-0700MondJanuaryJan-07:00:00", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""-0800MondDecemberDec-08:00:00""#,
+        ),
+        (
+            r#"time.FormatString("-07MST15", "2024-02-29T00:00:00+05:30")"#,
+            r#""+05+053000""#,
+        ),
+        (
+            r#"time.FormatString("Ja", "2021-02-09T13:04:05.000123Z")"#,
+            r#""Ja""#,
+        ),
+        (
+            r#"time.FormatString("January-07000200215", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""January+00000100112""#,
+        ),
+        (
+            r#"time.FormatString("TJan215", "0001-01-01T00:00:00Z")"#,
+            r#""TJan100""#,
+        ),
+        (
+            r#"time.FormatString("04Mondpm-07:00:00Ja4", "0001-01-01T00:00:00Z")"#,
+            r#""00Mondam+00:00:00Ja0""#,
+        ),
+        (
+            r#"time.FormatString("04pm-0704MST/", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""00pm+0000UTC/""#,
+        ),
+        (
+            r#"time.FormatString("-07:00:00 -07:00:00MST", "2024-02-29T00:00:00+05:30")"#,
+            r#""+05:30:00 +05:30:00+0530""#,
+        ),
+        (
+            r#"time.FormatString(".000x200605", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#"".999x199959""#,
+        ),
+        (
+            r#"time.FormatString(",000:Mond-07-07:00:00", "0001-01-01T00:00:00Z")"#,
+            r#"",000:Mond+00+00:00:00""#,
+        ),
+        (
+            r#"time.FormatString("06__2 Jan,000", "2024-02-29T00:00:00+05:30")"#,
+            r#""24 60 Feb,000""#,
+        ),
+        (
+            r#"time.FormatString("pmJanuary05Mon04", "0001-01-01T00:00:00Z")"#,
+            r#""amJanuary00Mon00""#,
+        ),
+        (
+            r#"time.FormatString("Jan__24Janpm", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""Dec36559Janpm""#,
+        ),
+        (
+            r#"time.FormatString("002", "0001-01-01T00:00:00Z")"#,
+            r#""001""#,
+        ),
+        (
+            r#"time.FormatString("Mond:/0506", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""Mond:/0000""#,
+        ),
+        (
+            r#"time.FormatString("00202", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""36531""#,
+        ),
+        (
+            r#"time.FormatString("MST", "2021-02-09T13:04:05.000123Z")"#,
+            r#""UTC""#,
+        ),
+        (
+            r#"time.FormatString("5", "2021-02-09T13:04:05.000123Z")"#,
+            r#""5""#,
+        ),
+        (
+            r#"time.FormatString("PMMond0015__2.000", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""PMMond01259365.999""#,
+        ),
+        (
+            r#"time.FormatString("January:-072006:__2", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""January:+002000:  1""#,
+        ),
+        (
+            r#"time.FormatString("__23pmMon", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""  112pmSat""#,
+        ),
+        (
+            r#"time.FormatString("Z0700", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""-0800""#,
+        ),
+        (
+            r#"time.FormatString("05 ", "0001-01-01T00:00:00Z")"#,
+            r#""00 ""#,
+        ),
+        (
+            r#"time.FormatString("pm-07:00:00Z07:00002Z0700", "2021-02-09T13:04:05.000123Z")"#,
+            r#""pm+00:00:00Z040Z""#,
+        ),
+        (
+            r#"time.FormatString("06506pm", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""995999pm""#,
+        ),
+        (
+            r#"time.FormatString("002", "2021-02-09T13:04:05.000123Z")"#,
+            r#""040""#,
+        ),
+        (
+            r#"time.FormatString("20060404:2006", "0001-01-01T00:00:00Z")"#,
+            r#""00010000:0001""#,
+        ),
+        (
+            r#"time.FormatString("/15.9Z0700Z07:0015", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""/12.5ZZ12""#,
+        ),
+        (
+            r#"time.FormatString("0302MonMond-0700", "2024-02-29T00:00:00+05:30")"#,
+            r#""1229ThuMond+0530""#,
+        ),
+        (
+            r#"time.FormatString(".000Ja0100305", "2000-01-01T12:00:00.5+00:00")"#,
+            r#"".500Ja0101200""#,
+        ),
+        (
+            r#"time.FormatString("xpmMon00Z07:00January", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""xpmFri00-08:00December""#,
+        ),
+        (
+            r#"time.FormatString("0201Ja", "2024-02-29T00:00:00+05:30")"#,
+            r#""2902Ja""#,
+        ),
+        (
+            r#"time.FormatString("Mon-0700January1501", "0001-01-01T00:00:00Z")"#,
+            r#""Mon+0000January0001""#,
+        ),
+        (
+            r#"time.FormatString("/Ja40103", "2021-02-09T13:04:05.000123Z")"#,
+            r#""/Ja40201""#,
+        ),
+        (
+            r#"time.FormatString("Ja_2pm", "2021-02-09T13:04:05.000123Z")"#,
+            r#""Ja 9pm""#,
+        ),
+        (
+            r#"time.FormatString(" 2006Jan04Mond", "2024-02-29T00:00:00+05:30")"#,
+            r#"" 2024Feb00Mond""#,
+        ),
+        (
+            r#"time.FormatString("06012006Mon__2", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""99121999Fri365""#,
+        ),
+        (
+            r#"time.FormatString("4-0700pm", "0001-01-01T00:00:00Z")"#,
+            r#""0+0000am""#,
+        ),
+        (
+            r#"time.FormatString("Ja-07:00:000115.000Monday", "2021-02-09T13:04:05.000123Z")"#,
+            r#""Ja+00:00:000213.000Tuesday""#,
+        ),
+        (
+            r#"time.FormatString(" pm:PM3", "0001-01-01T00:00:00Z")"#,
+            r#"" am:AM12""#,
+        ),
+        (
+            r#"time.FormatString("15306", "0001-01-01T00:00:00Z")"#,
+            r#""001201""#,
+        ),
+        (
+            r#"time.FormatString("5Z07:00.00000", "0001-01-01T00:00:00Z")"#,
+            r#""0Z.00000""#,
+        ),
+        (
+            r#"time.FormatString("Mond305", "2024-02-29T00:00:00+05:30")"#,
+            r#""Mond1200""#,
+        ),
+        (
+            r#"time.FormatString("January06-07:00:0005Ja", "2024-02-29T00:00:00+05:30")"#,
+            r#""February24+05:30:0000Ja""#,
+        ),
+        (
+            r#"time.FormatString("_2MondMSTJanuary002Mond", "2021-02-09T13:04:05.000123Z")"#,
+            r#"" 9MondUTCFebruary040Mond""#,
+        ),
+        (
+            r#"time.FormatString("3053Monday2Z07:00", "2021-02-09T13:04:05.000123Z")"#,
+            r#""1051Tuesday9Z""#,
+        ),
+        (
+            r#"time.FormatString("T3002January", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""T11365December""#,
+        ),
+        (
+            r#"time.FormatString("022MSTPMT", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""011UTCPMT""#,
+        ),
+        (
+            r#"time.FormatString("__2Jan1506153", "2024-02-29T00:00:00+05:30")"#,
+            r#"" 60Feb00240012""#,
+        ),
+        (
+            r#"time.FormatString("x", "2024-02-29T00:00:00+05:30")"#,
+            r#""x""#,
+        ),
+        (
+            r#"time.FormatString("Z07:00Ja-070020023", "2021-02-09T13:04:05.000123Z")"#,
+            r#""ZJa+000090401""#,
+        ),
+        (
+            r#"time.FormatString("002", "2021-02-09T13:04:05.000123Z")"#,
+            r#""040""#,
+        ),
+        (
+            r#"time.FormatString("05Monday0203_2-07:00:00", "0001-01-01T00:00:00Z")"#,
+            r#""00Monday0112 1+00:00:00""#,
+        ),
+        (
+            r#"time.FormatString("/Monday/MST-07", "0001-01-01T00:00:00Z")"#,
+            r#""/Monday/UTC+00""#,
+        ),
+        (
+            r#"time.FormatString("-07:00:00010115__2-0700", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""-08:00:00121223365-0800""#,
+        ),
+        (
+            r#"time.FormatString("4-07T", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""59-08T""#,
+        ),
+        (
+            r#"time.FormatString("-0700Z0700-07/2", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""-0800-0800-08/31""#,
+        ),
+        (
+            r#"time.FormatString("-070015", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""+000012""#,
+        ),
+        (
+            r#"time.FormatString("0606", "2021-02-09T13:04:05.000123Z")"#,
+            r#""2121""#,
+        ),
+        (
+            r#"time.FormatString("PMMST", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""PMUTC""#,
+        ),
+        (
+            r#"time.FormatString("01pm-07:00:00002", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""12pm-08:00:00365""#,
+        ),
+        (
+            r#"time.FormatString("Mond,000-0700-0700", "2021-02-09T13:04:05.000123Z")"#,
+            r#""Mond,000+0000+0000""#,
+        ),
+        (
+            r#"time.FormatString("_2.906.000", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""31.999.999""#,
+        ),
+        (
+            r#"time.FormatString("Z07:00", "2024-02-29T00:00:00+05:30")"#,
+            r#""+05:30""#,
+        ),
+        (
+            r#"time.FormatString(":1JanuaryMon002", "2000-01-01T12:00:00.5+00:00")"#,
+            r#"":1JanuarySat001""#,
+        ),
+        (
+            r#"time.FormatString("15", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""12""#,
+        ),
+        (
+            r#"time.FormatString("JaZ07:00", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""JaZ""#,
+        ),
+        (
+            r#"time.FormatString("06", "0001-01-01T00:00:00Z")"#,
+            r#""01""#,
+        ),
+        (
+            r#"time.FormatString("04x_2Mond", "2021-02-09T13:04:05.000123Z")"#,
+            r#""04x 9Mond""#,
+        ),
+        (
+            r#"time.FormatString("15Ja", "2024-02-29T00:00:00+05:30")"#,
+            r#""00Ja""#,
+        ),
+        (
+            r#"time.FormatString(".999MST", "2000-01-01T12:00:00.5+00:00")"#,
+            r#"".5UTC""#,
+        ),
+        (
+            r#"time.FormatString("-07002-0700/T-0700", "2024-02-29T00:00:00+05:30")"#,
+            r#""+053029+0530/T+0530""#,
+        ),
+        (
+            r#"time.FormatString("Z07:00/01/__2", "2024-02-29T00:00:00+05:30")"#,
+            r#""+05:30/02/ 60""#,
+        ),
+        (
+            r#"time.FormatString("03MondayMon2Jan", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""12SaturdaySat1Jan""#,
+        ),
+        (
+            r#"time.FormatString("002__2", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""001  1""#,
+        ),
+        (
+            r#"time.FormatString("_2Ja1/-0700January", "2021-02-09T13:04:05.000123Z")"#,
+            r#"" 9Ja2/+0000February""#,
+        ),
+        (
+            r#"time.FormatString("__2/1505Mond", "2021-02-09T13:04:05.000123Z")"#,
+            r#"" 40/1305Mond""#,
+        ),
+        (
+            r#"time.FormatString("Mon53", "0001-01-01T00:00:00Z")"#,
+            r#""Mon012""#,
+        ),
+        (
+            r#"time.FormatString("-1_2", "2024-02-29T00:00:00+05:30")"#,
+            r#""-229""#,
+        ),
+        (
+            r#"time.FormatString("012006-0700-", "2000-01-01T12:00:00.5+00:00")"#,
+            r#""012000+0000-""#,
+        ),
+        (
+            r#"time.FormatString("Jan03.999", "2021-02-09T13:04:05.000123Z")"#,
+            r#""Feb01""#,
+        ),
+        (
+            r#"time.FormatString("01PM0303", "1999-12-31T23:59:59.999999999-08:00")"#,
+            r#""12PM1111""#,
+        ),
+        (
+            r#"time.Parse("JanuaryJanuary", "2021")"#,
+            r#"error: parsing time "2021" as "JanuaryJanuary": cannot parse "2021" as "January""#,
+        ),
+        (
+            r#"time.Parse("---", "0202-.5")"#,
+            r#"error: parsing time "0202-.5" as "---": cannot parse "0202-.5" as "---""#,
+        ),
+        (
+            r#"time.Parse("0003", ":212102Feb")"#,
+            r#"error: parsing time ":212102Feb" as "0003": cannot parse ":212102Feb" as "00""#,
+        ),
+        (
+            r#"time.Parse("_202-MST", ".504Febxx")"#,
+            r#"error: parsing time ".504Febxx" as "_202-MST": cannot parse ".504Febxx" as "_2""#,
+        ),
+        (
+            r#"time.Parse("x", "022021Tue2104:")"#,
+            r#"error: parsing time "022021Tue2104:" as "x": cannot parse "022021Tue2104:" as "x""#,
+        ),
+        (
+            r#"time.Parse("pmx-0700__2", "PM:Z1Z")"#,
+            r#"error: parsing time "PM:Z1Z" as "pmx-0700__2": cannot parse "PM:Z1Z" as "pm""#,
+        ),
+        (
+            r#"time.Parse("Monx", "2021x:x13")"#,
+            r#"error: parsing time "2021x:x13" as "Monx": cannot parse "2021x:x13" as "Monx""#,
+        ),
+        (
+            r#"time.Parse("xTJa", "Z.5Tue05Tue.5")"#,
+            r#"error: parsing time "Z.5Tue05Tue.5" as "xTJa": cannot parse "Z.5Tue05Tue.5" as "xTJa""#,
+        ),
+        (
+            r#"time.Parse("MST3/", "0504PMTue")"#,
+            r#"error: parsing time "0504PMTue" as "MST3/": cannot parse "0504PMTue" as "MST""#,
+        ),
+        (
+            r#"time.Parse("0204Z07:00", "13TueZ20521")"#,
+            r#"error: parsing time "13TueZ20521" as "0204Z07:00": cannot parse "TueZ20521" as "04""#,
+        ),
+        (
+            r#"time.Parse("2006012006:15", "1PM")"#,
+            r#"error: parsing time "1PM" as "2006012006:15": cannot parse "1PM" as "2006""#,
+        ),
+        (
+            r#"time.Parse("Z0700400.9", "+010005-02.521")"#,
+            r#"error: parsing time "+010005-02.521" as "Z0700400.9": cannot parse "-02.521" as "00""#,
+        ),
+        (
+            r#"time.Parse("15", "+0100")"#,
+            r#"error: parsing time "+0100" as "15": cannot parse "+0100" as "15""#,
+        ),
+        (
+            r#"time.Parse("-07:00:00", "+010021")"#,
+            r#"error: parsing time "+010021" as "-07:00:00": cannot parse "+010021" as "-07:00:00""#,
+        ),
+        (
+            r#"time.Parse("04-07Z07:00 -0700", "Feb2021PMPM2UTC")"#,
+            r#"error: parsing time "Feb2021PMPM2UTC" as "04-07Z07:00 -0700": cannot parse "Feb2021PMPM2UTC" as "04""#,
+        ),
+        (
+            r#"time.Parse("3Monday-0700T.999", "02UTCTue02Z")"#,
+            r#"error: parsing time "02UTCTue02Z" as "3Monday-0700T.999": cannot parse "UTCTue02Z" as "Monday""#,
+        ),
+        (
+            r#"time.Parse("-306January", "2FebFeb")"#,
+            r#"error: parsing time "2FebFeb" as "-306January": cannot parse "2FebFeb" as "-""#,
+        ),
+        (
+            r#"time.Parse(".9-0700.000MST", "05UTC2.5")"#,
+            r#"error: parsing time "05UTC2.5" as ".9-0700.000MST": cannot parse "05UTC2.5" as "-0700""#,
+        ),
+        (
+            r#"time.Parse(" JanMonday.999", "PM1xTue+010005")"#,
+            r#"error: parsing time "PM1xTue+010005" as " JanMonday.999": cannot parse "PM1xTue+010005" as " ""#,
+        ),
+        (
+            r#"time.Parse("Z07:00", "21-1Tue ")"#,
+            r#"error: parsing time "21-1Tue " as "Z07:00": cannot parse "21-1Tue " as "Z07:00""#,
+        ),
+        (
+            r#"time.Parse("--0700", "Z+0100:2")"#,
+            r#"error: parsing time "Z+0100:2" as "--0700": cannot parse "Z+0100:2" as "-""#,
+        ),
+        (
+            r#"time.Parse("2006.999-0700Mon", "0413Feb.5PMFeb")"#,
+            r#"error: parsing time "0413Feb.5PMFeb" as "2006.999-0700Mon": cannot parse "Feb.5PMFeb" as "-0700""#,
+        ),
+        (
+            r#"time.Parse("/TMon", "Feb UTC PM")"#,
+            r#"error: parsing time "Feb UTC PM" as "/TMon": cannot parse "Feb UTC PM" as "/T""#,
+        ),
+        (
+            r#"time.Parse(" 01.99905x", "Tue:Tue2021Z")"#,
+            r#"error: parsing time "Tue:Tue2021Z" as " 01.99905x": cannot parse "Tue:Tue2021Z" as " ""#,
+        ),
+        (
+            r#"time.Parse("pm_201200604", "Feb.5.5")"#,
+            r#"error: parsing time "Feb.5.5" as "pm_201200604": cannot parse "Feb.5.5" as "pm""#,
+        ),
+        (
+            r#"time.Parse("T0451", "0221Z211")"#,
+            r#"error: parsing time "0221Z211" as "T0451": cannot parse "0221Z211" as "T""#,
+        ),
+        (
+            r#"time.Parse("/Jan/Mond", "Tue13")"#,
+            r#"error: parsing time "Tue13" as "/Jan/Mond": cannot parse "Tue13" as "/""#,
+        ),
+        (
+            r#"time.Parse("03", "1312021- ")"#,
+            r#"error: parsing time "1312021- ": hour out of range"#,
+        ),
+        (
+            r#"time.Parse("-070005T", "xFeb.52")"#,
+            r#"error: parsing time "xFeb.52" as "-070005T": cannot parse "xFeb.52" as "-0700""#,
+        ),
+        (
+            r#"time.Parse("0505021Z07:00", "21UTC0213121")"#,
+            r#"error: parsing time "21UTC0213121" as "0505021Z07:00": cannot parse "UTC0213121" as "05""#,
+        ),
+        (
+            r#"time.Parse("Z0700-07Jan00", "02FebZ+0100-UTC")"#,
+            r#"error: parsing time "02FebZ+0100-UTC" as "Z0700-07Jan00": cannot parse "02FebZ+0100-UTC" as "Z0700""#,
+        ),
+        (
+            r#"time.Parse("002", "21Tue")"#,
+            r#"error: parsing time "21Tue" as "002": cannot parse "21Tue" as "002""#,
+        ),
+        (
+            r#"time.Parse("/-Mon.9", "x+01001")"#,
+            r#"error: parsing time "x+01001" as "/-Mon.9": cannot parse "x+01001" as "/-""#,
+        ),
+        (
+            r#"time.Parse("5T2006", "UTCx.5")"#,
+            r#"error: parsing time "UTCx.5" as "5T2006": cannot parse "UTCx.5" as "5""#,
+        ),
+        (
+            r#"time.Parse("2002 ", "TueUTC")"#,
+            r#"error: parsing time "TueUTC" as "2002 ": cannot parse "TueUTC" as "2""#,
+        ),
+        (
+            r#"time.Parse("_215Mond03:", ":")"#,
+            r#"error: parsing time ":" as "_215Mond03:": cannot parse ":" as "_2""#,
+        ),
+        (
+            r#"time.Parse("pm", "02")"#,
+            r#"error: parsing time "02" as "pm": cannot parse "02" as "pm""#,
+        ),
+        (
+            r#"time.Parse(",00002-20065", "13132")"#,
+            r#"error: parsing time "13132" as ",00002-20065": cannot parse "13132" as ",00""#,
+        ),
+        (
+            r#"time.Parse("x-07:00:005", "0420212UTCPM")"#,
+            r#"error: parsing time "0420212UTCPM" as "x-07:00:005": cannot parse "0420212UTCPM" as "x""#,
+        ),
+        (
+            r#"time.Parse("002MondayJaZ07:0003", "1TueTue.5")"#,
+            r#"error: parsing time "1TueTue.5" as "002MondayJaZ07:0003": cannot parse "1TueTue.5" as "002""#,
+        ),
+        (
+            r#"time.Parse("3", ":Z")"#,
+            r#"error: parsing time ":Z" as "3": cannot parse ":Z" as "3""#,
+        ),
+        (
+            r#"time.Parse("MST_2Mond002-07", "-+0100ZPM.5")"#,
+            r#"error: parsing time "-+0100ZPM.5" as "MST_2Mond002-07": cannot parse "-+0100ZPM.5" as "MST""#,
+        ),
+        (
+            r#"time.Parse(",000", "0404Feb2")"#,
+            r#"error: parsing time "0404Feb2" as ",000": cannot parse "0404Feb2" as ",000""#,
+        ),
+        (
+            r#"time.Parse(".9Ja ", " Z0204PM:")"#,
+            r#"error: parsing time " Z0204PM:" as ".9Ja ": cannot parse " Z0204PM:" as "Ja ""#,
+        ),
+        (
+            r#"time.Parse("Ja", "2021TueUTC")"#,
+            r#"error: parsing time "2021TueUTC" as "Ja": cannot parse "2021TueUTC" as "Ja""#,
+        ),
+        (
+            r#"time.Parse("15Z0700Mon1501", "11UTC")"#,
+            r#"error: parsing time "11UTC" as "15Z0700Mon1501": cannot parse "UTC" as "Z0700""#,
+        ),
+        (
+            r#"time.Parse("00203Mon,000pm", "04.5+010013")"#,
+            r#"error: parsing time "04.5+010013" as "00203Mon,000pm": cannot parse "04.5+010013" as "002""#,
+        ),
+        (
+            r#"time.Parse("T", ":")"#,
+            r#"error: parsing time ":" as "T": cannot parse ":" as "T""#,
+        ),
+        (
+            r#"time.Parse("01-", ".50421Feb")"#,
+            r#"error: parsing time ".50421Feb" as "01-": cannot parse ".50421Feb" as "01""#,
+        ),
+        (
+            r#"time.Parse("1-07:00:00.000", "1PMZ")"#,
+            r#"error: parsing time "1PMZ" as "1-07:00:00.000": cannot parse "PMZ" as "-07:00:00""#,
+        ),
+        (
+            r#"time.Parse("-07:00:00T06", "FebFeb +0100")"#,
+            r#"error: parsing time "FebFeb +0100" as "-07:00:00T06": cannot parse "FebFeb +0100" as "-07:00:00""#,
+        ),
+        (
+            r#"time.Parse("002.9-", "PMx2")"#,
+            r#"error: parsing time "PMx2" as "002.9-": cannot parse "PMx2" as "002""#,
+        ),
+        (
+            r#"time.Parse("__2pm", "-Feb02 :")"#,
+            r#"error: parsing time "-Feb02 :" as "__2pm": cannot parse "-Feb02 :" as "__2""#,
+        ),
+        (
+            r#"time.Parse("5", "132021+0100+010004")"#,
+            r#"error: parsing time "132021+0100+010004": extra text: "2021+0100+010004""#,
+        ),
+        (
+            r#"time.Parse("0020602_2", "04:Z02")"#,
+            r#"error: parsing time "04:Z02" as "0020602_2": cannot parse "04:Z02" as "002""#,
+        ),
+        (
+            r#"time.Parse("05/.9", "2021.5")"#,
+            r#"error: parsing time "2021.5" as "05/.9": cannot parse "21.5" as "/""#,
+        ),
+        (
+            r#"time.Parse("0505Z0700", "21xTue")"#,
+            r#"error: parsing time "21xTue" as "0505Z0700": cannot parse "xTue" as "05""#,
+        ),
+        (
+            r#"time.Parse("05T024", "22 04+0100")"#,
+            r#"error: parsing time "22 04+0100" as "05T024": cannot parse " 04+0100" as "T""#,
+        ),
+        (
+            r#"time.Parse("Z0700", "Z-Zx")"#,
+            r#"error: parsing time "Z-Zx": extra text: "-Zx""#,
+        ),
+        (
+            r#"time.Parse("Mon ", "05PM")"#,
+            r#"error: parsing time "05PM" as "Mon ": cannot parse "05PM" as "Mon""#,
+        ),
+        (
+            r#"time.Parse("00Jan.9", "--1305:UTC")"#,
+            r#"error: parsing time "--1305:UTC" as "00Jan.9": cannot parse "--1305:UTC" as "00""#,
+        ),
+        (
+            r#"time.Parse("/,000-", "21.5Z")"#,
+            r#"error: parsing time "21.5Z" as "/,000-": cannot parse "21.5Z" as "/""#,
+        ),
+        (
+            r#"time.Parse(":-0700__2", "1PM")"#,
+            r#"error: parsing time "1PM" as ":-0700__2": cannot parse "1PM" as ":""#,
+        ),
+        (
+            r#"time.Parse("Jan05.000.9PM", "+0100-TuexUTC1")"#,
+            r#"error: parsing time "+0100-TuexUTC1" as "Jan05.000.9PM": cannot parse "+0100-TuexUTC1" as "Jan""#,
+        ),
+        (
+            r#"time.Parse("PMMST_205", "1313 2")"#,
+            r#"error: parsing time "1313 2" as "PMMST_205": cannot parse "1313 2" as "PM""#,
+        ),
+        (
+            r#"time.Parse("x002Jan05", "2021Feb.5UTC.5")"#,
+            r#"error: parsing time "2021Feb.5UTC.5" as "x002Jan05": cannot parse "2021Feb.5UTC.5" as "x""#,
+        ),
+        (
+            r#"time.Parse("_2JanuaryJa", "21ZPMTuePM")"#,
+            r#"error: parsing time "21ZPMTuePM" as "_2JanuaryJa": cannot parse "ZPMTuePM" as "January""#,
+        ),
+        (
+            r#"time.Parse("January-0700 ", "2:ZZ-")"#,
+            r#"error: parsing time "2:ZZ-" as "January-0700 ": cannot parse "2:ZZ-" as "January""#,
+        ),
+        (
+            r#"time.Parse("Monday15_2MST.000", ":05")"#,
+            r#"error: parsing time ":05" as "Monday15_2MST.000": cannot parse ":05" as "Monday""#,
+        ),
+        (
+            r#"time.Parse("00T00215", "Z13")"#,
+            r#"error: parsing time "Z13" as "00T00215": cannot parse "Z13" as "00T""#,
+        ),
+        (
+            r#"time.Parse("_2/06pm", ":1")"#,
+            r#"error: parsing time ":1" as "_2/06pm": cannot parse ":1" as "_2""#,
+        ),
+        (
+            r#"time.Parse("Z07:00__2 04MST", "+0100221PM-05")"#,
+            r#"error: parsing time "+0100221PM-05" as "Z07:00__2 04MST": cannot parse "+0100221PM-05" as "Z07:00""#,
+        ),
+        (
+            r#"time.Parse(".902", "0513Tue02-.5")"#,
+            r#"error: parsing time "0513Tue02-.5" as ".902": cannot parse "0513Tue02-.5" as ".9""#,
+        ),
+        (
+            r#"time.Parse("06", "Feb02")"#,
+            r#"error: parsing time "Feb02" as "06": cannot parse "Feb02" as "06""#,
+        ),
+        (
+            r#"time.Parse("T05", "21.5")"#,
+            r#"error: parsing time "21.5" as "T05": cannot parse "21.5" as "T""#,
+        ),
+        (
+            r#"time.Parse("5,000Mon", "2-")"#,
+            r#"error: parsing time "2-" as "5,000Mon": cannot parse "-" as ",000""#,
+        ),
+        (
+            r#"time.Parse("PMJa05", "0521-2021:Z")"#,
+            r#"error: parsing time "0521-2021:Z" as "PMJa05": cannot parse "0521-2021:Z" as "PM""#,
+        ),
+        (
+            r#"time.Parse("2006--07", "04")"#,
+            r#"error: parsing time "04" as "2006--07": cannot parse "04" as "2006""#,
+        ),
+        (
+            r#"time.Parse("1/:.9Jan", "+0100Z- ")"#,
+            r#"error: parsing time "+0100Z- " as "1/:.9Jan": cannot parse "+0100Z- " as "1""#,
+        ),
+        (
+            r#"time.Parse("MondayMSTT01-", "xTue")"#,
+            r#"error: parsing time "xTue" as "MondayMSTT01-": cannot parse "xTue" as "Monday""#,
+        ),
+        (
+            r#"time.Parse("xPMJa-0700", "2104Feb+0100")"#,
+            r#"error: parsing time "2104Feb+0100" as "xPMJa-0700": cannot parse "2104Feb+0100" as "x""#,
+        ),
+        (
+            r#"time.Parse("/.000", "213+0100")"#,
+            r#"error: parsing time "213+0100" as "/.000": cannot parse "213+0100" as "/""#,
+        ),
+        (
+            r#"time.Parse("4xx", "2Tue202")"#,
+            r#"error: parsing time "2Tue202" as "4xx": cannot parse "Tue202" as "xx""#,
+        ),
+        (
+            r#"time.Parse("__2-07:00:00T02", "1x")"#,
+            r#"error: parsing time "1x" as "__2-07:00:00T02": cannot parse "x" as "-07:00:00""#,
+        ),
+        (
+            r#"time.Parse("002002002Jan5", "0413")"#,
+            r#"error: parsing time "0413" as "002002002Jan5": cannot parse "3" as "002""#,
+        ),
+        (
+            r#"time.Parse("JanuaryTJanuary", "UTCZ05-")"#,
+            r#"error: parsing time "UTCZ05-" as "JanuaryTJanuary": cannot parse "UTCZ05-" as "January""#,
+        ),
+        (
+            r#"time.Parse("3JanZ0700.9", "- 0405")"#,
+            r#"error: parsing time "- 0405" as "3JanZ0700.9": cannot parse "- 0405" as "3""#,
+        ),
+        (
+            r#"time.Parse("03503", "1:13 ")"#,
+            r#"error: parsing time "1:13 " as "03503": cannot parse "1:13 " as "03""#,
+        ),
+        (
+            r#"time.Parse(".999__2-07", "1041 ")"#,
+            r#"error: parsing time "1041 " as ".999__2-07": cannot parse "1 " as "-07""#,
+        ),
+        (
+            r#"time.Parse(":", "1-")"#,
+            r#"error: parsing time "1-" as ":": cannot parse "1-" as ":""#,
+        ),
+        (
+            r#"time.Parse("1Mond00-0700,000", "UTC-x2021051")"#,
+            r#"error: parsing time "UTC-x2021051" as "1Mond00-0700,000": cannot parse "UTC-x2021051" as "1""#,
+        ),
+        (
+            r#"time.Parse("Jan03", "13TueTue2")"#,
+            r#"error: parsing time "13TueTue2" as "Jan03": cannot parse "13TueTue2" as "Jan""#,
+        ),
+        (
+            r#"time.Parse("PM_201__2", "13PMxUTC04")"#,
+            r#"error: parsing time "13PMxUTC04" as "PM_201__2": cannot parse "13PMxUTC04" as "PM""#,
+        ),
+        (
+            r#"time.Parse("Z07:00", "13UTC05Feb")"#,
+            r#"error: parsing time "13UTC05Feb" as "Z07:00": cannot parse "13UTC05Feb" as "Z07:00""#,
+        ),
+        (
+            r#"time.Parse("002pm202", "204")"#,
+            r#"error: parsing time "204" as "002pm202": cannot parse "" as "pm""#,
+        ),
+        (
+            r#"time.Parse("-07:00:0050315", "0204x")"#,
+            r#"error: parsing time "0204x" as "-07:00:0050315": cannot parse "0204x" as "-07:00:00""#,
+        ),
+        (
+            r#"time.Parse("Ja06PM,00000", "PM-1UTC")"#,
+            r#"error: parsing time "PM-1UTC" as "Ja06PM,00000": cannot parse "PM-1UTC" as "Ja""#,
+        ),
+        (
+            r#"time.Parse(".999MondayZ07:00", "+0100")"#,
+            r#"error: parsing time "+0100" as ".999MondayZ07:00": cannot parse "+0100" as "Monday""#,
+        ),
+        (
+            r#"time.Parse("Ja000006", "2021 ")"#,
+            r#"error: parsing time "2021 " as "Ja000006": cannot parse "2021 " as "Ja0000""#,
+        ),
+        (
+            r#"time.Parse("-0700MST_2JaJa", "105PM ")"#,
+            r#"error: parsing time "105PM " as "-0700MST_2JaJa": cannot parse "105PM " as "-0700""#,
+        ),
+    ]);
+}
