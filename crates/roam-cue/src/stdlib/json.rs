@@ -366,6 +366,14 @@ fn unify(old: Val, new: Val) -> CallResult {
             };
             if a == b && same_kind {
                 Ok(a)
+            } else if a.kind_name() != b.kind_name() {
+                util::msg(format!(
+                    "conflicting values {} and {} (mismatched types {} and {})",
+                    a.to_cue_string(),
+                    b.to_cue_string(),
+                    a.kind_name(),
+                    b.kind_name()
+                ))
             } else {
                 util::msg(format!(
                     "conflicting values {} and {}",
