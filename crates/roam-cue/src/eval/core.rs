@@ -54,6 +54,7 @@ impl<'p> Instance<'p> {
         let x = self.vm(v);
         x.status = Status::Evaluating;
         x.nbase = x.conjuncts.len();
+        x.base = x.conjuncts.clone();
         self.eval_stack.push(v);
         stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.eval_inner(v));
         self.eval_stack.pop();
@@ -79,6 +80,7 @@ impl<'p> Instance<'p> {
             while i < self.v(v).conjuncts.len() {
                 let c = self.v(v).conjuncts[i];
                 i += 1;
+                self.vm(v).insert_at = i;
                 if !self.step() {
                     self.set_err(v, budget_error());
                     return;
@@ -100,6 +102,21 @@ impl<'p> Instance<'p> {
                 continue;
             }
             break;
+        }
+    }
+
+    /// Adds a conjunct of a reference to the vertex being processed, right
+    /// after the current one (once).
+    fn insert_conjunct(&mut self, v: VId, c: Conjunct<'p>) {
+        let x = self.vm(v);
+        if x.conjuncts.iter().any(|o| o.same(&c)) {
+            return;
+        }
+        if x.status == Status::Evaluating && x.insert_at <= x.conjuncts.len() {
+            x.conjuncts.insert(x.insert_at, c);
+            x.insert_at += 1;
+        } else {
+            x.conjuncts.push(c);
         }
     }
 
@@ -180,8 +197,21 @@ impl<'p> Instance<'p> {
                 pending.disjs.push((key, d));
             }
             Expr::Binary(adt::BinaryOp::And, a, b) => {
-                self.process_expr(v, a, c, pending);
-                self.process_expr(v, b, c, pending);
+                // Queued in order, so that fields keep declaration order.
+                self.insert_conjunct(
+                    v,
+                    Conjunct {
+                        x: CX::Expr(a),
+                        ..c
+                    },
+                );
+                self.insert_conjunct(
+                    v,
+                    Conjunct {
+                        x: CX::Expr(b),
+                        ..c
+                    },
+                );
             }
             Expr::Binary(adt::BinaryOp::Or, a, b) => {
                 let key = (e as *const Spanned as usize, 0);
@@ -366,18 +396,24 @@ impl<'p> Instance<'p> {
             );
             return;
         }
-        let n = if tv.status == Status::New {
-            tv.conjuncts.len()
+        let cs: Vec<Conjunct<'p>> = if tv.status == Status::New {
+            tv.conjuncts.clone()
         } else {
-            tv.nbase
+            tv.base.clone()
         };
-        let cs: Vec<Conjunct<'p>> = tv.conjuncts[..n].to_vec();
         for tc in cs {
-            let close = if tc.close != 0 { tc.close } else { c.close };
-            self.add_conjunct(
+            let (close, outer) = if tc.close == 0 {
+                (c.close, c.outer)
+            } else if c.close != 0 && c.close != tc.close {
+                (tc.close, c.close)
+            } else {
+                (tc.close, if tc.outer != 0 { tc.outer } else { c.outer })
+            };
+            self.insert_conjunct(
                 v,
                 Conjunct {
                     close,
+                    outer,
                     embed: c.embed,
                     ..tc
                 },
@@ -416,7 +452,7 @@ impl<'p> Instance<'p> {
         }
         if s.is_struct {
             self.mark_struct(v, Pos::default());
-            let lid = self.new_lit(v, c.close, c.embed);
+            let lid = self.new_lit(v, c.close, c.outer, c.embed);
             for a in s.arcs.iter().copied() {
                 let l = self.v(a).label;
                 let arc = self.v(a).arc;
@@ -432,6 +468,7 @@ impl<'p> Instance<'p> {
                         env: c.env,
                         close: cc,
                         embed: 0,
+                        outer: 0,
                     },
                 );
             }
@@ -457,6 +494,7 @@ impl<'p> Instance<'p> {
                         env: c.env,
                         close: c.close,
                         embed: 0,
+                        outer: c.outer,
                     },
                 );
             }
@@ -467,10 +505,11 @@ impl<'p> Instance<'p> {
         }
     }
 
-    pub(crate) fn new_lit(&mut self, v: VId, group: u32, parent: u32) -> u32 {
+    pub(crate) fn new_lit(&mut self, v: VId, group: u32, outer: u32, parent: u32) -> u32 {
         let x = self.vm(v);
         x.lits.push(LitInfo {
             group,
+            outer,
             parent,
             ..LitInfo::default()
         });
@@ -590,7 +629,7 @@ impl<'p> Instance<'p> {
             binds: Vec::new(),
             dyn_keys: Vec::new(),
         });
-        let lid = self.new_lit(v, c.close, c.embed);
+        let lid = self.new_lit(v, c.close, c.outer, c.embed);
         let has_embed = lit.decls.iter().any(|d| matches!(d, Decl::Embed(_)));
         let has_fields = lit.decls.iter().any(|d| {
             matches!(
@@ -628,6 +667,11 @@ impl<'p> Instance<'p> {
                     let l = Label::Field(*label);
                     let child = self.get_arc(v, l, *arc);
                     let close = self.child_group(c.close, l);
+                    let outer = if c.outer != 0 {
+                        self.child_group(c.outer, l)
+                    } else {
+                        0
+                    };
                     self.add_conjunct(
                         child,
                         Conjunct {
@@ -635,6 +679,7 @@ impl<'p> Instance<'p> {
                             env,
                             close,
                             embed: 0,
+                            outer,
                         },
                     );
                     if !attrs.is_empty() {
@@ -654,12 +699,14 @@ impl<'p> Instance<'p> {
                             env,
                             close: 0,
                             embed: 0,
+                            outer: 0,
                         },
                         Conjunct {
                             x: CX::Expr(value),
                             env,
                             close,
                             embed: 0,
+                            outer: 0,
                         },
                     ));
                     self.vm(v).lits[lid as usize - 1].patterns.push(idx);
@@ -679,6 +726,7 @@ impl<'p> Instance<'p> {
                                 env,
                                 close: c.close,
                                 embed: lid,
+                                outer: c.outer,
                             },
                         );
                     }
@@ -737,6 +785,7 @@ impl<'p> Instance<'p> {
                 env: fenv,
                 close: cg,
                 embed: 0,
+                outer: 0,
             },
         );
         if lid > 0 {
@@ -758,6 +807,7 @@ impl<'p> Instance<'p> {
                             env: c.env,
                             close: c.close,
                             embed: 0,
+                            outer: c.outer,
                         },
                     );
                     n += 1;
@@ -777,6 +827,7 @@ impl<'p> Instance<'p> {
                                 env,
                                 close: c.close,
                                 embed: 0,
+                                outer: c.outer,
                             },
                         );
                         n += 1;
@@ -793,6 +844,7 @@ impl<'p> Instance<'p> {
                     env: c.env,
                     close: c.close,
                     embed: 0,
+                    outer: c.outer,
                 },
             ));
         }
@@ -871,6 +923,7 @@ impl<'p> Instance<'p> {
                     env,
                     close: 0,
                     embed: 0,
+                    outer: 0,
                 });
                 let vtx = self.envs[env as usize].vertex;
                 let e2 = self.new_env(Env {
@@ -1021,6 +1074,7 @@ impl<'p> Instance<'p> {
                             env,
                             close,
                             embed: lid,
+                            outer: 0,
                         },
                     );
                 }
@@ -1032,6 +1086,7 @@ impl<'p> Instance<'p> {
                             env: e,
                             close,
                             embed: lid,
+                            outer: 0,
                         },
                     );
                 }
@@ -1301,7 +1356,7 @@ impl<'p> Instance<'p> {
         let n = lits.len();
         let mut inset = vec![false; n + 1];
         for (i, l) in lits.iter().enumerate() {
-            if l.group == g {
+            if l.group == g || l.outer == g {
                 inset[i + 1] = true;
                 // Ancestors: the literals that embedded this one.
                 let mut p = l.parent;

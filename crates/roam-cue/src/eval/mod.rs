@@ -225,6 +225,11 @@ pub struct Conjunct<'p> {
     /// Literal id (per vertex) of the struct literal that embedded this
     /// conjunct (0: none).
     pub embed: u32,
+    /// The closedness group of the referencing context when this conjunct
+    /// came through a reference from inside another closed group (a
+    /// definition referring to another): the literal then declares fields
+    /// for that group too.
+    pub outer: u32,
 }
 
 impl<'p> Conjunct<'p> {
@@ -271,6 +276,7 @@ pub enum Status {
 #[derive(Clone, Debug, Default)]
 pub struct LitInfo {
     pub group: u32,
+    pub outer: u32,
     pub parent: u32,
     pub labels: Vec<Feature>,
     pub patterns: Vec<usize>,
@@ -327,10 +333,16 @@ pub struct Vertex<'p> {
     /// How many conjuncts the vertex had when its evaluation started: the
     /// ones a reference copies (the rest were derived while evaluating).
     pub nbase: usize,
+    /// The conjuncts the vertex had when its evaluation started (what a
+    /// reference copies; the rest are derived while evaluating).
+    pub base: Vec<Conjunct<'p>>,
     /// A struct literal with only embeddings (and definitions or hidden
     /// fields) was unified here: a struct unless an embedded value says
     /// otherwise (`{5}` is 5, `{_}` is `{}`).
     pub weak_struct: bool,
+    /// While processing: where conjuncts of a reference are inserted (right
+    /// after the conjunct being processed, to keep declaration order).
+    pub insert_at: usize,
 }
 
 /// Identifies a disjunction expression in an environment.
@@ -364,7 +376,9 @@ impl<'p> Vertex<'p> {
             has_scalar_embed: false,
             skip_disj: Vec::new(),
             nbase: 0,
+            base: Vec::new(),
             weak_struct: false,
+            insert_at: usize::MAX,
         }
     }
 }
@@ -580,6 +594,7 @@ impl<'p> Instance<'p> {
                 env,
                 close: 0,
                 embed: 0,
+                outer: 0,
             });
         }
         inst
@@ -681,6 +696,7 @@ impl<'p> Instance<'p> {
             env: 0,
             close: 0,
             embed: 0,
+            outer: 0,
         });
         Ok(())
     }

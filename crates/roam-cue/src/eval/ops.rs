@@ -79,6 +79,7 @@ impl<'p> Instance<'p> {
                                 env: env2,
                                 close: 0,
                                 embed: 0,
+                                outer: 0,
                             });
                             self.envs[env2 as usize]
                                 .binds
@@ -363,6 +364,7 @@ impl<'p> Instance<'p> {
                     env,
                     close: 0,
                     embed: 0,
+                    outer: 0,
                 });
                 EV::V(t)
             }
@@ -782,6 +784,7 @@ impl<'p> Instance<'p> {
                         env: 0,
                         close: 0,
                         embed: 0,
+                        outer: 0,
                     });
                     self.vm(nv).arcs.push(c);
                 }
@@ -951,6 +954,7 @@ impl<'p> Instance<'p> {
                     env,
                     close: 0,
                     embed: 0,
+                    outer: 0,
                 });
                 if matches!(b, Builtin::CloseAll | Builtin::Reclose | Builtin::NoSharing) {
                     self.vm(t).conjuncts[0].x = CX::Expr(&args[0]);

@@ -268,6 +268,7 @@ impl<'p> Instance<'p> {
             env: 0,
             close: 0,
             embed: 0,
+            outer: 0,
         });
         w
     }
@@ -398,6 +399,7 @@ impl<'p> Instance<'p> {
             env: 0,
             close: 0,
             embed: 0,
+            outer: 0,
         });
         // The schema by its conjuncts (so that closedness applies).
         let cs = self.v(schema).conjuncts.clone();
@@ -407,6 +409,7 @@ impl<'p> Instance<'p> {
                 env: 0,
                 close: 0,
                 embed: 0,
+                outer: 0,
             });
         } else {
             for c in cs {
@@ -464,6 +467,7 @@ impl CallCtx for Ctx<'_, '_> {
                 env: 0,
                 close: 0,
                 embed: 0,
+                outer: 0,
             });
         } else {
             inst.vm(t).conjuncts.extend(cs);
@@ -484,6 +488,7 @@ impl CallCtx for Ctx<'_, '_> {
             env: 0,
             close: 0,
             embed: 0,
+            outer: 0,
         });
         inst.eval(t);
         let Some(l) = inst.find_arc(t, Label::Field(fl)) else {
