@@ -34,6 +34,13 @@ impl<'p> Instance<'p> {
         self.budget_exceeded
     }
 
+    /// Starts a fresh step budget (for hosts that evaluate parts of one
+    /// instance on demand, each with its own budget).
+    pub fn reset_steps(&mut self) {
+        self.steps = 0;
+        self.budget_exceeded = false;
+    }
+
     /// Evaluates `v` until its value and arc set are known.
     pub fn eval(&mut self, v: VId) {
         if self.v(v).status != Status::New {

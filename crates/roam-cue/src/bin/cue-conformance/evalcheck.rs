@@ -89,6 +89,7 @@ impl Checker for Evaluator {
             };
         }
         let mut inst = state.inst.borrow_mut();
+        inst.reset_steps();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             check(&mut inst, state.package.as_deref(), a)
         }));
