@@ -354,6 +354,12 @@ impl<'p> Instance<'p> {
             Expr::Interpolation { bytes, parts } => self.interpolate(*bytes, parts, env, e.pos),
             Expr::Call(f, args) => self.call(f, args, env, e),
             Expr::Slice(x, lo, hi) => self.slice(x, lo.as_deref(), hi.as_deref(), env, e.pos),
+            // `__no_sharing` as a value: top (upstream it only disables sharing).
+            Expr::Builtin(Builtin::NoSharing) => {
+                let t = self.new_vertex(None, Label::Temp);
+                self.vm(t).status = Status::Done;
+                EV::V(t)
+            }
             Expr::Builtin(b) => {
                 EV::Bottom(Bottom::eval(format!("cannot use builtin {b:?} as a value")).at(e.pos))
             }
@@ -1103,7 +1109,7 @@ fn repeat_count(n: &Number, unit: usize) -> Result<usize, String> {
         return Err(format!("negative repeat count {k}"));
     }
     let k = k as usize;
-    if unit.saturating_mul(k) > 1 << 28 {
+    if unit.saturating_mul(k) > 1 << 24 {
         return Err("result of repeat too large".into());
     }
     Ok(k)

@@ -240,10 +240,11 @@ fn check_err(inst: &mut Instance<'_>, v: VId, spec: &ErrSpec) -> Outcome {
     };
     inst.eval(v);
     let t = inst.resolve_default(v);
-    let err = if spec.any {
-        any_error(inst, t, 0)
-    } else {
-        inst.vs[t as usize].err.clone().map(|e| (*e).clone())
+    // A struct or list with an erroneous regular field is itself an error
+    // (CUE: a struct with a bottom field is bottom), so look below too.
+    let err = match inst.vs[t as usize].err.clone() {
+        Some(e) => Some((*e).clone()),
+        None => any_error(inst, t, 0),
     };
     let Some(err) = err else {
         let mut s = inst.value_string(t);
@@ -273,6 +274,15 @@ fn any_error(inst: &mut Instance<'_>, t: VId, depth: u32) -> Option<roam_cue::ev
     }
     let arcs = inst.vs[t as usize].arcs.clone();
     for a in arcs {
+        let av = &inst.vs[a as usize];
+        if av.arc == ArcType::Optional {
+            continue;
+        }
+        if let Label::Field(f) = av.label
+            && inst.labels.kind(f) != LabelKind::Regular
+        {
+            continue;
+        }
         if let Some(e) = any_error(inst, a, depth + 1) {
             return Some(e);
         }
