@@ -46,10 +46,10 @@ pub enum Mode {
 
 const EXPR_FIELD: &str = "roam_expression_";
 
-fn load(
-    files: &[String],
-    exprs: &[String],
-) -> Result<(Vec<(String, String)>, Option<String>), String> {
+/// Named sources, and the name of the synthesized expression file if any.
+type Loaded = (Vec<(String, String)>, Option<String>);
+
+fn load(files: &[String], exprs: &[String]) -> Result<Loaded, String> {
     let mut sources = Vec::new();
     let mut package = None;
     for path in files {

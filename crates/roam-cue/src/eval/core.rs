@@ -1607,19 +1607,25 @@ impl<'p> Instance<'p> {
         let mut skip = self.v(v).skip_disj.clone();
         skip.extend(disjs.iter().map(|(k, _)| *k));
         let disjs: Vec<Vec<(Conjunct<'p>, bool)>> = disjs.into_iter().map(|(_, d)| d).collect();
-        let mut has_marks = false;
-        // Candidates: chosen conjuncts and whether all choices are defaults.
-        let mut cands: Vec<(Vec<Conjunct<'p>>, bool)> = vec![(Vec::new(), true)];
+        // Candidates: chosen conjuncts and their default status (the
+        // spec's ⟨v, d⟩ rules: a marked disjunct is a default, an unmarked
+        // one in a marked disjunction is not, a disjunction without marks
+        // says nothing; unification combines statuses).
+        let mut cands: Vec<(Vec<Conjunct<'p>>, Dflt)> = vec![(Vec::new(), Dflt::Neutral)];
         let n = disjs.len();
         for (di, d) in disjs.into_iter().enumerate() {
             let marked = d.iter().any(|(_, m)| *m);
-            has_marks |= marked;
             let mut next = Vec::new();
-            for (chosen, dflt) in &cands {
+            for (chosen, st) in &cands {
                 for (c, m) in &d {
                     let mut ch = chosen.clone();
                     ch.push(*c);
-                    next.push((ch, *dflt && (!marked || *m)));
+                    let own = match (marked, *m) {
+                        (false, _) => Dflt::Neutral,
+                        (true, true) => Dflt::Default,
+                        (true, false) => Dflt::NotDefault,
+                    };
+                    next.push((ch, st.and(own)));
                 }
             }
             // Prune failing partial candidates (except at the last step,
@@ -1640,9 +1646,9 @@ impl<'p> Instance<'p> {
             }
             cands = next;
         }
-        let mut results: Vec<(VId, bool)> = Vec::new();
+        let mut results: Vec<(VId, Dflt)> = Vec::new();
         let mut errs: Vec<Arc<Bottom>> = Vec::new();
-        for (ch, dflt) in cands {
+        for (ch, st) in cands {
             let t = self.clone_with(v, &base, &skip, &ch);
             if self.budget_exceeded {
                 self.set_err(v, budget_error());
@@ -1654,25 +1660,38 @@ impl<'p> Instance<'p> {
                 }
                 continue;
             }
-            // A nested disjunction: flatten with the mark rules.
+            // A nested disjunction: flatten (a marked nested disjunction
+            // keeps its own defaults; an unmarked one in a marked
+            // disjunction has none).
             if let Some(inner) = self.v(t).disj.clone() {
-                let inner_marked = inner.iter().any(|(_, m)| *m) && self.v(t).has_scalar_embed;
-                let _ = inner_marked;
-                let inner_has = inner.iter().any(|(_, m)| *m);
+                let inner_has = self.v(t).disj_marked;
                 for (x, m) in inner.iter() {
-                    let d = if inner_has { dflt && *m } else { dflt };
-                    has_marks |= inner_has;
+                    let inner_st = match (inner_has, *m) {
+                        (false, _) => Dflt::Neutral,
+                        (true, true) => Dflt::Default,
+                        (true, false) => Dflt::NotDefault,
+                    };
+                    let d = match st {
+                        Dflt::NotDefault => Dflt::NotDefault,
+                        Dflt::Default => match inner_st {
+                            Dflt::Neutral => Dflt::Default,
+                            other => other,
+                        },
+                        Dflt::Neutral => inner_st,
+                    };
                     push_unique(self, &mut results, *x, d);
                 }
                 continue;
             }
-            push_unique(self, &mut results, t, dflt);
+            push_unique(self, &mut results, t, st);
         }
-        if !has_marks {
-            for r in &mut results {
-                r.1 = false;
-            }
-        }
+        let any_default = results.iter().any(|(_, d)| *d == Dflt::Default);
+        let any_marked = results.iter().any(|(_, d)| *d != Dflt::Neutral);
+        let results: Vec<(VId, bool)> = results
+            .into_iter()
+            .map(|(x, d)| (x, any_default && d == Dflt::Default))
+            .collect();
+        self.vm(v).disj_marked = any_default || any_marked;
         match results.len() {
             0 => {
                 // All disjuncts failed.
@@ -1828,6 +1847,7 @@ impl<'p> Instance<'p> {
         x.patterns = src.patterns;
         x.list = src.list;
         x.disj = src.disj;
+        x.disj_marked = src.disj_marked;
         x.lits = src.lits;
         x.closed = src.closed;
         x.is_closed = src.is_closed;
@@ -1856,10 +1876,38 @@ impl<'p> Instance<'p> {
     }
 }
 
-fn push_unique(inst: &mut Instance<'_>, results: &mut Vec<(VId, bool)>, t: VId, d: bool) {
+/// The default status of a disjunct.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dflt {
+    /// From disjunctions without default marks.
+    Neutral,
+    Default,
+    NotDefault,
+}
+
+impl Dflt {
+    /// The status of a unification of two disjuncts.
+    fn and(self, o: Dflt) -> Dflt {
+        match (self, o) {
+            (Dflt::NotDefault, _) | (_, Dflt::NotDefault) => Dflt::NotDefault,
+            (Dflt::Default, _) | (_, Dflt::Default) => Dflt::Default,
+            _ => Dflt::Neutral,
+        }
+    }
+
+    fn or(self, o: Dflt) -> Dflt {
+        match (self, o) {
+            (Dflt::Default, _) | (_, Dflt::Default) => Dflt::Default,
+            (Dflt::Neutral, _) | (_, Dflt::Neutral) => Dflt::Neutral,
+            _ => Dflt::NotDefault,
+        }
+    }
+}
+
+fn push_unique(inst: &mut Instance<'_>, results: &mut Vec<(VId, Dflt)>, t: VId, d: Dflt) {
     for r in results.iter_mut() {
         if inst.equal_vertices(r.0, t) {
-            r.1 |= d;
+            r.1 = r.1.or(d);
             return;
         }
     }

@@ -317,6 +317,8 @@ pub struct Vertex<'p> {
     pub list: ListShape<'p>,
     /// A resolved disjunction: the disjunct vertices and their default marks.
     pub disj: Option<Arc<Vec<(VId, bool)>>>,
+    /// Whether the disjunction had default marks (even if none survived).
+    pub disj_marked: bool,
     pub lits: Vec<LitInfo>,
     /// Closedness groups active on this vertex.
     pub closed: Vec<u32>,
@@ -368,6 +370,7 @@ impl<'p> Vertex<'p> {
             patterns: Vec::new(),
             list: ListShape::default(),
             disj: None,
+            disj_marked: false,
             lits: Vec::new(),
             closed: Vec::new(),
             refs: Vec::new(),
