@@ -258,12 +258,19 @@ print("%.1f %.1f" % (r["roam"]["median"]*1000, r["cue"]["median"]*1000))' "$work
 	fi
 	rkb=$(peak_kb "$roam" cue export "${files[@]}")
 	ckb=$(peak_kb "$cue" export "${files[@]}")
-	ratio=$(awk -v a="$cms" -v b="$rms" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "-" }')
+	ratio=$(awk -v a="$cms" -v b="$rms" 'BEGIN { if (b <= 0) print "-"; else if (a / b < 1) printf "%.3f×", a / b; else printf "%.1f×", a / b }')
 	echo "| $c | $lines | $re | $ce | $same | $rms | $cms | $ratio | $rkb | $ckb |" | tee -a "$results"
 done
 
 echo
-# Geometric mean of cue/roam over the cases.
-awk -F'|' 'NR > 2 { gsub(/[ ×]/, "", $9); if ($9 + 0 > 0) { s += log($9); n++ } }
-	END { if (n) printf "geometric mean cue/roam over %d cases: %.1f×\n", n, exp(s / n) }' "$results" | tee -a "$results"
+# Geometric means of cue/roam: over all cases, and over the cases both export.
+awk -F'|' 'NR > 2 && $2 !~ /geometric/ {
+		r = $9; gsub(/[ ×]/, "", r)
+		if (r + 0 > 0) { s += log(r); n++; if ($4 + 0 == 0 && $5 + 0 == 0) { t += log(r); m++ } }
+	}
+	END {
+		if (n) printf "geometric mean cue/roam: %.1f× over all %d cases", exp(s / n), n
+		if (m) printf ", %.1f× over the %d cases both export", exp(t / m), m
+		print ""
+	}' "$results" | tee -a "$results"
 echo "table: $results"
