@@ -1630,19 +1630,33 @@ impl<'p> Instance<'p> {
             }
             // Prune failing partial candidates (except at the last step,
             // which is evaluated below anyway).
+            // Partial candidates with equal values are merged (their
+            // default statuses or-ed), which keeps repeated disjunctions
+            // such as twenty `*1 | int` linear instead of exponential.
             if di + 1 < n && next.len() > 1 {
-                let mut kept = Vec::new();
+                let mut kept: Vec<(Vec<Conjunct<'p>>, Dflt, VId)> = Vec::new();
                 for (ch, d) in next {
                     let t = self.clone_with(v, &base, &skip, &ch);
-                    if !self.disjunct_failed(t) {
-                        kept.push((ch, d));
-                    }
                     if self.budget_exceeded {
                         self.set_err(v, budget_error());
                         return;
                     }
+                    if self.disjunct_failed(t) {
+                        continue;
+                    }
+                    let mut merged = false;
+                    for k in kept.iter_mut() {
+                        if self.equal_vertices(k.2, t) {
+                            k.1 = k.1.or(d);
+                            merged = true;
+                            break;
+                        }
+                    }
+                    if !merged {
+                        kept.push((ch, d, t));
+                    }
                 }
-                next = kept;
+                next = kept.into_iter().map(|(ch, d, _)| (ch, d)).collect();
             }
             cands = next;
         }
