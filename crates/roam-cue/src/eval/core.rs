@@ -411,6 +411,10 @@ impl<'p> Instance<'p> {
         for tc in cs {
             let (close, outer) = if tc.close == 0 {
                 (c.close, c.outer)
+            } else if c.close != 0 && c.close != tc.close && c.embed != 0 {
+                // A definition embedded in a closed literal: its fields
+                // belong to the embedding group, which alone closes.
+                (c.close, tc.close)
             } else if c.close != 0 && c.close != tc.close {
                 (tc.close, c.close)
             } else {
@@ -1428,6 +1432,11 @@ impl<'p> Instance<'p> {
             }
             for &g in &closed {
                 if !self.allowed(v, g, f) {
+                    // A disallowed optional field is dropped, not an error.
+                    if self.v(a).arc == ArcType::Optional {
+                        self.vm(v).arcs.retain(|&x| x != a);
+                        break;
+                    }
                     let name = self.labels.name(f).to_string();
                     let _ = name;
                     self.set_err(a, Bottom::eval("field not allowed"));
