@@ -434,6 +434,33 @@ impl Program {
         if !diags.is_empty() {
             return Err(CompileErrors(diags));
         }
+        // Standard-library packages partly written in CUE: their source is
+        // compiled with the program, as a hidden field per package.
+        let mut pkg_sources: Vec<&'static str> = Vec::new();
+        for f in &asts {
+            for spec in f.imports() {
+                let path = spec.path_value();
+                let path = path.split(':').next().unwrap_or("").to_string();
+                if let Some(p) = crate::stdlib::package(&path)
+                    && !p.cue.is_empty()
+                    && !pkg_sources.contains(&p.path)
+                {
+                    pkg_sources.push(p.path);
+                }
+            }
+        }
+        let mut files = files;
+        for path in &pkg_sources {
+            let p = crate::stdlib::package(path).expect("known package");
+            let text = format!("{}: {}\n", pkg_field(path), p.cue);
+            let f = SourceFile::new(format!("<package {path}>"), text);
+            let parsed = syntax::parse_file(&f);
+            if let Some(e) = parsed.errors.first() {
+                return Err(CompileErrors(vec![Diagnostic::from_syntax(&f, e)]));
+            }
+            asts.push(parsed.value);
+            files.push(f);
+        }
         let mut labels = Labels::default();
         let (units, errs) = compile::compile_package(&mut labels, &asts);
         if !errs.is_empty() {
@@ -820,6 +847,11 @@ impl<'p> Instance<'p> {
     pub(crate) fn span_of(&self, p: Pos) -> Span {
         p.span
     }
+}
+
+/// The hidden field holding a standard-library package's CUE source.
+pub(crate) fn pkg_field(path: &str) -> String {
+    format!("_roampkg_{}", path.replace(['/', '.', '-'], "_"))
 }
 
 pub(crate) fn is_identifier(s: &str) -> bool {

@@ -48,6 +48,14 @@ impl<'p> Instance<'p> {
                     self.eval(p);
                 }
                 match self.find_arc(p, Label::Field(*label)) {
+                    // An optional field without a regular value is not there.
+                    Some(a) if self.v(a).arc == ArcType::Optional => {
+                        Err(Bottom::incomplete(format!(
+                            "cannot reference optional field: {}",
+                            self.label_string(Label::Field(*label))
+                        ))
+                        .at(e.pos))
+                    }
                     Some(a) => Ok(Some(a)),
                     None => Err(Bottom::incomplete(format!(
                         "reference {:?} not found",

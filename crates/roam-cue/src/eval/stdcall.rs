@@ -28,6 +28,22 @@ impl<'p> Instance<'p> {
             let val = f();
             return Ok(self.vertex_from_val(&val));
         }
+        if !pkg.cue.is_empty() {
+            // Members written in CUE live in the package's hidden field.
+            let field = super::pkg_field(path);
+            let root = self.root;
+            self.eval(root);
+            let holder = self.v(root).arcs.iter().copied().find(|&a| {
+                matches!(self.v(a).label, Label::Field(f)
+                    if self.labels.name(f).split('$').next() == Some(field.as_str()))
+            });
+            if let Some(h) = holder {
+                self.eval(h);
+                if let Some(m) = self.find_arc(h, Label::Field(name)) {
+                    return Ok(m);
+                }
+            }
+        }
         if pkg.funcs.iter().any(|f| f.name == n) {
             return Err(Bottom::eval(format!(
                 "cannot use function {}.{n} as a value (missing arguments)",
