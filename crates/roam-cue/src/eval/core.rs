@@ -60,7 +60,6 @@ impl<'p> Instance<'p> {
         self.depth += 1;
         let x = self.vm(v);
         x.status = Status::Evaluating;
-        x.nbase = x.conjuncts.len();
         x.base = x.conjuncts.clone();
         self.eval_stack.push(v);
         stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.eval_inner(v));
@@ -327,10 +326,6 @@ impl<'p> Instance<'p> {
                     Err(b) => self.set_err(v, b),
                 }
             }
-            Builtin::MatchN | Builtin::MatchIf => {
-                let ev = self.value_of(e, c.env);
-                self.unify_ev(v, ev, c, e.pos);
-            }
             _ => {
                 let ev = self.value_of(e, c.env);
                 self.unify_ev(v, ev, c, e.pos);
@@ -440,14 +435,10 @@ impl<'p> Instance<'p> {
     /// Unifies an evaluated vertex into `v` by value.
     fn unify_vertex(&mut self, v: VId, src: VId, c: Conjunct<'p>) {
         self.eval(src);
-        let src = self.resolve_default_keep(src);
+        let src = self.resolve_default(src);
         let s = self.v(src).clone_shallow();
         if let Some(e) = &s.err {
             self.set_err(v, (**e).clone());
-        }
-        if let Some(d) = &s.disj {
-            // A disjunction by value: keep it as a disjunction of vertices.
-            let _ = d;
         }
         if s.kinds != K_TOP {
             self.meet_kinds(v, s.kinds, Pos::default());
@@ -489,7 +480,7 @@ impl<'p> Instance<'p> {
             if s.is_closed {
                 self.vm(v).is_closed = true;
             }
-            if s.open_all {
+            if !s.is_closed {
                 self.vm(v).lits[lid as usize - 1].open = true;
             }
         }
@@ -560,41 +551,31 @@ impl<'p> Instance<'p> {
     }
 
     fn mark_struct(&mut self, v: VId, pos: Pos) {
-        let x = self.vm(v);
-        x.is_struct = true;
-        if x.kinds & K_STRUCT == 0 {
-            let k = x.kinds;
-            self.set_err(
-                v,
-                Bottom::eval(format!(
-                    "conflicting values {} and struct (mismatched types {} and struct)",
-                    kind_name(k),
-                    kind_name(k)
-                ))
-                .at(pos),
-            );
-        } else {
-            x.kinds &= K_STRUCT;
-        }
+        self.vm(v).is_struct = true;
+        self.meet_composite(v, K_STRUCT, "struct", pos);
     }
 
     fn mark_list(&mut self, v: VId, pos: Pos) {
+        self.vm(v).is_list = true;
+        self.meet_composite(v, K_LIST, "list", pos);
+    }
+
+    /// Restricts the kinds of `v` to the composite kind `bit`, or records
+    /// the conflict.
+    fn meet_composite(&mut self, v: VId, bit: u16, name: &str, pos: Pos) {
         let x = self.vm(v);
-        x.is_list = true;
-        if x.kinds & K_LIST == 0 {
-            let k = x.kinds;
-            self.set_err(
-                v,
-                Bottom::eval(format!(
-                    "conflicting values {} and list (mismatched types {} and list)",
-                    kind_name(k),
-                    kind_name(k)
-                ))
-                .at(pos),
-            );
-        } else {
-            x.kinds &= K_LIST;
+        if x.kinds & bit != 0 {
+            x.kinds &= bit;
+            return;
         }
+        let k = kind_name(x.kinds);
+        self.set_err(
+            v,
+            Bottom::eval(format!(
+                "conflicting values {k} and {name} (mismatched types {k} and {name})"
+            ))
+            .at(pos),
+        );
     }
 
     /// Finds or creates the arc `label` of `v`.
@@ -983,7 +964,6 @@ impl<'p> Instance<'p> {
                     ))
                     .at(source.pos));
                 }
-                let is_list = sv.is_list;
                 let arcs: Vec<VId> = sv.arcs.clone();
                 let vtx = self.envs[env as usize].vertex;
                 for a in arcs {
@@ -1013,7 +993,6 @@ impl<'p> Instance<'p> {
                         x.status = Status::Done;
                         binds.push((*k, Binding::Vertex(kv)));
                     }
-                    let _ = is_list;
                     binds.push((*value, Binding::Vertex(a)));
                     let e2 = self.new_env(Env {
                         up: Some(env),
@@ -1437,8 +1416,6 @@ impl<'p> Instance<'p> {
                         self.vm(v).arcs.retain(|&x| x != a);
                         break;
                     }
-                    let name = self.labels.name(f).to_string();
-                    let _ = name;
                     self.set_err(a, Bottom::eval("field not allowed"));
                     break;
                 }
@@ -1891,12 +1868,6 @@ impl<'p> Instance<'p> {
             None => v,
         }
     }
-
-    /// Like [`Instance::resolve_default`] but keeps a disjunction without a
-    /// single default as is.
-    pub(crate) fn resolve_default_keep(&mut self, v: VId) -> VId {
-        self.resolve_default(v)
-    }
 }
 
 /// The default status of a disjunct.
@@ -1940,7 +1911,6 @@ fn push_unique(inst: &mut Instance<'_>, results: &mut Vec<(VId, Dflt)>, t: VId, 
 /// A shallow copy of the parts of a vertex that unify by value.
 pub(crate) struct Shallow<'p> {
     pub err: Option<Arc<Bottom>>,
-    pub disj: Option<Arc<Vec<(VId, bool)>>>,
     pub kinds: u16,
     pub atom: Option<Atom>,
     pub bounds: Vec<Bound>,
@@ -1951,14 +1921,12 @@ pub(crate) struct Shallow<'p> {
     pub patterns: Vec<(Conjunct<'p>, Conjunct<'p>)>,
     pub list: ListShape<'p>,
     pub is_closed: bool,
-    pub open_all: bool,
 }
 
 impl<'p> Vertex<'p> {
     pub(crate) fn clone_shallow(&self) -> Shallow<'p> {
         Shallow {
             err: self.err.clone(),
-            disj: self.disj.clone(),
             kinds: self.kinds,
             atom: self.atom.clone(),
             bounds: self.bounds.clone(),
@@ -1969,7 +1937,6 @@ impl<'p> Vertex<'p> {
             patterns: self.patterns.clone(),
             list: self.list.clone(),
             is_closed: self.is_closed,
-            open_all: !self.is_closed,
         }
     }
 }

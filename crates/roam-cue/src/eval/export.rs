@@ -232,8 +232,7 @@ impl<'p> Instance<'p> {
         {
             return Err(self.export_error(v, &e));
         }
-        if let Some(d) = self.v(t).disj.clone() {
-            let _ = d;
+        if self.v(t).disj.is_some() {
             return Ok(());
         }
         let arcs = self.v(t).arcs.clone();

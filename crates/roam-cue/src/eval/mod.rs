@@ -30,7 +30,7 @@ use crate::adt::{self, ArcType, Feature, LabelKind, Labels, Pos, Spanned, Struct
 use crate::compile::{self, CompileError};
 use crate::diag::Diagnostic;
 use crate::num::Number;
-use crate::source::{SourceFile, Span};
+use crate::source::SourceFile;
 use crate::syntax;
 
 pub use export::ExportError;
@@ -328,13 +328,8 @@ pub struct Vertex<'p> {
     pub attrs: Vec<Arc<[syntax::ast::Attribute]>>,
     /// Whether a closedness `close()` or definition made this vertex closed.
     pub is_closed: bool,
-    /// Whether the structure was produced by a "leaf" embedding of a scalar.
-    pub has_scalar_embed: bool,
     /// Disjunctions already expanded by the vertex this one is a disjunct of.
     pub skip_disj: Vec<DisjKey>,
-    /// How many conjuncts the vertex had when its evaluation started: the
-    /// ones a reference copies (the rest were derived while evaluating).
-    pub nbase: usize,
     /// The conjuncts the vertex had when its evaluation started (what a
     /// reference copies; the rest are derived while evaluating).
     pub base: Vec<Conjunct<'p>>,
@@ -376,9 +371,7 @@ impl<'p> Vertex<'p> {
             refs: Vec::new(),
             attrs: Vec::new(),
             is_closed: false,
-            has_scalar_embed: false,
             skip_disj: Vec::new(),
-            nbase: 0,
             base: Vec::new(),
             weak_struct: false,
             insert_at: usize::MAX,
@@ -841,11 +834,6 @@ impl<'p> Instance<'p> {
             Some(f) if (p.span.end as usize) <= f.text().len() => f.slice(p.span),
             _ => "",
         }
-    }
-
-    #[allow(dead_code)]
-    pub(crate) fn span_of(&self, p: Pos) -> Span {
-        p.span
     }
 }
 

@@ -200,7 +200,6 @@ impl<'p> Instance<'p> {
                         Label::Field(f)
                     }
                     _ => {
-                        let want = if bv.is_list { "int" } else { "string" };
                         let what = if bv.is_list {
                             "list"
                         } else if bv.is_struct {
@@ -208,7 +207,6 @@ impl<'p> Instance<'p> {
                         } else {
                             "value"
                         };
-                        let _ = want;
                         return Err(Bottom::eval(format!(
                             "invalid index {} (invalid type {}) for {what}",
                             self.atom_string(&idx),
@@ -297,26 +295,7 @@ impl<'p> Instance<'p> {
                 Ok(a)
             }
             None => {
-                // A pattern may define it: build it on demand.
-                if let Label::Field(f) = label {
-                    let name: Arc<str> = Arc::from(self.labels.name(f));
-                    let pats = self.v(base).patterns.clone();
-                    let mut matched = Vec::new();
-                    for (filt, val) in &pats {
-                        let t = self.filter_vertex(filt);
-                        if self.label_matches(t, &name) {
-                            matched.push(*val);
-                        }
-                    }
-                    if !matched.is_empty() {
-                        // Pattern values are constraints: not a field.
-                        return Err(Bottom::incomplete(format!(
-                            "undefined field: {}",
-                            self.label_string(label)
-                        ))
-                        .at(pos));
-                    }
-                }
+                // Pattern constraints create no fields: still undefined.
                 Err(
                     Bottom::incomplete(format!("undefined field: {}", self.label_string(label)))
                         .at(pos),

@@ -118,7 +118,7 @@ impl<'p> Instance<'p> {
         let r = (func.f)(&mut Ctx { inst: self }, &vals);
         match r {
             Ok(v) => self.ev_from_val(v),
-            Err(err) => EV::Bottom(call_error(err, &qual, e.pos, self)),
+            Err(err) => EV::Bottom(call_error(err, &qual, e.pos)),
         }
     }
 
@@ -353,7 +353,7 @@ impl<'p> Instance<'p> {
                         ))
                         .at(*pos))
                     }
-                    Err(e) => Err(call_error(e, &qual, *pos, self)),
+                    Err(e) => Err(call_error(e, &qual, *pos)),
                 }
             }
             Validator::MatchN { n, schemas, pos } => {
@@ -533,20 +533,18 @@ impl CallCtx for Ctx<'_, '_> {
     }
 }
 
-fn call_error(e: CallError, qual: &str, pos: Pos, inst: &Instance<'_>) -> Bottom {
+fn call_error(e: CallError, qual: &str, pos: Pos) -> Bottom {
     match e {
-        CallError::Msg(m) => Bottom::eval(format!("error in call to {qual}: {m}")).at(pos),
-        CallError::Incomplete(m) => Bottom::incomplete(m).at(pos),
-        CallError::Validation(m) => Bottom::eval(format!("error in call to {qual}: {m}")).at(pos),
-        CallError::ArgType { index, expected } => {
-            let _ = inst;
-            Bottom::eval(format!(
-                "cannot use value as {} in argument {} to {qual}",
-                kind_str(expected),
-                index + 1
-            ))
-            .at(pos)
+        CallError::Msg(m) | CallError::Validation(m) => {
+            Bottom::eval(format!("error in call to {qual}: {m}")).at(pos)
         }
+        CallError::Incomplete(m) => Bottom::incomplete(m).at(pos),
+        CallError::ArgType { index, expected } => Bottom::eval(format!(
+            "cannot use value as {} in argument {} to {qual}",
+            kind_str(expected),
+            index + 1
+        ))
+        .at(pos),
     }
 }
 
