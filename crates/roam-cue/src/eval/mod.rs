@@ -19,6 +19,7 @@
 
 mod core;
 mod export;
+mod host;
 mod ops;
 mod print;
 mod stdcall;
@@ -33,7 +34,9 @@ use crate::num::Number;
 use crate::source::SourceFile;
 use crate::syntax;
 
+pub use crate::adt::{ArcType as FieldArc, LabelKind as FieldKind};
 pub use export::ExportError;
+pub use host::{FieldFilter, FieldInfo, ValueState};
 pub use print::PrintOptions;
 
 /// Index of a vertex in an instance's arena.

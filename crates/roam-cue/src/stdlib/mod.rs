@@ -202,7 +202,7 @@ mod toml;
 mod uuid;
 pub mod yaml;
 
-pub use yaml::marshal_yaml;
+pub use yaml::{marshal_yaml, marshal_yaml_compact};
 
 static PACKAGES: &[&Package] = &[
     &strings::PACKAGE,

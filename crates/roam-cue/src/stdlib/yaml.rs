@@ -77,7 +77,21 @@ fn validate(c: &mut dyn CallCtx, a: &[Val]) -> CallResult {
 
 /// `v` as `cue export --out yaml` and `yaml.Marshal` print it.
 pub fn marshal_yaml(v: &Val) -> Result<String, CallError> {
-    let mut e = Emitter { out: String::new() };
+    marshal(v, false)
+}
+
+/// `v` in the layout `kubectl get -o yaml` and KubeVela print
+/// (sigs.k8s.io/yaml): sequence items of a mapping start at the key's
+/// column. Keys are printed in the order given.
+pub fn marshal_yaml_compact(v: &Val) -> Result<String, CallError> {
+    marshal(v, true)
+}
+
+fn marshal(v: &Val, compact_seq: bool) -> Result<String, CallError> {
+    let mut e = Emitter {
+        out: String::new(),
+        compact_seq,
+    };
     match v {
         Val::List(l) if !l.is_empty() => e.seq(l, 0)?,
         Val::Struct(fs) if !fs.is_empty() => e.map(fs, 0, false)?,
@@ -450,6 +464,8 @@ fn select_style(s: &Scalar, simple_key: bool) -> Style {
 
 struct Emitter {
     out: String,
+    /// Sequences in mappings at the key's column (sigs.k8s.io/yaml).
+    compact_seq: bool,
 }
 
 impl Emitter {
@@ -614,7 +630,8 @@ impl Emitter {
             match v {
                 Val::List(x) if !x.is_empty() => {
                     self.out.push('\n');
-                    self.seq(x, indent + 2)?;
+                    let at = if self.compact_seq { indent } else { indent + 2 };
+                    self.seq(x, at)?;
                 }
                 Val::Struct(x) if !x.is_empty() => {
                     self.out.push('\n');

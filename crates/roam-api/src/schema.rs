@@ -1,0 +1,22 @@
+//! JSON-schema helpers for fields that hold free-form JSON.
+//!
+//! Kubernetes requires structural schemas; a field that takes any JSON
+//! (an Application's `properties`, a raw object) is declared with
+//! `x-kubernetes-preserve-unknown-fields` so the API server keeps it as sent.
+
+use schemars::{Schema, SchemaGenerator, json_schema};
+
+/// Any JSON object, kept as sent.
+pub fn free_json(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "x-kubernetes-preserve-unknown-fields": true,
+    })
+}
+
+/// Like [`free_json`], for an optional field.
+pub fn free_json_opt(g: &mut SchemaGenerator) -> Schema {
+    let mut s = free_json(g);
+    s.insert("nullable".into(), true.into());
+    s
+}
