@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 1 the input has errors (or `fmt --check` found files
 //! to reformat); 2 the command line itself is wrong.
 
+mod app;
 mod cue;
 mod local;
 mod simulate;
@@ -34,6 +35,21 @@ enum Command {
     /// Run a local Kubernetes-compatible control plane (`roam local start`, `kubeconfig`, ...).
     #[command(subcommand)]
     Local(local::LocalCommand),
+    /// Render an application offline and print the objects it would create.
+    DryRun(app::DryRunArgs),
+    /// List the component types roam knows (built-in and -d).
+    Components(app::ListArgs),
+    /// List the trait types.
+    Traits(app::ListArgs),
+    /// List the policy types.
+    Policies(app::ListArgs),
+    /// List the workflow step types.
+    WorkflowSteps(app::ListArgs),
+    /// Show a definition's parameters (type, required, default, description) and an example.
+    Show(app::ShowArgs),
+    /// Work with definitions: init, render, vet, get, list.
+    #[command(subcommand)]
+    Def(app::DefCommand),
     /// Simulate workload status (Deployments, Jobs, ...) on an API server without controllers.
     Simulate(simulate::SimulateArgs),
     /// Print a shell completion script.
@@ -84,6 +100,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Local(cmd) => local::run(cmd),
         Command::Simulate(args) => simulate::run(args),
+        Command::DryRun(a) => app::dry_run(a),
+        Command::Components(a) => app::list(roam_render::DefKind::Component, a),
+        Command::Traits(a) => app::list(roam_render::DefKind::Trait, a),
+        Command::Policies(a) => app::list(roam_render::DefKind::Policy, a),
+        Command::WorkflowSteps(a) => app::list(roam_render::DefKind::WorkflowStep, a),
+        Command::Show(a) => app::show(a),
+        Command::Def(c) => app::def(c),
         Command::Completion { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "roam", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

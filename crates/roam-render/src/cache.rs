@@ -5,7 +5,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use roam_cue::eval::Program;
-use roam_cue::syntax::ast::File;
+use roam_cue::syntax::ast::{DeclKind, File, LabelKind};
 
 use crate::patch::Directives;
 
@@ -20,9 +20,23 @@ pub struct CompiledTemplate {
 
 impl CompiledTemplate {
     fn compile(name: &str, text: Arc<str>) -> Result<CompiledTemplate, String> {
-        let program = Program::compile(&[(name, &text)]).map_err(|e| e.to_string())?;
         let parsed = roam_cue::syntax::parse_str(name, &text);
         let file: File = parsed.value;
+        // KubeVela appends `parameter: <json>` and `context: <json>` to the
+        // template text; roam fills them as values, so declare them for the
+        // compiler (a template need not declare either).
+        let declares = |field: &str| {
+            file.decls.iter().any(|d| {
+                matches!(&d.kind, DeclKind::Field(f)
+                if matches!(&f.label.kind, LabelKind::Ident(i) if i.name == field))
+            })
+        };
+        let mut prelude = String::from("context: _\n");
+        if !declares("parameter") {
+            prelude.push_str("parameter: _\n");
+        }
+        let program = Program::compile(&[(name, &text), ("roam-template-context.cue", &prelude)])
+            .map_err(|e| e.to_string())?;
         Ok(CompiledTemplate {
             patch: Directives::of_field(&file, "patch"),
             patch_outputs: Directives::of_field(&file, "patchOutputs"),

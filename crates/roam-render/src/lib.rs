@@ -15,10 +15,12 @@
 pub mod cache;
 pub mod deffile;
 pub mod definition;
+pub mod dryrun;
 pub mod health;
 pub mod patch;
 pub mod registry;
 pub mod render;
+pub mod schema;
 pub mod yaml;
 
 pub use cache::TemplateCache;

@@ -225,8 +225,52 @@ impl fmt::Display for PatchError {
     }
 }
 
+/// A step of a path in the patch value (real indices).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PatchStep {
+    Field(String),
+    Index(usize),
+}
+
+/// Element constraints of open lists in the patch (`[...{x: 1}]`), which
+/// the exported JSON does not carry: given the path of a list in the patch
+/// and a base element beyond the patch's elements, the host returns the
+/// element unified with the constraint, or `None` when the list is closed.
+pub trait ElementConstraints {
+    fn unify_element(
+        &mut self,
+        list: &[PatchStep],
+        index: usize,
+        base: &Value,
+    ) -> Option<Result<Value, String>>;
+}
+
+/// No constraints: every patch list is as exported.
+pub struct NoConstraints;
+
+impl ElementConstraints for NoConstraints {
+    fn unify_element(
+        &mut self,
+        _: &[PatchStep],
+        _: usize,
+        _: &Value,
+    ) -> Option<Result<Value, String>> {
+        None
+    }
+}
+
 /// Applies `patch` to `base` with the directives of the patch field.
 pub fn apply_patch(base: &mut Value, patch: Value, dirs: &Directives) -> Result<(), PatchError> {
+    apply_patch_with(base, patch, dirs, &mut NoConstraints)
+}
+
+/// [`apply_patch`], with the element constraints of the patch's open lists.
+pub fn apply_patch_with(
+    base: &mut Value,
+    patch: Value,
+    dirs: &Directives,
+    constraints: &mut dyn ElementConstraints,
+) -> Result<(), PatchError> {
     match dirs.top_strategy() {
         Some(Strategy::JsonMergePatch) => {
             json_patch::merge(base, &patch);
@@ -251,6 +295,8 @@ pub fn apply_patch(base: &mut Value, patch: Value, dirs: &Directives) -> Result<
                 dirs,
                 path: Vec::new(),
                 shown: Vec::new(),
+                real: Vec::new(),
+                constraints,
             };
             m.merge(base, patch, None)
         }
@@ -262,6 +308,9 @@ struct Merger<'a> {
     path: Vec<Seg>,
     /// The path as shown in errors (with real indices).
     shown: Vec<String>,
+    /// The path in the patch value.
+    real: Vec<PatchStep>,
+    constraints: &'a mut dyn ElementConstraints,
 }
 
 impl Merger<'_> {
@@ -310,6 +359,7 @@ impl Merger<'_> {
                 for (k, pv) in p {
                     self.path.push(Seg::Field(k.clone()));
                     self.shown.push(k.clone());
+                    self.real.push(PatchStep::Field(k.clone()));
                     match b.get_mut(&k) {
                         Some(bv) => self.merge(bv, pv, key.as_deref())?,
                         None => {
@@ -318,6 +368,7 @@ impl Merger<'_> {
                     }
                     self.path.pop();
                     self.shown.pop();
+                    self.real.pop();
                 }
                 Ok(())
             }
@@ -327,7 +378,11 @@ impl Merger<'_> {
                 {
                     return self.merge_index_wise(b, slots, key.as_deref(), true);
                 }
-                let slots = p.into_iter().map(Slot::Merge).collect();
+                let slots = p
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, v)| Slot::Merge(v, j))
+                    .collect();
                 self.merge_index_wise(b, slots, key.as_deref(), false)
             }
             (b, p) => {
@@ -351,32 +406,53 @@ impl Merger<'_> {
         key: Option<&str>,
         open: bool,
     ) -> Result<(), PatchError> {
-        if !open && slots.len() < base.len() {
-            return Err(self.err(format!(
-                "incompatible list lengths ({} in the patch, {} in the rendered value); use +patchKey to merge by key or +patchStrategy=replace",
-                slots.len(),
-                base.len()
-            )));
-        }
+        let given = slots.len();
         self.path.push(Seg::Elem);
         for (i, slot) in slots.into_iter().enumerate() {
             self.shown.push(format!("[{i}]"));
             match slot {
                 Slot::Keep => {}
                 Slot::Replace(v) if i < base.len() => base[i] = v,
-                Slot::Merge(v) if i < base.len() => self.merge(&mut base[i], v, key)?,
-                Slot::Replace(v) | Slot::Merge(v) => base.push(v),
+                Slot::Merge(v, j) if i < base.len() => {
+                    self.real.push(PatchStep::Index(j));
+                    let r = self.merge(&mut base[i], v, key);
+                    self.real.pop();
+                    r?
+                }
+                Slot::Replace(v) | Slot::Merge(v, _) => base.push(v),
             }
             self.shown.pop();
         }
         self.path.pop();
+        if !open && given < base.len() {
+            // Base elements beyond the patch's: the patch list's element
+            // constraint applies to them, if the list is open.
+            for i in given..base.len() {
+                match self.constraints.unify_element(&self.real, i, &base[i]) {
+                    Some(Ok(v)) => base[i] = v,
+                    Some(Err(e)) => {
+                        self.shown.push(format!("[{i}]"));
+                        let err = self.err(e);
+                        self.shown.pop();
+                        return Err(err);
+                    }
+                    None => {
+                        return Err(self.err(format!(
+                            "incompatible list lengths ({given} in the patch, {} in the rendered value); use +patchKey to merge by key or +patchStrategy=replace",
+                            base.len()
+                        )));
+                    }
+                }
+            }
+        }
         Ok(())
     }
 }
 
 enum Slot {
     Keep,
-    Merge(Value),
+    /// Merge this patch element (index `.1` in the patch list).
+    Merge(Value, usize),
     Replace(Value),
 }
 
@@ -417,7 +493,7 @@ fn keyed_slots(base: &[Value], patch: &[Value], keys: &str, retain: bool) -> Opt
                     slots.push(if retain {
                         Slot::Replace(patch[j].clone())
                     } else {
-                        Slot::Merge(patch[j].clone())
+                        Slot::Merge(patch[j].clone(), j)
                     });
                 }
                 None => slots.push(Slot::Keep),
@@ -428,7 +504,7 @@ fn keyed_slots(base: &[Value], patch: &[Value], keys: &str, retain: bool) -> Opt
     // elements without any key are dropped (upstream behaviour).
     for (j, p) in patch.iter().enumerate() {
         if keyed[j] && !used[j] {
-            slots.push(Slot::Merge(p.clone()));
+            slots.push(Slot::Merge(p.clone(), j));
         }
     }
     // Slots beyond the base are appended; shift them after the base.

@@ -13,12 +13,12 @@ use std::fmt;
 use std::sync::Arc;
 
 use roam_api::{Application, ApplicationComponent, labels as L};
-use roam_cue::eval::{ErrCode, ExportError, FieldFilter, Instance};
+use roam_cue::eval::{ErrCode, ExportError, FieldFilter, Instance, Step};
 use serde_json::{Map, Value, json};
 
 use crate::cache::{CompiledTemplate, TemplateCache};
 use crate::definition::{DefKind, Definition, WorkloadInfo};
-use crate::patch::{PatchError, apply_patch};
+use crate::patch::{ElementConstraints, PatchError, PatchStep, apply_patch, apply_patch_with};
 use crate::registry::Registry;
 
 /// `context.clusterVersion`.
@@ -376,7 +376,7 @@ impl<'a> Renderer<'a> {
 
         let base_ctx = self.component_context(app, comp, namespace, target);
         let ct = self.compiled(&def).map_err(&fail)?;
-        let ev = evaluate(
+        let (ev, _) = evaluate(
             &ct,
             props.as_ref(),
             &Value::Object(base_ctx.clone()),
@@ -446,7 +446,7 @@ impl<'a> Renderer<'a> {
             }
             ctx.insert("outputs".into(), Value::Object(outs));
             let ct = self.compiled(td).map_err(&tfail)?;
-            let ev =
+            let (ev, mut inst) =
                 evaluate(&ct, props.as_ref(), &Value::Object(ctx), &tat, true).map_err(&tfail)?;
             for (name, object) in ev.outputs {
                 objects.push(RenderedObject {
@@ -459,7 +459,15 @@ impl<'a> Renderer<'a> {
             }
             if let Some(p) = ev.patch {
                 match &mut workload {
-                    Some(w) => apply_patch(w, p, &ct.patch).map_err(|error| {
+                    Some(w) => {
+                        let root = inst.lookup(&["patch"]);
+                        let mut cons = PatchConstraints {
+                            inst: &mut inst,
+                            root,
+                        };
+                        apply_patch_with(w, p, &ct.patch, &mut cons)
+                    }
+                    .map_err(|error| {
                         tfail(ErrorKind::Patch {
                             target: format!("the workload of component {:?}", comp.name),
                             error,
@@ -587,13 +595,13 @@ fn json_kind(v: &Value) -> &'static str {
 /// Evaluates a template with `parameter` and `context` and reads the
 /// reserved fields. `at` is where the properties sit in the application
 /// (`components[0]`), for parameter-error paths.
-fn evaluate(
-    ct: &CompiledTemplate,
+fn evaluate<'c>(
+    ct: &'c CompiledTemplate,
     params: Option<&Value>,
     ctx: &Value,
     at: &str,
     is_trait: bool,
-) -> Result<Evaluated, ErrorKind> {
+) -> Result<(Evaluated, Instance<'c>), ErrorKind> {
     let mut inst = ct.program.instance();
     let fill_err = |e: roam_cue::eval::Bottom| ErrorKind::Invalid {
         user: Vec::new(),
@@ -678,7 +686,33 @@ fn evaluate(
             template,
         });
     }
-    Ok(out)
+    Ok((out, inst))
+}
+
+/// Element constraints of the trait's `patch` value, from its instance.
+struct PatchConstraints<'i, 'p> {
+    inst: &'i mut Instance<'p>,
+    root: Option<roam_cue::eval::VId>,
+}
+
+impl ElementConstraints for PatchConstraints<'_, '_> {
+    fn unify_element(
+        &mut self,
+        list: &[PatchStep],
+        index: usize,
+        base: &Value,
+    ) -> Option<Result<Value, String>> {
+        let mut v = self.root?;
+        for s in list {
+            v = match s {
+                PatchStep::Field(f) => self.inst.child(v, Step::Field(f))?,
+                PatchStep::Index(i) => self.inst.child(v, Step::Index(*i))?,
+            };
+        }
+        self.inst
+            .unify_list_element(v, index, base)
+            .map(|r| r.map_err(|e| template_error(&e)))
+    }
 }
 
 fn export(inst: &mut Instance<'_>, v: roam_cue::eval::VId) -> Result<Value, Vec<String>> {

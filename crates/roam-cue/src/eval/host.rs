@@ -141,3 +141,64 @@ impl<'p> Instance<'p> {
         }
     }
 }
+
+/// One step of a path below a value.
+#[derive(Clone, Copy, Debug)]
+pub enum Step<'s> {
+    Field(&'s str),
+    Index(usize),
+}
+
+impl<'p> Instance<'p> {
+    /// The value below `v` at one step (defaults taken on the way).
+    pub fn child(&mut self, v: VId, step: Step<'_>) -> Option<VId> {
+        self.eval(v);
+        let t = self.resolve_default(v);
+        let label = match step {
+            Step::Field(name) => Label::Field(self.labels.lookup(name, LabelKind::of_ident(name))?),
+            Step::Index(i) => Label::Index(u32::try_from(i).ok()?),
+        };
+        let c = self.find_arc(t, label)?;
+        self.eval(c);
+        Some(c)
+    }
+
+    /// For an open list `v` (`[...T]`): `T` unified with `data` as element
+    /// `index`, exported; `None` when no element constraint covers that
+    /// index. Lets a host apply a list's element constraint to elements it
+    /// holds outside the evaluator (KubeVela patches such as
+    /// `containers: [...{lifecycle: …}]`).
+    pub fn unify_list_element(
+        &mut self,
+        v: VId,
+        index: usize,
+        data: &serde_json::Value,
+    ) -> Option<Result<serde_json::Value, ExportError>> {
+        self.eval(v);
+        let t = self.resolve_default(v);
+        let rests: Vec<Conjunct<'p>> = self
+            .v(t)
+            .list
+            .rests
+            .iter()
+            .filter(|(from, _)| index >= *from)
+            .map(|(_, c)| *c)
+            .collect();
+        if rests.is_empty() {
+            return None;
+        }
+        let d = self.vertex_from_json(data);
+        let n = self.new_vertex(Some(t), Label::Index(u32::try_from(index).ok()?));
+        for c in rests {
+            self.add_conjunct(n, c);
+        }
+        self.vm(n).conjuncts.push(Conjunct {
+            x: CX::Vertex(d),
+            env: 0,
+            close: 0,
+            embed: 0,
+            outer: 0,
+        });
+        Some(self.export_serde(n))
+    }
+}

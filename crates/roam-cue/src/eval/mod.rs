@@ -36,7 +36,7 @@ use crate::syntax;
 
 pub use crate::adt::{ArcType as FieldArc, LabelKind as FieldKind};
 pub use export::ExportError;
-pub use host::{FieldFilter, FieldInfo, ValueState};
+pub use host::{FieldFilter, FieldInfo, Step, ValueState};
 pub use print::PrintOptions;
 
 /// Index of a vertex in an instance's arena.
