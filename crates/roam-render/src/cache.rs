@@ -16,6 +16,8 @@ pub struct CompiledTemplate {
     pub program: Program,
     pub patch: Directives,
     pub patch_outputs: Directives,
+    /// The parameter schema as written (for messages and docs).
+    pub params: Vec<crate::schema::Param>,
 }
 
 impl CompiledTemplate {
@@ -38,6 +40,7 @@ impl CompiledTemplate {
         let program = Program::compile(&[(name, &text), ("roam-template-context.cue", &prelude)])
             .map_err(|e| e.to_string())?;
         Ok(CompiledTemplate {
+            params: crate::schema::parameters(&text),
             patch: Directives::of_field(&file, "patch"),
             patch_outputs: Directives::of_field(&file, "patchOutputs"),
             program,

@@ -617,7 +617,7 @@ fn evaluate<'c>(
     let mut template = Vec::new();
     if let Some(pv) = inst.lookup(&["parameter"]) {
         for e in inst.errors(pv, true, 50) {
-            parameter.push(parameter_error(&e, at));
+            parameter.push(parameter_error(&e, at, params, &ct.params));
         }
     }
     let mut user = Vec::new();
@@ -734,10 +734,38 @@ fn export(inst: &mut Instance<'_>, v: roam_cue::eval::VId) -> Result<Value, Vec<
     }
 }
 
-/// `parameter.port: …` → `components[0].properties.port: …`.
-fn parameter_error(e: &ExportError, at: &str) -> String {
+/// `parameter.port: …` → `components[0].properties.port: …`; a conflict
+/// with the user's value says what was expected and what was given.
+fn parameter_error(e: &ExportError, at: &str, given: Option<&Value>, schema: &[crate::schema::Param]) -> String {
     let rest = e.path.strip_prefix("parameter").unwrap_or(&e.path);
-    let path = format!("{at}.properties{rest}");
+    // `a.0.b` → JSON pointer `/a/0/b` and schema name `a[].b`.
+    let parts: Vec<&str> = rest.split('.').filter(|p| !p.is_empty()).collect();
+    let mut shown = String::new();
+    let mut schema_name = String::new();
+    for p in &parts {
+        let p = p.trim_matches('"');
+        if p.parse::<usize>().is_ok() {
+            shown.push_str(&format!("[{p}]"));
+            schema_name.push_str("[]");
+        } else {
+            shown.push('.');
+            shown.push_str(p);
+            if !schema_name.is_empty() {
+                schema_name.push('.');
+            }
+            schema_name.push_str(p);
+        }
+    }
+    let path = format!("{at}.properties{shown}");
+    let pointer: String = parts.iter().map(|p| format!("/{}", p.trim_matches('"'))).collect();
+    let user = given.and_then(|g| g.pointer(&pointer));
+    if e.code != ErrCode::Incomplete
+        && (e.msg.starts_with("conflicting values") || e.msg.contains("mismatched types"))
+        && let Some(u) = user
+        && let Some(p) = schema.iter().find(|p| p.name == schema_name)
+    {
+        return format!("{path}: expected {}, got {u}", p.type_);
+    }
     let msg = if e.code == ErrCode::Incomplete {
         if let Some(t) = e.msg.strip_prefix("incomplete value ") {
             format!("required, but not given (expected {t})")
