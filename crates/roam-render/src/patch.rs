@@ -109,7 +109,15 @@ impl Directives {
         match &decl.kind {
             DeclKind::Field(f) => {
                 if static_label(&f.label.kind).as_deref() == Some(name) {
-                    self.record(decl, path);
+                    // On the patch field itself only whole-patch strategies
+                    // (jsonMergePatch, jsonPatch) stay at the top; others
+                    // go down a `patch: a: b:` shorthand chain.
+                    let dir = parse_directive(decl);
+                    if matches!(dir.strategy, Some(Strategy::JsonMergePatch | Strategy::JsonPatch)) {
+                        self.map.insert(path.to_vec(), dir);
+                    } else {
+                        self.record_chain(dir, &f.value, path);
+                    }
                     self.walk_expr(&f.value, path);
                 }
             }
@@ -131,30 +139,25 @@ impl Directives {
         }
     }
 
-    fn record(&mut self, decl: &Decl, path: &[Seg]) {
-        let mut dir = Directive::default();
-        for c in decl.doc().iter().chain(decl.comments.leading.iter()) {
-            let body = c.body().trim();
-            let Some(rest) = body.strip_prefix('+') else {
-                continue;
-            };
-            let Some((k, v)) = rest.split_once('=') else {
-                continue;
-            };
-            let v = v.trim();
-            // A tag value containing whitespace is ignored (as upstream).
-            if v.is_empty() || v.contains(char::is_whitespace) {
-                continue;
-            }
-            match k.trim() {
-                "patchKey" => dir.patch_key = Some(v.to_string()),
-                "patchStrategy" => dir.strategy = Strategy::parse(v).or(dir.strategy),
-                _ => {}
-            }
+    /// Records `dir` at the innermost field of a `a: b: c: v` shorthand
+    /// chain starting at `value` (CUE attaches a chain's doc comment to the
+    /// whole chain; the strategy means the field that gets the value).
+    fn record_chain(&mut self, dir: Directive, value: &Expr, path: &[Seg]) {
+        if dir == Directive::default() {
+            return;
         }
-        if dir != Directive::default() {
-            self.map.insert(path.to_vec(), dir);
+        let mut p = path.to_vec();
+        let mut v = value;
+        while let ExprKind::Struct(s) = &v.kind
+            && !s.braces
+            && s.decls.len() == 1
+            && let DeclKind::Field(f) = &s.decls[0].kind
+            && let Some(n) = static_label(&f.label.kind)
+        {
+            p.push(Seg::Field(n));
+            v = &f.value;
         }
+        self.map.insert(p, dir);
     }
 
     fn walk_expr(&mut self, e: &Expr, path: &mut Vec<Seg>) {
@@ -167,7 +170,7 @@ impl Directives {
                                 continue;
                             };
                             path.push(Seg::Field(name));
-                            self.record(d, path);
+                            self.record_chain(parse_directive(d), &f.value, path);
                             self.walk_expr(&f.value, path);
                             path.pop();
                         }
@@ -194,6 +197,31 @@ impl Directives {
             _ => {}
         }
     }
+}
+
+/// The `+patchKey=` / `+patchStrategy=` comments of a declaration.
+fn parse_directive(decl: &Decl) -> Directive {
+    let mut dir = Directive::default();
+        for c in decl.doc().iter().chain(decl.comments.leading.iter()) {
+            let body = c.body().trim();
+            let Some(rest) = body.strip_prefix('+') else {
+                continue;
+            };
+            let Some((k, v)) = rest.split_once('=') else {
+                continue;
+            };
+            let v = v.trim();
+            // A tag value containing whitespace is ignored (as upstream).
+            if v.is_empty() || v.contains(char::is_whitespace) {
+                continue;
+            }
+            match k.trim() {
+                "patchKey" => dir.patch_key = Some(v.to_string()),
+                "patchStrategy" => dir.strategy = Strategy::parse(v).or(dir.strategy),
+                _ => {}
+            }
+        }
+    dir
 }
 
 fn static_label(l: &LabelKind) -> Option<String> {
@@ -597,8 +625,10 @@ mod tests {
                 t
             )
             .unwrap(),
-            json!({"spec": {"replicas": 3}})
+            json!({"spec": {"replicas": 3, "x": 1}})
         );
+        let t = "// +patchStrategy=retainKeys\npatch: spec: {replicas: 3}";
+        assert_eq!(run(json!({"spec": {"replicas": 1, "x": 1}}), json!({"spec": {"replicas": 3}}), t).unwrap(), json!({"spec": {"replicas": 3}}));
         let t = "patch: spec: {\n\t// +patchStrategy=retainKeys\n\treplicas: 3\n}";
         assert_eq!(
             run(

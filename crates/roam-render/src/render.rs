@@ -990,19 +990,14 @@ impl Contract {
             labels.insert(L::APP_REPLICA_KEY.into(), self.replica_key.clone().into());
         }
         m.insert("labels".into(), Value::Object(labels));
-        if !self.app_annotations.is_empty() {
-            let mut ann: Map<String, Value> = self
-                .app_annotations
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone().into()))
-                .collect();
-            if let Some(Value::Object(own)) = m.get("annotations") {
-                for (k, v) in own {
-                    ann.insert(k.clone(), v.clone());
-                }
+        // Annotations are always present (KubeVela prints `annotations: {}`).
+        let mut ann: Map<String, Value> = self.app_annotations.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+        if let Some(Value::Object(own)) = m.get("annotations") {
+            for (k, v) in own {
+                ann.insert(k.clone(), v.clone());
             }
-            m.insert("annotations".into(), Value::Object(ann));
         }
+        m.insert("annotations".into(), Value::Object(ann));
         let has_name = m
             .get("name")
             .and_then(Value::as_str)
