@@ -287,21 +287,24 @@ pub fn dry_run(a: DryRunArgs) -> Result<ExitCode, String> {
         cluster_version: parse_cluster_version(&a.cluster_version)?,
         ..Target::default()
     };
-    let rendered = Renderer::new(&registry, &cache)
-        .render_app(&app, &target)
+    let blocks = roam_render::dryrun::dry_run(&Renderer::new(&registry, &cache), &app, &target)
         .map_err(|e| e.to_string())?;
     let out = match a.output {
-        Output::Text => roam_render::dryrun::dry_run_text(&rendered),
+        Output::Text => roam_render::dryrun::dry_run_blocks_text(&blocks),
         Output::Yaml => {
             let mut s = String::new();
-            for o in objects(&rendered) {
+            for o in blocks.iter().flat_map(|(_, r)| objects(r)) {
                 s.push_str("---\n");
                 s.push_str(&to_k8s_yaml(o));
             }
             s
         }
         Output::Json => {
-            let items: Vec<Value> = objects(&rendered).cloned().collect();
+            let items: Vec<Value> = blocks
+                .iter()
+                .flat_map(|(_, r)| objects(r))
+                .cloned()
+                .collect();
             let mut s = serde_json::to_string_pretty(
                 &json!({"apiVersion": "v1", "kind": "List", "items": items}),
             )

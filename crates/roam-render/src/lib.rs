@@ -18,6 +18,7 @@ pub mod definition;
 pub mod dryrun;
 pub mod health;
 pub mod patch;
+pub mod policy;
 pub mod registry;
 pub mod render;
 pub mod schema;

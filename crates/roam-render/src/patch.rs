@@ -113,7 +113,10 @@ impl Directives {
                     // (jsonMergePatch, jsonPatch) stay at the top; others
                     // go down a `patch: a: b:` shorthand chain.
                     let dir = parse_directive(decl);
-                    if matches!(dir.strategy, Some(Strategy::JsonMergePatch | Strategy::JsonPatch)) {
+                    if matches!(
+                        dir.strategy,
+                        Some(Strategy::JsonMergePatch | Strategy::JsonPatch)
+                    ) {
                         self.map.insert(path.to_vec(), dir);
                     } else {
                         self.record_chain(dir, &f.value, path);
@@ -202,25 +205,25 @@ impl Directives {
 /// The `+patchKey=` / `+patchStrategy=` comments of a declaration.
 fn parse_directive(decl: &Decl) -> Directive {
     let mut dir = Directive::default();
-        for c in decl.doc().iter().chain(decl.comments.leading.iter()) {
-            let body = c.body().trim();
-            let Some(rest) = body.strip_prefix('+') else {
-                continue;
-            };
-            let Some((k, v)) = rest.split_once('=') else {
-                continue;
-            };
-            let v = v.trim();
-            // A tag value containing whitespace is ignored (as upstream).
-            if v.is_empty() || v.contains(char::is_whitespace) {
-                continue;
-            }
-            match k.trim() {
-                "patchKey" => dir.patch_key = Some(v.to_string()),
-                "patchStrategy" => dir.strategy = Strategy::parse(v).or(dir.strategy),
-                _ => {}
-            }
+    for c in decl.doc().iter().chain(decl.comments.leading.iter()) {
+        let body = c.body().trim();
+        let Some(rest) = body.strip_prefix('+') else {
+            continue;
+        };
+        let Some((k, v)) = rest.split_once('=') else {
+            continue;
+        };
+        let v = v.trim();
+        // A tag value containing whitespace is ignored (as upstream).
+        if v.is_empty() || v.contains(char::is_whitespace) {
+            continue;
         }
+        match k.trim() {
+            "patchKey" => dir.patch_key = Some(v.to_string()),
+            "patchStrategy" => dir.strategy = Strategy::parse(v).or(dir.strategy),
+            _ => {}
+        }
+    }
     dir
 }
 
@@ -628,7 +631,15 @@ mod tests {
             json!({"spec": {"replicas": 3, "x": 1}})
         );
         let t = "// +patchStrategy=retainKeys\npatch: spec: {replicas: 3}";
-        assert_eq!(run(json!({"spec": {"replicas": 1, "x": 1}}), json!({"spec": {"replicas": 3}}), t).unwrap(), json!({"spec": {"replicas": 3}}));
+        assert_eq!(
+            run(
+                json!({"spec": {"replicas": 1, "x": 1}}),
+                json!({"spec": {"replicas": 3}}),
+                t
+            )
+            .unwrap(),
+            json!({"spec": {"replicas": 3}})
+        );
         let t = "patch: spec: {\n\t// +patchStrategy=retainKeys\n\treplicas: 3\n}";
         assert_eq!(
             run(

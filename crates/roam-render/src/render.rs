@@ -736,7 +736,12 @@ fn export(inst: &mut Instance<'_>, v: roam_cue::eval::VId) -> Result<Value, Vec<
 
 /// `parameter.port: …` → `components[0].properties.port: …`; a conflict
 /// with the user's value says what was expected and what was given.
-fn parameter_error(e: &ExportError, at: &str, given: Option<&Value>, schema: &[crate::schema::Param]) -> String {
+fn parameter_error(
+    e: &ExportError,
+    at: &str,
+    given: Option<&Value>,
+    schema: &[crate::schema::Param],
+) -> String {
     let rest = e.path.strip_prefix("parameter").unwrap_or(&e.path);
     // `a.0.b` → JSON pointer `/a/0/b` and schema name `a[].b`.
     let parts: Vec<&str> = rest.split('.').filter(|p| !p.is_empty()).collect();
@@ -757,7 +762,10 @@ fn parameter_error(e: &ExportError, at: &str, given: Option<&Value>, schema: &[c
         }
     }
     let path = format!("{at}.properties{shown}");
-    let pointer: String = parts.iter().map(|p| format!("/{}", p.trim_matches('"'))).collect();
+    let pointer: String = parts
+        .iter()
+        .map(|p| format!("/{}", p.trim_matches('"')))
+        .collect();
     let user = given.and_then(|g| g.pointer(&pointer));
     if e.code != ErrCode::Incomplete
         && (e.msg.starts_with("conflicting values") || e.msg.contains("mismatched types"))
@@ -991,7 +999,11 @@ impl Contract {
         }
         m.insert("labels".into(), Value::Object(labels));
         // Annotations are always present (KubeVela prints `annotations: {}`).
-        let mut ann: Map<String, Value> = self.app_annotations.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+        let mut ann: Map<String, Value> = self
+            .app_annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone().into()))
+            .collect();
         if let Some(Value::Object(own)) = m.get("annotations") {
             for (k, v) in own {
                 ann.insert(k.clone(), v.clone());

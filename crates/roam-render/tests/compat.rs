@@ -49,12 +49,17 @@ fn compat_corpus_renders_what_kubevela_renders() {
     let mut failures = Vec::new();
     let mut byte_equal = 0;
     for app_path in &cases {
-        let case = app_path.file_name().unwrap().to_string_lossy().trim_end_matches(".app.yaml").to_string();
+        let case = app_path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches(".app.yaml")
+            .to_string();
         let want_text = std::fs::read_to_string(dir.join(format!("{case}.vela.yaml"))).unwrap();
         let docs = objects(&case, &std::fs::read_to_string(app_path).unwrap());
         let app: Application = serde_json::from_value(docs[0].clone()).unwrap();
-        let got = match renderer.render_app(&app, &offline_target()) {
-            Ok(r) => roam_render::dryrun::dry_run_text(&r),
+        let got = match roam_render::dryrun::dry_run(&renderer, &app, &offline_target()) {
+            Ok(blocks) => roam_render::dryrun::dry_run_blocks_text(&blocks),
             Err(e) => {
                 failures.push(format!("{case}: roam failed: {e}"));
                 continue;
@@ -63,7 +68,11 @@ fn compat_corpus_renders_what_kubevela_renders() {
         let want = objects(&case, &want_text);
         let have = objects(&case, &got);
         if want != have {
-            let mut msg = format!("{case}: objects differ ({} from KubeVela, {} from roam)", want.len(), have.len());
+            let mut msg = format!(
+                "{case}: objects differ ({} from KubeVela, {} from roam)",
+                want.len(),
+                have.len()
+            );
             for (i, (w, h)) in want.iter().zip(&have).enumerate() {
                 if w != h {
                     msg.push_str(&format!(
@@ -79,6 +88,16 @@ fn compat_corpus_renders_what_kubevela_renders() {
             byte_equal += 1;
         }
     }
-    eprintln!("compat: {} cases, {} field-equal, {byte_equal} byte-equal", cases.len(), cases.len() - failures.len());
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+    eprintln!(
+        "compat: {} cases, {} field-equal, {byte_equal} byte-equal",
+        cases.len(),
+        cases.len() - failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
 }
