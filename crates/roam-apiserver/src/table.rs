@@ -157,12 +157,17 @@ pub fn jsonpath(obj: &Value, path: &str) -> Vec<Value> {
     while i < chars.len() {
         match chars[i] {
             '.' => {
-                let start = i + 1;
-                let mut j = start;
+                // A name runs to the next unescaped `.` or `[`; `\.` is a
+                // literal dot (`.metadata.annotations.example\.com/x`).
+                let mut j = i + 1;
+                let mut name = String::new();
                 while j < chars.len() && chars[j] != '.' && chars[j] != '[' {
+                    if chars[j] == '\\' && j + 1 < chars.len() {
+                        j += 1;
+                    }
+                    name.push(chars[j]);
                     j += 1;
                 }
-                let name: String = chars[start..j].iter().collect();
                 if !name.is_empty() {
                     current = current
                         .iter()
@@ -281,7 +286,12 @@ pub fn table(
         ));
         crd_cols.push((path.to_string(), ty == "date"));
     }
-    defs.push(col("Age", "string", "", 0));
+    // kube-apiserver: a CRD's own printer columns replace the default Age
+    // column (a CRD without columns gets Age by defaulting).
+    let age_column = rt.printer_columns.is_empty();
+    if age_column {
+        defs.push(col("Age", "string", "", 0));
+    }
     let rows: Vec<Value> = items
         .iter()
         .map(|o| {
@@ -297,12 +307,14 @@ pub fn table(
                     _ => v,
                 });
             }
-            let age = o["metadata"]["creationTimestamp"]
-                .as_str()
-                .and_then(age_seconds)
-                .map(human_duration)
-                .unwrap_or_else(|| "<unknown>".into());
-            cells.push(json!(age));
+            if age_column {
+                let age = o["metadata"]["creationTimestamp"]
+                    .as_str()
+                    .and_then(age_seconds)
+                    .map(human_duration)
+                    .unwrap_or_else(|| "<unknown>".into());
+                cells.push(json!(age));
+            }
             let object = match include_object {
                 Some("None") => Value::Null,
                 Some("Object") => o.clone(),

@@ -115,6 +115,16 @@ pub enum DefCommand {
         #[arg(short = 'd', long = "definition")]
         defs: Vec<String>,
     },
+    /// Run a definition's unit tests: cases in `<def>.test.yaml` next to
+    /// the def file (app snippet → expected objects, or expected error).
+    Test {
+        /// Def files (`.cue`); their `.test.yaml` files hold the cases.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Other definitions the cases need (files or directories).
+        #[arg(short = 'd', long = "definition")]
+        defs: Vec<String>,
+    },
     /// List definitions (built-in and from -d).
     List {
         #[arg(short = 't', long = "type")]
@@ -638,6 +648,7 @@ pub fn def(cmd: DefCommand) -> Result<ExitCode, String> {
                 )),
             }
         }
+        DefCommand::Test { files, defs } => def_test(&files, &defs),
         DefCommand::List { type_, defs } => {
             let registry = load_registry(&defs)?;
             let kinds: Vec<DefKind> = match &type_ {
@@ -679,13 +690,79 @@ fn vet_def_file(file: &str) -> Result<String, String> {
     let d = Definition::from_object(obj, roam_render::DefSource::File(file.into()))
         .map_err(|e| e.to_string())?;
     if let Some(t) = &d.template {
-        let prog = roam_cue::eval::Program::compile(&[(&format!("{file} (template)"), t)])
+        let cache = TemplateCache::new();
+        let ct = cache
+            .get(&format!("{file} (template)"), t)
             .map_err(|e| format!("{file}: template: {e}"))?;
-        let mut inst = prog.instance();
+        let mut inst = ct.program.instance();
         let root = inst.root;
         if let Err(e) = inst.validate(root) {
             return Err(format!("{file}: template: {e}"));
         }
     }
     Ok(format!("{} {}", d.kind.def_type(), d.name))
+}
+
+fn def_test(files: &[String], defs: &[String]) -> Result<ExitCode, String> {
+    let mut failed = 0;
+    let mut total = 0;
+    for f in files {
+        let stem = f.strip_suffix(".cue").unwrap_or(f);
+        let test_path = format!("{stem}.test.yaml");
+        let test_text = std::fs::read_to_string(&test_path)
+            .map_err(|e| format!("{test_path}: {e} (test cases for {f} live in {test_path})"))?;
+        let doc = parse_documents(&test_path, &test_text)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .next()
+            .unwrap_or(Value::Null);
+        let cases: roam_render::deftest::TestFile =
+            serde_json::from_value(doc).map_err(|e| format!("{test_path}: {e}"))?;
+        let mut registry = load_registry(defs)?;
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?;
+        registry.add_source(f, &text).map_err(|e| e.to_string())?;
+        let cache = TemplateCache::new();
+        let results = roam_render::deftest::run_cases(&Renderer::new(&registry, &cache), &cases);
+        let bad = results.iter().filter(|r| !r.passed()).count();
+        println!(
+            "{f}: {} cases, {} passed, {bad} failed",
+            results.len(),
+            results.len() - bad
+        );
+        for r in &results {
+            if r.passed() {
+                println!("  ok    {}", r.name);
+            } else {
+                println!("  FAIL  {}", r.name);
+                for p in &r.problems {
+                    for (i, line) in p.lines().enumerate() {
+                        println!("{}{line}", if i == 0 { "        - " } else { "          " });
+                    }
+                }
+            }
+        }
+        failed += bad;
+        total += results.len();
+    }
+    if files.len() > 1 {
+        println!("{total} cases, {} passed, {failed} failed", total - failed);
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `roam install --print-crds`: the CRDs of the application model.
+pub fn print_crds() -> Result<ExitCode, String> {
+    let mut out = String::new();
+    for crd in roam_api::crds() {
+        out.push_str("---\n");
+        out.push_str(&to_k8s_yaml(
+            &serde_json::to_value(crd).map_err(|e| e.to_string())?,
+        ));
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
 }

@@ -47,7 +47,13 @@ enum Command {
     WorkflowSteps(app::ListArgs),
     /// Show a definition's parameters (type, required, default, description) and an example.
     Show(app::ShowArgs),
-    /// Work with definitions: init, render, vet, get, list.
+    /// Install roam's CRDs (today: print them with --print-crds for `kubectl apply -f -`).
+    Install {
+        /// Print the CRDs as YAML instead of installing them.
+        #[arg(long)]
+        print_crds: bool,
+    },
+    /// Work with definitions: init, render, vet, get, list, test.
     #[command(subcommand)]
     Def(app::DefCommand),
     /// Simulate workload status (Deployments, Jobs, ...) on an API server without controllers.
@@ -107,6 +113,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::WorkflowSteps(a) => app::list(roam_render::DefKind::WorkflowStep, a),
         Command::Show(a) => app::show(a),
         Command::Def(c) => app::def(c),
+        Command::Install { print_crds: true } => app::print_crds(),
+        Command::Install { print_crds: false } => Err(
+            "installing into a cluster comes with the controller; for now: roam install --print-crds | kubectl apply -f -".into(),
+        ),
         Command::Completion { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "roam", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

@@ -2,16 +2,16 @@
 //!
 //! ```cue
 //! scaler: {
-//! 	type: "trait"
-//! 	annotations: {}
-//! 	labels: {}
-//! 	description: "Manually scale K8s pod for your workload."
-//! 	attributes: {podDisruptive: false, appliesToWorkloads: ["deployments.apps"]}
+//!     type: "trait"
+//!     annotations: {}
+//!     labels: {}
+//!     description: "Manually scale K8s pod for your workload."
+//!     attributes: {podDisruptive: false, appliesToWorkloads: ["deployments.apps"]}
 //! }
 //! template: {
-//! 	parameter: replicas: *1 | int
-//! 	// +patchStrategy=retainKeys
-//! 	patch: spec: replicas: parameter.replicas
+//!     parameter: replicas: *1 | int
+//!     // +patchStrategy=retainKeys
+//!     patch: spec: replicas: parameter.replicas
 //! }
 //! ```
 //!

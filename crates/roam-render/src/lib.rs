@@ -15,6 +15,7 @@
 pub mod cache;
 pub mod deffile;
 pub mod definition;
+pub mod deftest;
 pub mod dryrun;
 pub mod health;
 pub mod patch;

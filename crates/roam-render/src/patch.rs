@@ -107,22 +107,20 @@ impl Directives {
 
     fn walk_top(&mut self, decl: &Decl, name: &str, path: &mut Vec<Seg>) {
         match &decl.kind {
-            DeclKind::Field(f) => {
-                if static_label(&f.label.kind).as_deref() == Some(name) {
-                    // On the patch field itself only whole-patch strategies
-                    // (jsonMergePatch, jsonPatch) stay at the top; others
-                    // go down a `patch: a: b:` shorthand chain.
-                    let dir = parse_directive(decl);
-                    if matches!(
-                        dir.strategy,
-                        Some(Strategy::JsonMergePatch | Strategy::JsonPatch)
-                    ) {
-                        self.map.insert(path.to_vec(), dir);
-                    } else {
-                        self.record_chain(dir, &f.value, path);
-                    }
-                    self.walk_expr(&f.value, path);
+            DeclKind::Field(f) if static_label(&f.label.kind).as_deref() == Some(name) => {
+                // On the patch field itself only whole-patch strategies
+                // (jsonMergePatch, jsonPatch) stay at the top; others
+                // go down a `patch: a: b:` shorthand chain.
+                let dir = parse_directive(decl);
+                if matches!(
+                    dir.strategy,
+                    Some(Strategy::JsonMergePatch | Strategy::JsonPatch)
+                ) {
+                    self.map.insert(path.to_vec(), dir);
+                } else {
+                    self.record_chain(dir, &f.value, path);
                 }
+                self.walk_expr(&f.value, path);
             }
             DeclKind::Embed(e) => self.walk_top_expr(e, name, path),
             _ => {}

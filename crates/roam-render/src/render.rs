@@ -811,11 +811,11 @@ fn workload_info(def: &Definition, output: Option<&Value>) -> WorkloadInfo {
     if !def.workload.type_.is_empty() && def.workload.type_ != L::AUTODETECT_WORKLOAD {
         info.resource = def.workload.type_.clone();
     }
-    if let Some(o) = output {
-        if info.kind.is_empty() {
-            info.api_version = o["apiVersion"].as_str().unwrap_or("").to_string();
-            info.kind = o["kind"].as_str().unwrap_or("").to_string();
-        }
+    if let Some(o) = output
+        && info.kind.is_empty()
+    {
+        info.api_version = o["apiVersion"].as_str().unwrap_or("").to_string();
+        info.kind = o["kind"].as_str().unwrap_or("").to_string();
     }
     if info.resource.is_empty() && !info.kind.is_empty() {
         info.resource = WorkloadInfo::resource_of(&info.api_version, &info.kind);
