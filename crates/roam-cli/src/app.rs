@@ -125,6 +125,31 @@ pub enum DefCommand {
         #[arg(short = 'd', long = "definition")]
         defs: Vec<String>,
     },
+    /// Apply definitions (def files or YAML) to a cluster with server-side apply.
+    Apply {
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Namespace of the definitions.
+        #[arg(short = 'n', long = "namespace", default_value = "vela-system")]
+        namespace: String,
+        /// Kubeconfig (default: $KUBECONFIG, then ~/.kube/config).
+        #[arg(long)]
+        kubeconfig: Option<std::path::PathBuf>,
+        /// Print what would be applied; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Delete a definition from a cluster.
+    Del {
+        name: String,
+        /// component, trait, policy or workflow-step.
+        #[arg(short = 't', long = "type")]
+        type_: String,
+        #[arg(short = 'n', long = "namespace", default_value = "vela-system")]
+        namespace: String,
+        #[arg(long)]
+        kubeconfig: Option<std::path::PathBuf>,
+    },
     /// List definitions (built-in and from -d).
     List {
         #[arg(short = 't', long = "type")]
@@ -649,6 +674,18 @@ pub fn def(cmd: DefCommand) -> Result<ExitCode, String> {
             }
         }
         DefCommand::Test { files, defs } => def_test(&files, &defs),
+        DefCommand::Apply {
+            files,
+            namespace,
+            kubeconfig,
+            dry_run,
+        } => def_apply(&files, &namespace, kubeconfig.as_deref(), dry_run),
+        DefCommand::Del {
+            name,
+            type_,
+            namespace,
+            kubeconfig,
+        } => def_del(&name, &type_, &namespace, kubeconfig.as_deref()),
         DefCommand::List { type_, defs } => {
             let registry = load_registry(&defs)?;
             let kinds: Vec<DefKind> = match &type_ {
@@ -765,4 +802,163 @@ pub fn print_crds() -> Result<ExitCode, String> {
     }
     print!("{out}");
     Ok(ExitCode::SUCCESS)
+}
+
+fn api_resource(kind: DefKind) -> kube::discovery::ApiResource {
+    let plural = match kind {
+        DefKind::Component => "componentdefinitions",
+        DefKind::Trait => "traitdefinitions",
+        DefKind::Policy => "policydefinitions",
+        DefKind::WorkflowStep => "workflowstepdefinitions",
+        DefKind::Workload => "workloaddefinitions",
+    };
+    kube::discovery::ApiResource {
+        group: roam_api::GROUP.into(),
+        version: "v1beta1".into(),
+        api_version: format!("{}/v1beta1", roam_api::GROUP),
+        kind: kind.object_kind().into(),
+        plural: plural.into(),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn cluster_error(kind: DefKind, e: kube::Error) -> String {
+    match &e {
+        kube::Error::Api(s)
+            if s.code == 404
+                && s.reason == "NotFound"
+                && s.message
+                    .contains("the server could not find the requested resource") =>
+        {
+            format!(
+                "the cluster does not serve {}/v1beta1 {}; install roam's CRDs first: roam install --print-crds | kubectl apply -f -",
+                roam_api::GROUP,
+                kind.object_kind()
+            )
+        }
+        _ => e.to_string(),
+    }
+}
+
+fn def_apply(
+    files: &[String],
+    namespace: &str,
+    kubeconfig: Option<&Path>,
+    dry_run: bool,
+) -> Result<ExitCode, String> {
+    // Read and check everything first: nothing is applied if any file is bad.
+    let mut objects = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?;
+        if f.ends_with(".cue") {
+            objects.push((
+                f.clone(),
+                def_file_to_object(f, &text).map_err(|e| e.to_string())?,
+            ));
+        } else {
+            for doc in parse_documents(f, &text).map_err(|e| e.to_string())? {
+                if !doc.is_null() {
+                    objects.push((f.clone(), doc));
+                }
+            }
+        }
+    }
+    let mut planned = Vec::new();
+    for (f, mut obj) in objects {
+        let d = Definition::from_object(obj.clone(), roam_render::DefSource::File(f.clone()))
+            .map_err(|e| e.to_string())?;
+        if let Some(t) = &d.template {
+            TemplateCache::new()
+                .get(&format!("{f} (template)"), t)
+                .map_err(|e| format!("{f}: template of {} {}: {e}", d.kind.def_type(), d.name))?;
+        }
+        obj["metadata"]["namespace"] = json!(namespace);
+        planned.push((d.kind, d.name.clone(), obj));
+    }
+    if dry_run {
+        for (_, _, obj) in &planned {
+            print!("---\n{}", to_k8s_yaml(obj));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rt = runtime()?;
+    rt.block_on(async {
+        let client = roam_apiserver::simulator::client_from_kubeconfig(kubeconfig, None).await?;
+        // The namespace is created if missing (vela-system on a fresh cluster).
+        let ns_res = kube::discovery::ApiResource {
+            group: String::new(),
+            version: "v1".into(),
+            api_version: "v1".into(),
+            kind: "Namespace".into(),
+            plural: "namespaces".into(),
+        };
+        let nss: kube::Api<kube::api::DynamicObject> = kube::Api::all_with(client.clone(), &ns_res);
+        if nss
+            .get_opt(namespace)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_none()
+        {
+            let ns =
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}});
+            nss.patch(
+                namespace,
+                &kube::api::PatchParams::apply("roam"),
+                &kube::api::Patch::Apply(&ns),
+            )
+            .await
+            .map_err(|e| format!("creating namespace {namespace}: {e}"))?;
+        }
+        for (kind, name, obj) in planned {
+            let api: kube::Api<kube::api::DynamicObject> =
+                kube::Api::namespaced_with(client.clone(), namespace, &api_resource(kind));
+            let pp = kube::api::PatchParams::apply("roam").force();
+            api.patch(&name, &pp, &kube::api::Patch::Apply(&obj))
+                .await
+                .map_err(|e| cluster_error(kind, e))?;
+            println!(
+                "{} {name} applied in namespace {namespace}",
+                kind.object_kind()
+            );
+        }
+        Ok::<_, String>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn def_del(
+    name: &str,
+    type_: &str,
+    namespace: &str,
+    kubeconfig: Option<&Path>,
+) -> Result<ExitCode, String> {
+    let kind = DefKind::from_def_type(type_).ok_or_else(|| {
+        format!("--type {type_:?}: expected component, trait, policy or workflow-step")
+    })?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let client = roam_apiserver::simulator::client_from_kubeconfig(kubeconfig, None).await?;
+        let api: kube::Api<kube::api::DynamicObject> =
+            kube::Api::namespaced_with(client, namespace, &api_resource(kind));
+        match api.delete(name, &Default::default()).await {
+            Ok(_) => {
+                println!(
+                    "{} {name} deleted from namespace {namespace}",
+                    kind.object_kind()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(kube::Error::Api(s)) if s.code == 404 => Err(format!(
+                "{} {name:?} not found in namespace {namespace}",
+                kind.object_kind()
+            )),
+            Err(e) => Err(cluster_error(kind, e)),
+        }
+    })
 }

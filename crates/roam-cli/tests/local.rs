@@ -231,3 +231,86 @@ fn two_instances_side_by_side() {
         assert!(stop.status.success(), "{}", text(&stop));
     }
 }
+
+#[test]
+fn def_apply_and_del_against_the_local_control_plane() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let start = roam(&data, &["start", "--port", "0", "--no-simulator"]);
+    assert!(start.status.success(), "{}", text(&start));
+    let kc = roam(&data, &["kubeconfig"]);
+    let kubeconfig = tmp.path().join("kubeconfig");
+    std::fs::write(&kubeconfig, &kc.stdout).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_roam"))
+            .args(args)
+            .arg("--kubeconfig")
+            .arg(&kubeconfig)
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+            .output()
+            .expect("roam runs")
+    };
+    let def = "crates/roam-cli/tests/render/scaler-x.cue";
+
+    // Without the CRDs the error says how to install them.
+    let out = run(&["def", "apply", def]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("roam install --print-crds"),
+        "{}",
+        text(&out)
+    );
+
+    // Install the CRDs through the API (no kubectl needed), then apply.
+    let crds = Command::new(env!("CARGO_BIN_EXE_roam"))
+        .args(["install", "--print-crds"])
+        .output()
+        .unwrap();
+    let crd_file = tmp.path().join("crds.yaml");
+    std::fs::write(&crd_file, &crds.stdout).unwrap();
+    let out = run(&["def", "apply", crd_file.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "CRDs are not definitions: {}",
+        text(&out)
+    );
+    if let Some(o) = kubectl(tmp.path(), &["apply", "-f", crd_file.to_str().unwrap()]) {
+        assert!(o.status.success(), "{}", text(&o));
+        let out = run(&["def", "apply", def]);
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(
+            text(&out).contains("TraitDefinition scaler-x applied in namespace vela-system"),
+            "{}",
+            text(&out)
+        );
+        let o = kubectl(
+            tmp.path(),
+            &[
+                "get",
+                "traitdefinition",
+                "scaler-x",
+                "-n",
+                "vela-system",
+                "-o",
+                "jsonpath={.spec.schematic.cue.template}",
+            ],
+        )
+        .unwrap();
+        assert!(
+            text(&o).contains("patch: spec: replicas: parameter.replicas"),
+            "{}",
+            text(&o)
+        );
+        let out = run(&["def", "del", "scaler-x", "-t", "trait"]);
+        assert!(out.status.success(), "{}", text(&out));
+        let out = run(&["def", "del", "scaler-x", "-t", "trait"]);
+        assert!(
+            text(&out).contains("not found in namespace vela-system"),
+            "{}",
+            text(&out)
+        );
+    }
+    let stop = roam(&data, &["stop"]);
+    assert!(stop.status.success(), "{}", text(&stop));
+}
