@@ -101,10 +101,12 @@ impl<'p> Instance<'p> {
                 continue;
             }
             if !pending.comps.is_empty() {
-                let comps = std::mem::take(&mut pending.comps);
-                for (comp, env, close, lid) in comps {
-                    self.expand_comprehension(v, comp, env, close, lid);
-                }
+                // One at a time, in order, processing its yields before the
+                // next one runs: a later comprehension's condition then sees
+                // the fields an earlier one set (`if x == "" {...}` after
+                // `if c { x: "v" }`).
+                let (comp, env, close, lid) = pending.comps.remove(0);
+                self.expand_comprehension(v, comp, env, close, lid);
                 continue;
             }
             break;
