@@ -17,6 +17,9 @@ struct Pending<'p> {
     /// Disjunctions: the key of the expression that made each, and its
     /// disjuncts with their default marks.
     disjs: Vec<(DisjKey, Vec<(Conjunct<'p>, bool)>)>,
+    /// Conjuncts whose evaluation reached a vertex still being evaluated:
+    /// retried once the other conjuncts are in.
+    cycles: Vec<Conjunct<'p>>,
 }
 
 impl<'p> Instance<'p> {
@@ -43,6 +46,10 @@ impl<'p> Instance<'p> {
 
     /// Evaluates `v` until its value and arc set are known.
     pub fn eval(&mut self, v: VId) {
+        let x = self.v(v);
+        if x.status == Status::Done && x.provisional && x.prov_gen < self.cycle_gen {
+            self.reset_vertex(v);
+        }
         if self.v(v).status != Status::New {
             return;
         }
@@ -61,11 +68,107 @@ impl<'p> Instance<'p> {
         let x = self.vm(v);
         x.status = Status::Evaluating;
         x.base = x.conjuncts.clone();
+        let my_index = self.eval_stack.len();
         self.eval_stack.push(v);
+        let saved_hit = std::mem::replace(&mut self.cycle_hit, usize::MAX);
         stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.eval_inner(v));
         self.eval_stack.pop();
-        self.vm(v).status = Status::Done;
+        let hit = self.cycle_hit;
+        let outer = hit < my_index;
+        self.cycle_hit = if outer { saved_hit.min(hit) } else { saved_hit };
+        let generation = self.cycle_gen;
+        let x = self.vm(v);
+        x.status = Status::Done;
+        // Not concrete because of a cycle through a vertex still being
+        // evaluated: computed again once that cycle made progress.
+        x.provisional = outer
+            && match &x.err {
+                Some(e) => e.code.is_incomplete(),
+                None => x.atom.is_none() && !x.is_struct && !x.is_list,
+            };
+        x.prov_gen = generation;
         self.depth -= 1;
+        if self.cycle_checks.iter().any(|(_, _, h)| *h >= my_index) {
+            let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.cycle_checks)
+                .into_iter()
+                .partition(|(_, _, h)| *h >= my_index);
+            self.cycle_checks = later;
+            for (w, c, _) in now {
+                self.check_cyclic_conjunct(w, c);
+            }
+        }
+    }
+
+    /// Checks a cyclic conjunct set aside by `v` against its value, now
+    /// that the cycle's root is evaluated.
+    fn check_cyclic_conjunct(&mut self, v: VId, c: Conjunct<'p>) {
+        let CX::Expr(e) = c.x else {
+            return;
+        };
+        let ev = self.value_of(e, c.env);
+        match ev {
+            EV::Atom(a) => self.meet_atom(v, a, e.pos),
+            EV::Bottom(b) if b.code == ErrCode::Cycle => {
+                self.set_err(v, Bottom::incomplete(b.msg).at(e.pos));
+            }
+            EV::Bottom(b) => self.set_err(v, b),
+            EV::V(t) => {
+                if self.v(t).status == Status::Evaluating {
+                    return;
+                }
+                self.eval(t);
+                let t = self.resolve_default(t);
+                let tv = self.v(t);
+                if let Some(b) = tv.err.clone() {
+                    self.set_err(v, (*b).clone());
+                } else if let Some(a) = tv.atom.clone() {
+                    self.meet_atom(v, a, e.pos);
+                } else if let Some(a) = self.v(v).atom.clone()
+                    && !self.accepts(t, &a)
+                {
+                    let msg = format!("invalid value {}", self.atom_string(&a));
+                    self.set_err(v, Bottom::eval(msg).at(e.pos));
+                }
+            }
+        }
+    }
+
+    /// Puts a provisional vertex back to its state before evaluation.
+    fn reset_vertex(&mut self, v: VId) {
+        let x = self.vm(v);
+        let fresh = Vertex::new(x.parent, x.label, v);
+        let base = std::mem::take(&mut x.base);
+        *x = Vertex {
+            arc: x.arc,
+            orig: x.orig,
+            conjuncts: base,
+            refs: std::mem::take(&mut x.refs),
+            attrs: std::mem::take(&mut x.attrs),
+            skip_disj: std::mem::take(&mut x.skip_disj),
+            ..fresh
+        };
+    }
+
+    /// Records that a cycle reached the in-progress vertex `t`; returns
+    /// the concrete atom the cycle can use (`t` or the disjunct of `t`
+    /// being evaluated already has one).
+    pub(crate) fn cycle_reached(&mut self, t: VId) -> Option<Atom> {
+        let orig = self.v(t).orig;
+        let mut found = None;
+        let mut atom = None;
+        for (i, &s) in self.eval_stack.iter().enumerate().rev() {
+            let sv = self.v(s);
+            if s == t || sv.orig == orig {
+                found = Some(i);
+                if s == t && atom.is_none() && sv.err.is_none() {
+                    atom = sv.atom.clone();
+                }
+            }
+        }
+        if let Some(i) = found {
+            self.cycle_hit = self.cycle_hit.min(i);
+        }
+        atom
     }
 
     fn eval_inner(&mut self, v: VId) {
@@ -82,6 +185,9 @@ impl<'p> Instance<'p> {
     /// fields, until nothing new arrives.
     fn process_all(&mut self, v: VId, pending: &mut Pending<'p>) {
         let mut i = 0;
+        let mut retried = false;
+        let mut last_state = self.cycle_state(v);
+        let mut last_cycles = usize::MAX;
         loop {
             while i < self.v(v).conjuncts.len() {
                 let c = self.v(v).conjuncts[i];
@@ -109,8 +215,67 @@ impl<'p> Instance<'p> {
                 self.expand_comprehension(v, comp, env, close, lid);
                 continue;
             }
+            if !pending.cycles.is_empty() {
+                // Retry cyclic conjuncts now that the others are in; stop
+                // when a pass makes no progress.
+                let before = self.cycle_state(v);
+                if retried && before == last_state && pending.cycles.len() >= last_cycles {
+                    let rest = std::mem::take(&mut pending.cycles);
+                    if self.v(v).atom.is_some() {
+                        // A concrete value: check the cyclic conjuncts
+                        // against it once the cycle's root is done.
+                        let hit = self.cycle_hit;
+                        for c in rest {
+                            self.cycle_checks.push((v, c, hit));
+                        }
+                    } else if let Some(c) = rest.first()
+                        && pending.disjs.is_empty()
+                    {
+                        // Unresolved: the cycle is the value's error; with
+                        // other constraints, the value is just incomplete.
+                        let pos = match c.x {
+                            CX::Expr(e) => e.pos,
+                            _ => Pos::default(),
+                        };
+                        let x = self.v(v);
+                        let code = if x.kinds != K_TOP || !x.bounds.is_empty() {
+                            ErrCode::Incomplete
+                        } else {
+                            ErrCode::Cycle
+                        };
+                        self.set_err(v, Bottom::new(code, "cycle detected").at(pos));
+                    }
+                    break;
+                }
+                retried = true;
+                last_state = before;
+                last_cycles = pending.cycles.len();
+                self.cycle_gen += 1;
+                let cs = std::mem::take(&mut pending.cycles);
+                for c in cs {
+                    if !self.step() {
+                        self.set_err(v, budget_error());
+                        return;
+                    }
+                    self.process_conjunct(v, c, pending);
+                }
+                continue;
+            }
             break;
         }
+    }
+
+    /// What a cycle retry can change about a vertex (progress detection).
+    fn cycle_state(&self, v: VId) -> (bool, u16, usize, usize, usize, bool) {
+        let x = self.v(v);
+        (
+            x.atom.is_some(),
+            x.kinds,
+            x.conjuncts.len(),
+            x.arcs.len(),
+            x.bounds.len(),
+            x.err.is_some(),
+        )
     }
 
     /// Adds a conjunct of a reference to the vertex being processed, right
@@ -180,6 +345,7 @@ impl<'p> Instance<'p> {
                 let ev = self.value_of(x, c.env);
                 match self.concrete_atom(ev, x.pos) {
                     Ok(a) => self.add_bound(v, *op, a, e.pos),
+                    Err(b) if b.code == ErrCode::Cycle => pending.cycles.push(c),
                     Err(b) => self.set_err(v, b),
                 }
             }
@@ -255,7 +421,7 @@ impl<'p> Instance<'p> {
             }
             Expr::Call(..) => {
                 let ev = self.value_of(e, c.env);
-                self.unify_ev(v, ev, c, e.pos);
+                self.unify_or_defer(v, ev, c, e.pos, pending);
             }
             Expr::FieldRef { .. }
             | Expr::LetRef { .. }
@@ -265,6 +431,7 @@ impl<'p> Instance<'p> {
             | Expr::Index(..) => match self.resolve_ref(e, c.env) {
                 Ok(Some(t)) => self.add_ref(v, t, c, e.pos),
                 Ok(None) => {}
+                Err(b) if b.code == ErrCode::Cycle => pending.cycles.push(c),
                 Err(b) => self.set_err(v, b),
             },
             Expr::OptionalRef(x) => {
@@ -276,7 +443,7 @@ impl<'p> Instance<'p> {
             Expr::Error => self.set_err(v, Bottom::eval("invalid expression").at(e.pos)),
             _ => {
                 let ev = self.value_of(e, c.env);
-                self.unify_ev(v, ev, c, e.pos);
+                self.unify_or_defer(v, ev, c, e.pos, pending);
             }
         }
     }
@@ -330,8 +497,23 @@ impl<'p> Instance<'p> {
             }
             _ => {
                 let ev = self.value_of(e, c.env);
-                self.unify_ev(v, ev, c, e.pos);
+                self.unify_or_defer(v, ev, c, e.pos, pending);
             }
+        }
+    }
+
+    /// Unifies an expression's result, deferring it if it reached a cycle.
+    fn unify_or_defer(
+        &mut self,
+        v: VId,
+        ev: EV,
+        c: Conjunct<'p>,
+        pos: Pos,
+        pending: &mut Pending<'p>,
+    ) {
+        match ev {
+            EV::Bottom(b) if b.code == ErrCode::Cycle => pending.cycles.push(c),
+            ev => self.unify_ev(v, ev, c, pos),
         }
     }
 
@@ -520,7 +702,38 @@ impl<'p> Instance<'p> {
         if group != 0 && !x.closed.contains(&group) {
             x.closed.push(group);
         }
+        if group != 0 && outer != 0 && group != outer {
+            let w = self.within.entry(group).or_default();
+            if !w.contains(&outer) {
+                w.push(outer);
+            }
+        }
+        let x = self.vm(v);
         x.lits.len() as u32
+    }
+
+    /// Whether group `a`'s literals declare fields for group `g` through
+    /// the `within` relation (transitively).
+    fn is_within(&self, a: u32, g: u32) -> bool {
+        if a == 0 || self.within.is_empty() {
+            return false;
+        }
+        let mut seen = vec![a];
+        let mut i = 0;
+        while i < seen.len() && seen.len() < 64 {
+            if let Some(w) = self.within.get(&seen[i]) {
+                for &o in w {
+                    if o == g {
+                        return true;
+                    }
+                    if !seen.contains(&o) {
+                        seen.push(o);
+                    }
+                }
+            }
+            i += 1;
+        }
+        false
     }
 
     pub(crate) fn new_group(&mut self, recursive: bool) -> u32 {
@@ -687,6 +900,11 @@ impl<'p> Instance<'p> {
                 Decl::Pattern { filter, value } => {
                     let idx = self.v(v).patterns.len();
                     let close = self.child_group(c.close, Label::Temp);
+                    let pouter = if c.outer != 0 {
+                        self.child_group(c.outer, Label::Temp)
+                    } else {
+                        0
+                    };
                     self.vm(v).patterns.push((
                         Conjunct {
                             x: CX::Expr(filter),
@@ -700,7 +918,7 @@ impl<'p> Instance<'p> {
                             env,
                             close,
                             embed: 0,
-                            outer: 0,
+                            outer: pouter,
                         },
                     ));
                     self.vm(v).lits[lid as usize - 1].patterns.push(idx);
@@ -1190,7 +1408,13 @@ impl<'p> Instance<'p> {
                     return;
                 }
             },
-            BoundOp::Ne | BoundOp::Eq => K_TOP,
+            // `!="a"` is a string, `!=1` a number, `!=null` anything but null.
+            BoundOp::Ne => match &a {
+                Atom::Null => K_TOP & !K_NULL,
+                Atom::Num(_) => K_NUMBER,
+                other => other.kind(),
+            },
+            BoundOp::Eq => K_TOP,
         };
         if op == BoundOp::Eq {
             self.meet_atom(v, a, pos);
@@ -1343,12 +1567,12 @@ impl<'p> Instance<'p> {
     /// literal of the group, a literal embedded in one (transitively) or a
     /// literal that embeds one declares it, matches it with a pattern, or
     /// is open.
-    fn allowed(&mut self, v: VId, g: u32, f: Feature) -> bool {
+    pub(crate) fn allowed(&mut self, v: VId, g: u32, f: Feature) -> bool {
         let lits = self.v(v).lits.clone();
         let n = lits.len();
         let mut inset = vec![false; n + 1];
         for (i, l) in lits.iter().enumerate() {
-            if l.group == g || l.outer == g {
+            if l.group == g || l.outer == g || self.is_within(l.group, g) {
                 inset[i + 1] = true;
                 // Ancestors: the literals that embedded this one.
                 let mut p = l.parent;
@@ -1511,6 +1735,31 @@ impl<'p> Instance<'p> {
                 keep.push(b);
             }
         }
+        // `!=x` is redundant when x fails another bound (`!="b" & =~"c"`).
+        let others: Vec<Bound> = keep
+            .iter()
+            .filter(|b| b.op != BoundOp::Ne)
+            .cloned()
+            .collect();
+        if !others.is_empty() {
+            let mut kept = Vec::with_capacity(keep.len());
+            for b in std::mem::take(&mut keep) {
+                if b.op == BoundOp::Ne {
+                    let mut excluded = false;
+                    for o in &others {
+                        if self.check_bound(o, &b.value) == Ok(false) {
+                            excluded = true;
+                            break;
+                        }
+                    }
+                    if excluded {
+                        continue;
+                    }
+                }
+                kept.push(b);
+            }
+            keep = kept;
+        }
         // Empty ranges: >=a & <=b with a > b etc.
         let lower = keep
             .iter()
@@ -1599,12 +1848,21 @@ impl<'p> Instance<'p> {
         // spec's ⟨v, d⟩ rules: a marked disjunct is a default, an unmarked
         // one in a marked disjunction is not, a disjunction without marks
         // says nothing; unification combines statuses).
-        let mut cands: Vec<(Vec<Conjunct<'p>>, Dflt)> = vec![(Vec::new(), Dflt::Neutral)];
+        // Candidates: chosen conjuncts, combined default status, the status
+        // of the last disjunct chosen, and the evaluated clone.
+        let mut cands: Vec<(Vec<Conjunct<'p>>, Dflt, Dflt, VId)> =
+            vec![(Vec::new(), Dflt::Neutral, Dflt::Neutral, v)];
         let n = disjs.len();
+        let mut errs: Vec<Arc<Bottom>> = Vec::new();
+        let mut results: Vec<(VId, Dflt)> = Vec::new();
         for (di, d) in disjs.into_iter().enumerate() {
+            let last = di + 1 == n;
             let marked = d.iter().any(|(_, m)| *m);
-            let mut next = Vec::new();
-            for (chosen, st) in &cands {
+            // Surviving combinations: chosen conjuncts, the default status
+            // of the left (accumulated) and right (this disjunct) sides,
+            // and the evaluated clone.
+            let mut next: Vec<(Vec<Conjunct<'p>>, Dflt, Dflt, Dflt, VId)> = Vec::new();
+            for (chosen, st, st_own, _) in &cands {
                 for (c, m) in &d {
                     let mut ch = chosen.clone();
                     ch.push(*c);
@@ -1613,79 +1871,81 @@ impl<'p> Instance<'p> {
                         (true, true) => Dflt::Default,
                         (true, false) => Dflt::NotDefault,
                     };
-                    next.push((ch, st.and(own)));
-                }
-            }
-            // Prune failing partial candidates (except at the last step,
-            // which is evaluated below anyway).
-            // Partial candidates with equal values are merged (their
-            // default statuses or-ed), which keeps repeated disjunctions
-            // such as twenty `*1 | int` linear instead of exponential.
-            if di + 1 < n && next.len() > 1 {
-                let mut kept: Vec<(Vec<Conjunct<'p>>, Dflt, VId)> = Vec::new();
-                for (ch, d) in next {
                     let t = self.clone_with(v, &base, &skip, &ch);
                     if self.budget_exceeded {
                         self.set_err(v, budget_error());
                         return;
                     }
                     if self.disjunct_failed(t) {
+                        if let Some(e) = self.first_error(t) {
+                            errs.push(e);
+                        }
                         continue;
                     }
+                    next.push((ch, *st, *st_own, own, t));
+                }
+            }
+            // A side none of whose defaults survived says nothing about
+            // defaults (upstream's "drops default").
+            let left_drops = !next
+                .iter()
+                .any(|x| x.1 == Dflt::Default || x.2 == Dflt::Default);
+            let right_drops = !next.iter().any(|x| x.3 == Dflt::Default);
+            let side = |x: Dflt, drops: bool| if drops { Dflt::Neutral } else { x };
+            if !last {
+                // Partial candidates with equal values are merged (their
+                // default statuses or-ed), which keeps repeated disjunctions
+                // such as twenty `*1 | int` linear instead of exponential.
+                let mut kept: Vec<(Vec<Conjunct<'p>>, Dflt, Dflt, VId)> = Vec::new();
+                for (ch, l, _, r, t) in next {
+                    let st = side(l, left_drops).and(side(r, right_drops));
                     let mut merged = false;
                     for k in kept.iter_mut() {
-                        if self.equal_vertices(k.2, t) {
-                            k.1 = k.1.or(d);
+                        if self.equal_vertices(k.3, t) {
+                            k.1 = k.1.or(st);
+                            k.2 = k.2.or(r);
                             merged = true;
                             break;
                         }
                     }
                     if !merged {
-                        kept.push((ch, d, t));
+                        kept.push((ch, st, r, t));
                     }
                 }
-                next = kept.into_iter().map(|(ch, d, _)| (ch, d)).collect();
-            }
-            cands = next;
-        }
-        let mut results: Vec<(VId, Dflt)> = Vec::new();
-        let mut errs: Vec<Arc<Bottom>> = Vec::new();
-        for (ch, st) in cands {
-            let t = self.clone_with(v, &base, &skip, &ch);
-            if self.budget_exceeded {
-                self.set_err(v, budget_error());
-                return;
-            }
-            if self.disjunct_failed(t) {
-                if let Some(e) = self.first_error(t) {
-                    errs.push(e);
-                }
+                cands = kept;
                 continue;
             }
-            // A nested disjunction: flatten (a marked nested disjunction
-            // keeps its own defaults; an unmarked one in a marked
-            // disjunction has none).
-            if let Some(inner) = self.v(t).disj.clone() {
-                let inner_has = self.v(t).disj_marked;
-                for (x, m) in inner.iter() {
-                    let inner_st = match (inner_has, *m) {
-                        (false, _) => Dflt::Neutral,
-                        (true, true) => Dflt::Default,
-                        (true, false) => Dflt::NotDefault,
-                    };
-                    let d = match st {
-                        Dflt::NotDefault => Dflt::NotDefault,
-                        Dflt::Default => match inner_st {
-                            Dflt::Neutral => Dflt::Default,
-                            other => other,
-                        },
-                        Dflt::Neutral => inner_st,
-                    };
-                    push_unique(self, &mut results, *x, d);
+            let mut has_non_maybe = false;
+            for (_, l, _, r, t) in next {
+                // A nested disjunction: flatten (a marked nested disjunction
+                // keeps its own defaults; an unmarked one in a marked
+                // disjunction has none).
+                if let Some(inner) = self.v(t).disj.clone() {
+                    let inner_has = self.v(t).disj_marked;
+                    for (x, m) in inner.iter() {
+                        let inner_st = match (inner_has, *m) {
+                            (false, _) => Dflt::Neutral,
+                            (true, true) => Dflt::Default,
+                            (true, false) => Dflt::NotDefault,
+                        };
+                        let st = side(l, left_drops).and(r.and(inner_st));
+                        if st != Dflt::Neutral {
+                            has_non_maybe = true;
+                        }
+                        push_unique(self, &mut results, *x, st);
+                    }
+                    continue;
                 }
-                continue;
+                let st = side(l, left_drops).and(side(r, right_drops));
+                push_unique(self, &mut results, t, st);
             }
-            push_unique(self, &mut results, t, st);
+            if has_non_maybe {
+                for r in results.iter_mut() {
+                    if r.1 == Dflt::Neutral {
+                        r.1 = Dflt::NotDefault;
+                    }
+                }
+            }
         }
         let any_default = results.iter().any(|(_, d)| *d == Dflt::Default);
         let any_marked = results.iter().any(|(_, d)| *d != Dflt::Neutral);
@@ -1696,21 +1956,30 @@ impl<'p> Instance<'p> {
         self.vm(v).disj_marked = any_default || any_marked;
         match results.len() {
             0 => {
-                // All disjuncts failed.
+                // All disjuncts failed: the worst code wins (upstream's
+                // order: eval < user < structural cycle < incomplete < cycle,
+                // except that roam, which detects structural cycles earlier
+                // than upstream, lets a conflict win over them).
+                let rank = |c: ErrCode| match c {
+                    ErrCode::StructuralCycle => 0,
+                    ErrCode::Eval => 1,
+                    ErrCode::User => 2,
+                    ErrCode::Incomplete => 3,
+                    ErrCode::Cycle => 4,
+                };
+                let code = errs
+                    .iter()
+                    .map(|e| e.code)
+                    .max_by_key(|c| rank(*c))
+                    .unwrap_or(ErrCode::Incomplete);
                 let b = if errs.len() == 1 {
-                    (*errs[0]).clone()
-                } else if let Some(e) = errs.iter().find(|e| e.code.is_incomplete()) {
-                    (**e).clone()
+                    Bottom {
+                        code,
+                        ..(*errs[0]).clone()
+                    }
                 } else {
-                    let code = errs.iter().map(|e| e.code).min().unwrap_or(ErrCode::Eval);
-                    let mut b = Bottom::new(
-                        if code == ErrCode::User {
-                            ErrCode::User
-                        } else {
-                            ErrCode::Eval
-                        },
-                        format!("{} errors in empty disjunction:", errs.len()),
-                    );
+                    let mut b =
+                        Bottom::new(code, format!("{} errors in empty disjunction:", errs.len()));
                     for e in errs.iter().take(8) {
                         let first = e.msg.lines().next().unwrap_or("");
                         b.msg.push_str(&format!("\n    {first}"));
@@ -1788,7 +2057,9 @@ impl<'p> Instance<'p> {
         self.eval(t);
         let x = self.v(t);
         if let Some(e) = &x.err {
-            return !e.code.is_incomplete();
+            // The disjunct itself fails on any error; its fields only on
+            // permanent ones.
+            return depth == 0 || !e.code.is_incomplete();
         }
         if let Some(d) = &x.disj {
             let d = d.clone();

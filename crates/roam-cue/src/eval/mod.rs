@@ -343,6 +343,11 @@ pub struct Vertex<'p> {
     /// While processing: where conjuncts of a reference are inserted (right
     /// after the conjunct being processed, to keep declaration order).
     pub insert_at: usize,
+    /// The vertex ended in a cycle error through a vertex whose evaluation
+    /// was still in progress: re-evaluated once the cycle made progress.
+    pub provisional: bool,
+    /// The cycle generation of a provisional result.
+    pub prov_gen: u32,
 }
 
 /// Identifies a disjunction expression in an environment.
@@ -378,6 +383,8 @@ impl<'p> Vertex<'p> {
             base: Vec::new(),
             weak_struct: false,
             insert_at: usize::MAX,
+            provisional: false,
+            prov_gen: 0,
         }
     }
 }
@@ -569,11 +576,24 @@ pub struct Instance<'p> {
     /// Closedness groups: parent group and whether children inherit.
     groups: Vec<(u32, bool)>,
     child_groups: HashMap<(u32, Feature), u32>,
+    /// Group g's literals also declare fields for these groups (a
+    /// definition used inside another definition's body).
+    within: HashMap<u32, Vec<u32>>,
     steps: u64,
     pub max_steps: u64,
     depth: u32,
     budget_exceeded: bool,
     eval_stack: Vec<VId>,
+    /// Lowest index in `eval_stack` of an in-progress vertex a cycle
+    /// reached during the current evaluation (`usize::MAX`: none).
+    pub(crate) cycle_hit: usize,
+    /// Bumped whenever a cycle root retries its cyclic conjuncts;
+    /// provisional results from older generations are recomputed.
+    pub(crate) cycle_gen: u32,
+    /// Cyclic conjuncts a vertex with a concrete value set aside: checked
+    /// against it once the evaluation at the given `eval_stack` index (the
+    /// root of the cycle) is complete.
+    pub(crate) cycle_checks: Vec<(VId, Conjunct<'p>, usize)>,
     /// Compiled regular expressions by pattern.
     regex_cache: HashMap<Arc<str>, Result<Arc<crate::golang::regex::GoRegex>, String>>,
 }
@@ -597,11 +617,15 @@ impl<'p> Instance<'p> {
             root: 0,
             groups: vec![(0, false)],
             child_groups: HashMap::new(),
+            within: HashMap::new(),
             steps: 0,
             max_steps: DEFAULT_MAX_STEPS,
             depth: 0,
             budget_exceeded: false,
             eval_stack: Vec::new(),
+            cycle_hit: usize::MAX,
+            cycle_gen: 0,
+            cycle_checks: Vec::new(),
             regex_cache: HashMap::new(),
         };
         let root = inst.new_vertex(None, Label::Root);

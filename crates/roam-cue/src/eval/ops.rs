@@ -295,11 +295,41 @@ impl<'p> Instance<'p> {
                 Ok(a)
             }
             None => {
-                // Pattern constraints create no fields: still undefined.
-                Err(
-                    Bottom::incomplete(format!("undefined field: {}", self.label_string(label)))
-                        .at(pos),
-                )
+                // Pattern constraints create no fields: still undefined. A
+                // closed struct that does not allow the field, or a list,
+                // will never have it.
+                let msg = format!("undefined field: {}", self.label_string(label));
+                let bv = self.v(base);
+                let permanent = match label {
+                    Label::Field(_) if bv.is_list => true,
+                    Label::Field(f)
+                        if bv.status == Status::Done
+                            && self.labels.kind(f) == LabelKind::Regular
+                            && self.is_rooted(base) =>
+                    {
+                        let closed = bv.closed.clone();
+                        closed.into_iter().any(|g| !self.allowed(base, g, f))
+                    }
+                    _ => false,
+                };
+                if permanent {
+                    Err(Bottom::eval(msg).at(pos))
+                } else {
+                    Err(Bottom::incomplete(msg).at(pos))
+                }
+            }
+        }
+    }
+
+    /// Whether `v` hangs below the root through fields only (not inside a
+    /// temporary such as an inline struct expression).
+    pub(crate) fn is_rooted(&self, mut v: VId) -> bool {
+        loop {
+            let x = self.v(v);
+            match (x.label, x.parent) {
+                (Label::Root, _) => return true,
+                (Label::Temp, _) | (_, None) => return false,
+                (_, Some(p)) => v = p,
             }
         }
     }
@@ -371,11 +401,26 @@ impl<'p> Instance<'p> {
             EV::Bottom(b) => Err(b),
             EV::V(t) => {
                 if self.v(t).status == Status::Evaluating {
+                    if let Some(a) = self.cycle_reached(t) {
+                        return Ok(Concrete::Atom(a));
+                    }
+                    // A list of known length refers to itself (`len(x)`).
+                    let x = self.v(t);
+                    if x.is_list && x.list.closed.is_some() && x.err.is_none() {
+                        return Ok(Concrete::V(t));
+                    }
                     return Err(Bottom::new(ErrCode::Cycle, "cycle detected").at(pos));
                 }
                 self.eval(t);
+                let prov = self.v(t).provisional;
                 let t = self.resolve_default(t);
                 let x = self.v(t);
+                if prov && x.atom.is_none() && !x.is_struct && !x.is_list {
+                    // Incomplete because of a cycle: the caller may retry.
+                    if x.err.as_ref().is_none_or(|e| e.code == ErrCode::Cycle) {
+                        return Err(Bottom::new(ErrCode::Cycle, "cycle detected").at(pos));
+                    }
+                }
                 if let Some(e) = &x.err {
                     return Err((**e).clone());
                 }
@@ -423,6 +468,12 @@ impl<'p> Instance<'p> {
     }
 
     fn unary(&mut self, op: UnaryOp, x: &'p Spanned, env: EnvId, pos: Pos) -> EV {
+        if matches!(x.expr, Expr::Type(_) | Expr::Range { .. } | Expr::Bound(..)) {
+            // A type written as the operand will never be concrete.
+            return EV::Bottom(
+                Bottom::eval(format!("invalid operand {}", self.span_text(x.pos))).at(pos),
+            );
+        }
         let ev = self.value_of(x, env);
         let a = match self.concrete_atom(ev, x.pos) {
             Ok(a) => a,
@@ -649,6 +700,8 @@ impl<'p> Instance<'p> {
 
     fn interpolate(&mut self, bytes: bool, parts: &'p [InterpPart], env: EnvId, pos: Pos) -> EV {
         let mut out: Vec<u8> = Vec::new();
+        // An incomplete part: later parts may still have a permanent error.
+        let mut incomplete: Option<Bottom> = None;
         for p in parts {
             match p {
                 InterpPart::Lit(b) => out.extend_from_slice(b),
@@ -670,6 +723,10 @@ impl<'p> Instance<'p> {
                             let mut b = b;
                             if b.code.is_incomplete() {
                                 b.msg = format!("invalid interpolation: {}", b.msg);
+                                if incomplete.is_none() {
+                                    incomplete = Some(b.at(pos));
+                                }
+                                continue;
                             }
                             return EV::Bottom(b.at(pos));
                         }
@@ -690,6 +747,9 @@ impl<'p> Instance<'p> {
                     }
                 }
             }
+        }
+        if let Some(b) = incomplete {
+            return EV::Bottom(b);
         }
         if bytes {
             EV::Atom(Atom::Bytes(Arc::from(out)))

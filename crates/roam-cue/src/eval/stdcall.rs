@@ -314,7 +314,22 @@ impl<'p> Instance<'p> {
                     .vertex_val(t, true)
                     .ok_or_else(|| Bottom::incomplete("non-concrete value"))?;
                 let desc = if self.v(t).is_list { "[...]" } else { "{...}" };
-                self.run_validator_val(val, v, desc)
+                let r = self.run_validator_val(val, v, desc);
+                // Too few fields or items in a value that may still get
+                // more is incomplete (upstream's MinFields, MinItems).
+                if let (Err(mut b), Validator::Std { func, .. }) = (r.clone(), val) {
+                    let x = self.v(t);
+                    let may_grow = match func.name {
+                        "MinFields" => !x.is_closed || !x.patterns.is_empty(),
+                        "MinItems" => x.list.closed.is_none(),
+                        _ => false,
+                    };
+                    if may_grow && b.code == ErrCode::Eval {
+                        b.code = ErrCode::Incomplete;
+                        return Err(b);
+                    }
+                }
+                r
             }
             _ => {
                 // By value, so that the validator itself is not copied
