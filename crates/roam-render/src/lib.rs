@@ -13,6 +13,7 @@
 //!   strategies; [`health`] — health/status rules over live objects.
 
 pub mod cache;
+pub mod dataflow;
 pub mod deffile;
 pub mod definition;
 pub mod deftest;

@@ -263,6 +263,14 @@ impl<'a> Renderer<'a> {
             .unwrap_or_else(|| "default".into());
         let mut components = Vec::new();
         let mut errors = Vec::new();
+        if let Err(e) = crate::dataflow::dependency_order(&app.spec.components) {
+            errors.push(RenderError {
+                app: name.clone(),
+                at: e.at,
+                what: "dependsOn".into(),
+                kind: ErrorKind::BadProperties { message: e.message },
+            });
+        }
         for (i, c) in app.spec.components.iter().enumerate() {
             match self.render_component(app, i, c, &namespace, target) {
                 Ok(r) => components.push(r),
