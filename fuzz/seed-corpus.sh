@@ -13,3 +13,10 @@ find "$suite" -name '*.txtar' -print0 | while IFS= read -r -d '' f; do
   ' "$f"
 done
 echo "seeded $(ls "$out" | wc -l) files into $out"
+
+# roam-render targets: the example and compatibility applications, and the
+# built-in definition files.
+mkdir -p "$here/corpus/render" "$here/corpus/deffile"
+cp "$here"/../crates/roam-render/tests/apps/builtin/*.yaml "$here"/../crates/roam-render/tests/compat/*.app.yaml "$here/corpus/render/"
+cp "$here"/../crates/roam-render/definitions/*/*.cue "$here/corpus/deffile/"
+echo "seeded $(ls "$here/corpus/render" | wc -l) applications and $(ls "$here/corpus/deffile" | wc -l) def files"

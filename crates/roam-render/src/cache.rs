@@ -26,7 +26,7 @@ impl CompiledTemplate {
         let file: File = parsed.value;
         // KubeVela appends `parameter: <json>` and `context: <json>` to the
         // template text; roam fills them as values, so declare them for the
-        // compiler (a template need not declare either).
+        // compiler (a template need not declare either; an undeclared parameter is an open struct).
         let declares = |field: &str| {
             file.decls.iter().any(|d| {
                 matches!(&d.kind, DeclKind::Field(f)
@@ -35,7 +35,7 @@ impl CompiledTemplate {
         };
         let mut prelude = String::from("context: _\n");
         if !declares("parameter") {
-            prelude.push_str("parameter: _\n");
+            prelude.push_str("parameter: {...}\n");
         }
         let program = Program::compile(&[(name, &text), ("roam-template-context.cue", &prelude)])
             .map_err(|e| e.to_string())?;

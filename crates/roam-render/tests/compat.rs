@@ -121,3 +121,24 @@ fn compat_corpus_renders_what_kubevela_renders() {
         failures.join("\n\n")
     );
 }
+
+#[test]
+fn applications_round_trip_through_the_types() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compat");
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if !p.to_string_lossy().ends_with(".app.yaml") {
+            continue;
+        }
+        let name = p.display().to_string();
+        for doc in objects(&name, &std::fs::read_to_string(&p).unwrap()) {
+            let app: Application =
+                serde_json::from_value(doc.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let back = serde_json::to_value(&app).unwrap();
+            assert_eq!(
+                back, doc,
+                "{name}: the types keep every field KubeVela's YAML has"
+            );
+        }
+    }
+}
