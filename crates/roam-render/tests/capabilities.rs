@@ -60,12 +60,9 @@ fn conflicts_by_name_group_and_label_selector() {
         ),
         (
             "mesh",
-            format!(
-                "{}",
-                trait_def("mesh", "").replace(
-                    "type: \"trait\"",
-                    "type: \"trait\"\n\tlabels: {\"mesh\": \"istio\"}"
-                )
+            trait_def("mesh", "").replace(
+                "type: \"trait\"",
+                "type: \"trait\"\n\tlabels: {\"mesh\": \"istio\"}",
             ),
         ),
         (
