@@ -17,6 +17,7 @@
 //!   vertex for each combination of disjuncts; closedness is a check after
 //!   the arc set is known (requirement sets, as upstream's typo check).
 
+mod calls;
 mod core;
 mod export;
 mod host;
@@ -35,6 +36,7 @@ use crate::source::SourceFile;
 use crate::syntax;
 
 pub use crate::adt::{ArcType as FieldArc, LabelKind as FieldKind};
+pub use calls::{Call, CallFailure, CallOutcome, CallRun, run_calls};
 pub use export::ExportError;
 pub use host::{FieldFilter, FieldInfo, Step, ValueState};
 pub use print::PrintOptions;
@@ -183,7 +185,7 @@ pub struct Bound {
 #[derive(Clone, Debug)]
 pub enum Validator {
     Std {
-        pkg: &'static str,
+        pkg: Arc<str>,
         func: &'static crate::stdlib::Func,
         args: Vec<crate::stdlib::Val>,
         pos: Pos,
@@ -394,6 +396,47 @@ pub struct Program {
     pub labels: Labels,
     pub files: Vec<Arc<SourceFile>>,
     pub units: Vec<adt::FileUnit>,
+    /// Host packages the program may import (`vela/kube`, …).
+    pub hosts: Vec<Arc<HostPackage>>,
+}
+
+/// A package the host registers under an import path: CUE source (its
+/// declarations, as a package file body without imports) and native
+/// functions. Programs compiled with [`Program::compile_with_packages`] can
+/// import it like a standard-library package.
+#[derive(Debug)]
+pub struct HostPackage {
+    pub path: String,
+    pub cue: String,
+    pub funcs: &'static [crate::stdlib::Func],
+}
+
+/// A package of either kind, as the evaluator sees it.
+pub(crate) struct PkgView<'a> {
+    pub path: &'a str,
+    pub funcs: &'static [crate::stdlib::Func],
+    pub consts: &'a [(&'static str, crate::stdlib::ConstFn)],
+    pub has_cue: bool,
+}
+
+impl Program {
+    /// The standard-library or host package at `path`.
+    pub(crate) fn package(&self, path: &str) -> Option<PkgView<'_>> {
+        if let Some(p) = crate::stdlib::package(path) {
+            return Some(PkgView {
+                path: p.path,
+                funcs: p.funcs,
+                consts: p.consts,
+                has_cue: !p.cue.is_empty(),
+            });
+        }
+        self.hosts.iter().find(|h| h.path == path).map(|h| PkgView {
+            path: &h.path,
+            funcs: h.funcs,
+            consts: &[],
+            has_cue: !h.cue.trim().is_empty(),
+        })
+    }
 }
 
 /// Errors from compiling a program.
@@ -425,6 +468,25 @@ impl Program {
     }
 
     pub fn compile_files(files: Vec<Arc<SourceFile>>) -> Result<Program, CompileErrors> {
+        Self::compile_files_with(files, &[])
+    }
+
+    /// Like [`Program::compile`], with host packages importable.
+    pub fn compile_with_packages(
+        sources: &[(&str, &str)],
+        hosts: &[Arc<HostPackage>],
+    ) -> Result<Program, CompileErrors> {
+        let files: Vec<Arc<SourceFile>> = sources
+            .iter()
+            .map(|(n, t)| SourceFile::new(*n, *t))
+            .collect();
+        Self::compile_files_with(files, hosts)
+    }
+
+    pub fn compile_files_with(
+        files: Vec<Arc<SourceFile>>,
+        hosts: &[Arc<HostPackage>],
+    ) -> Result<Program, CompileErrors> {
         let mut diags = Vec::new();
         let mut asts = Vec::new();
         for f in &files {
@@ -439,23 +501,35 @@ impl Program {
         }
         // Standard-library packages partly written in CUE: their source is
         // compiled with the program, as a hidden field per package.
-        let mut pkg_sources: Vec<&'static str> = Vec::new();
+        let mut pkg_sources: Vec<(String, String)> = Vec::new();
         for f in &asts {
             for spec in f.imports() {
                 let path = spec.path_value();
                 let path = path.split(':').next().unwrap_or("").to_string();
-                if let Some(p) = crate::stdlib::package(&path)
-                    && !p.cue.is_empty()
-                    && !pkg_sources.contains(&p.path)
+                if pkg_sources.iter().any(|(p, _)| *p == path) {
+                    continue;
+                }
+                if let Some(p) = crate::stdlib::package(&path) {
+                    if !p.cue.is_empty() {
+                        pkg_sources.push((path, p.cue.to_string()));
+                    }
+                } else if let Some(h) = hosts.iter().find(|h| h.path == path)
+                    && !h.cue.trim().is_empty()
                 {
-                    pkg_sources.push(p.path);
+                    // A package file body: its declarations, without a
+                    // package clause, as one struct.
+                    let body: Vec<&str> = h
+                        .cue
+                        .lines()
+                        .filter(|l| !l.trim_start().starts_with("package "))
+                        .collect();
+                    pkg_sources.push((path, format!("{{\n{}\n}}", body.join("\n"))));
                 }
             }
         }
         let mut files = files;
-        for path in &pkg_sources {
-            let p = crate::stdlib::package(path).expect("known package");
-            let text = format!("{}: {}\n", pkg_field(path), p.cue);
+        for (path, cue) in &pkg_sources {
+            let text = format!("{}: {}\n", pkg_field(path), cue);
             let f = SourceFile::new(format!("<package {path}>"), text);
             let parsed = syntax::parse_file(&f);
             if let Some(e) = parsed.errors.first() {
@@ -477,7 +551,7 @@ impl Program {
             for spec in f.imports() {
                 let path = spec.path_value();
                 let path = path.split(':').next().unwrap_or("");
-                if crate::stdlib::package(path).is_none() {
+                if crate::stdlib::package(path).is_none() && !hosts.iter().any(|h| h.path == path) {
                     let fi = units.iter().position(|x| std::ptr::eq(x, u)).unwrap_or(0);
                     diags.push(Diagnostic {
                         file: files[fi].clone(),
@@ -495,6 +569,7 @@ impl Program {
             labels,
             files,
             units,
+            hosts: hosts.to_vec(),
         })
     }
 

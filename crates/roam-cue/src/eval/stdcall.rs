@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::ops::{Concrete, EV};
 use super::*;
-use crate::stdlib::{self, CallCtx, CallError, Kind, Val};
+use crate::stdlib::{CallCtx, CallError, Kind, Val};
 
 impl std::fmt::Debug for crate::stdlib::Func {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -21,14 +21,16 @@ impl<'p> Instance<'p> {
         name: Feature,
         pos: Pos,
     ) -> Result<VId, Bottom> {
-        let pkg = stdlib::package(path)
+        let prog = self.prog;
+        let pkg = prog
+            .package(path)
             .ok_or_else(|| Bottom::eval(format!("package {path:?} not found")).at(pos))?;
         let n = self.labels.name(name).to_string();
         if let Some((_, f)) = pkg.consts.iter().find(|(c, _)| *c == n) {
             let val = f();
             return Ok(self.vertex_from_val(&val));
         }
-        if !pkg.cue.is_empty() {
+        if pkg.has_cue {
             // Members written in CUE live in the package's hidden field.
             let field = super::pkg_field(path);
             let root = self.root;
@@ -63,7 +65,8 @@ impl<'p> Instance<'p> {
         e: &'p Spanned,
     ) -> EV {
         let n = self.labels.name(name).to_string();
-        let Some(pkg) = stdlib::package(path) else {
+        let prog = self.prog;
+        let Some(pkg) = prog.package(path) else {
             return EV::Bottom(Bottom::eval(format!("package {path:?} not found")).at(e.pos));
         };
         let Some(func) = pkg.funcs.iter().find(|f| f.name == n) else {
@@ -107,7 +110,7 @@ impl<'p> Instance<'p> {
         if validator {
             let t = self.new_vertex(None, Label::Temp);
             self.vm(t).validators.push(Validator::Std {
-                pkg: pkg.path,
+                pkg: Arc::from(pkg.path),
                 func,
                 args: vals,
                 pos: e.pos,
