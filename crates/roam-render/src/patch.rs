@@ -89,7 +89,7 @@ impl Directives {
         let mut d = Directives::default();
         let mut path = Vec::new();
         for decl in &file.decls {
-            d.walk_top(decl, name, &mut path);
+            d.walk_top(file, decl, name, &mut path);
         }
         d
     }
@@ -105,7 +105,7 @@ impl Directives {
         out
     }
 
-    fn walk_top(&mut self, decl: &Decl, name: &str, path: &mut Vec<Seg>) {
+    fn walk_top(&mut self, file: &File, decl: &Decl, name: &str, path: &mut Vec<Seg>) {
         match &decl.kind {
             DeclKind::Field(f) if static_label(&f.label.kind).as_deref() == Some(name) => {
                 // On the patch field itself only whole-patch strategies
@@ -120,22 +120,22 @@ impl Directives {
                 } else {
                     self.record_chain(dir, &f.value, path);
                 }
-                self.walk_expr(&f.value, path);
+                self.walk_expr(file, &f.value, path, 0);
             }
-            DeclKind::Embed(e) => self.walk_top_expr(e, name, path),
+            DeclKind::Embed(e) => self.walk_top_expr(file, e, name, path),
             _ => {}
         }
     }
 
-    fn walk_top_expr(&mut self, e: &Expr, name: &str, path: &mut Vec<Seg>) {
+    fn walk_top_expr(&mut self, file: &File, e: &Expr, name: &str, path: &mut Vec<Seg>) {
         match &e.kind {
-            ExprKind::Comprehension(c) => self.walk_top_expr(&c.body, name, path),
+            ExprKind::Comprehension(c) => self.walk_top_expr(file, &c.body, name, path),
             ExprKind::Struct(s) => {
                 for d in &s.decls {
-                    self.walk_top(d, name, path);
+                    self.walk_top(file, d, name, path);
                 }
             }
-            ExprKind::Paren(x) => self.walk_top_expr(x, name, path),
+            ExprKind::Paren(x) => self.walk_top_expr(file, x, name, path),
             _ => {}
         }
     }
@@ -161,7 +161,10 @@ impl Directives {
         self.map.insert(p, dir);
     }
 
-    fn walk_expr(&mut self, e: &Expr, path: &mut Vec<Seg>) {
+    fn walk_expr(&mut self, file: &File, e: &Expr, path: &mut Vec<Seg>, depth: u32) {
+        if depth > 64 {
+            return;
+        }
         match &e.kind {
             ExprKind::Struct(s) => {
                 for d in &s.decls {
@@ -172,10 +175,10 @@ impl Directives {
                             };
                             path.push(Seg::Field(name));
                             self.record_chain(parse_directive(d), &f.value, path);
-                            self.walk_expr(&f.value, path);
+                            self.walk_expr(file, &f.value, path, depth + 1);
                             path.pop();
                         }
-                        DeclKind::Embed(x) => self.walk_expr(x, path),
+                        DeclKind::Embed(x) => self.walk_expr(file, x, path, depth + 1),
                         _ => {}
                     }
                 }
@@ -183,18 +186,30 @@ impl Directives {
             ExprKind::List(l) => {
                 path.push(Seg::Elem);
                 for el in &l.elems {
-                    self.walk_expr(&el.expr, path);
+                    self.walk_expr(file, &el.expr, path, depth + 1);
                 }
                 path.pop();
             }
             ExprKind::Paren(x) | ExprKind::Unary(_, x) | ExprKind::Alias(_, x) => {
-                self.walk_expr(x, path)
+                self.walk_expr(file, x, path, depth + 1)
             }
             ExprKind::Binary(_, a, b) => {
-                self.walk_expr(a, path);
-                self.walk_expr(b, path);
+                self.walk_expr(file, a, path, depth + 1);
+                self.walk_expr(file, b, path, depth + 1);
             }
-            ExprKind::Comprehension(c) => self.walk_expr(&c.body, path),
+            ExprKind::Comprehension(c) => self.walk_expr(file, &c.body, path, depth + 1),
+            // A reference to a top-level field of the template (`_container`,
+            // `#Patch`): its directives apply where it is used.
+            ExprKind::Ident(i) => {
+                for d in &file.decls {
+                    if let DeclKind::Field(f) = &d.kind
+                        && matches!(&f.label.kind, LabelKind::Ident(x) if x.name == i.name)
+                    {
+                        self.record_chain(parse_directive(d), &f.value, path);
+                        self.walk_expr(file, &f.value, path, depth + 1);
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -782,6 +797,18 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.starts_with("JSON patch failed"), "{e}");
+    }
+
+    #[test]
+    fn directives_of_referenced_fields_apply_where_used() {
+        let t = "_c: resources: {\n\t// +patchStrategy=retainKeys\n\tlimits: {cpu: 1}\n}\npatch: spec: {\n\t// +patchKey=name\n\tcontainers: [_c]\n}";
+        let base = json!({"spec": {"containers": [{"name": "a", "resources": {"limits": {"cpu": 2, "memory": "1Gi"}}}]}});
+        let patch =
+            json!({"spec": {"containers": [{"name": "a", "resources": {"limits": {"cpu": 1}}}]}});
+        assert_eq!(
+            run(base, patch, t).unwrap(),
+            json!({"spec": {"containers": [{"name": "a", "resources": {"limits": {"cpu": 1}}}]}})
+        );
     }
 
     #[test]
