@@ -609,6 +609,7 @@ pub fn def(cmd: DefCommand) -> Result<ExitCode, String> {
         DefCommand::Render { file, output } => {
             let text = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
             let obj = def_file_to_object(&file, &text).map_err(|e| e.to_string())?;
+            let obj = roam_render::deffile::format_template(obj);
             match output {
                 ListOutput::Json => println!(
                     "{}",

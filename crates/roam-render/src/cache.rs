@@ -18,6 +18,56 @@ pub struct CompiledTemplate {
     pub patch_outputs: Directives,
     /// The parameter schema as written (for messages and docs).
     pub params: Vec<crate::schema::Param>,
+    /// The `context` fields the template reads (`None`: it may read any).
+    /// Only these are filled: a trait's `context.output` and
+    /// `context.components` are large and most templates never read them.
+    pub context_fields: Option<Vec<String>>,
+}
+
+/// The `context.<name>` / `context["name"]` members a template mentions;
+/// `None` when `context` is used any other way (then everything is filled).
+/// A conservative text scan: mentions in comments or strings only add
+/// fields.
+fn context_fields(text: &str) -> Option<Vec<String>> {
+    let b = text.as_bytes();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while let Some(k) = text[i..].find("context") {
+        let at = i + k;
+        let end = at + "context".len();
+        i = end;
+        let before_ok = at == 0
+            || !(b[at - 1].is_ascii_alphanumeric()
+                || b[at - 1] == b'_'
+                || b[at - 1] == b'$'
+                || b[at - 1] == b'#'
+                || b[at - 1] == b'.');
+        let after_ok =
+            end >= b.len() || !(b[end].is_ascii_alphanumeric() || b[end] == b'_' || b[end] == b'$');
+        if !(before_ok && after_ok) {
+            continue;
+        }
+        let rest = &text[end..];
+        let name = if let Some(r) = rest.strip_prefix('.') {
+            r.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+                .next()
+                .unwrap_or("")
+        } else if let Some(r) = rest.strip_prefix("[\"") {
+            r.split('"').next().unwrap_or("")
+        } else if rest.starts_with(':') && (at == 0 || b[..at].ends_with(b"\n")) {
+            // A top-level declaration `context: ...` of the template itself.
+            return None;
+        } else {
+            return None;
+        };
+        if name.is_empty() {
+            return None;
+        }
+        if !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+    }
+    Some(out)
 }
 
 impl CompiledTemplate {
@@ -40,6 +90,7 @@ impl CompiledTemplate {
         let program = Program::compile(&[(name, &text), ("roam-template-context.cue", &prelude)])
             .map_err(|e| e.to_string())?;
         Ok(CompiledTemplate {
+            context_fields: context_fields(&text),
             params: crate::schema::parameters(&text),
             patch: Directives::of_field(&file, "patch"),
             patch_outputs: Directives::of_field(&file, "patchOutputs"),
@@ -96,5 +147,27 @@ impl TemplateCache {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::context_fields;
+
+    #[test]
+    fn context_fields_are_found_or_everything_is_assumed() {
+        assert_eq!(
+            context_fields(
+                "a: context.name\nb: context[\"config\"]\nc: context.output.spec\n// context.name\n"
+            ),
+            Some(vec![
+                "name".to_string(),
+                "config".to_string(),
+                "output".to_string()
+            ])
+        );
+        assert_eq!(context_fields("x: mycontext.a\n"), Some(vec![]));
+        assert_eq!(context_fields("x: context\n"), None);
+        assert_eq!(context_fields("for k, v in context {}\n"), None);
     }
 }

@@ -29,7 +29,8 @@ use serde_json::{Map, Value, json};
 use crate::definition::{DefKind, DefSource, Definition, DefinitionError};
 
 /// Parses a def file into a definition object (`apiVersion`, `kind`,
-/// `metadata`, `spec`).
+/// `metadata`, `spec`). The template is the `template` struct's body as
+/// written, dedented (see [`format_template`] for the canonical form).
 pub fn def_file_to_object(file_name: &str, text: &str) -> Result<Value, DefinitionError> {
     let err = |message: String| DefinitionError {
         source_name: file_name.to_string(),
@@ -151,7 +152,6 @@ pub fn def_file_to_object(file_name: &str, text: &str) -> Result<Value, Definiti
         }
         t.push_str(body.trim_matches('\n'));
         t.push('\n');
-        let t = format_source("template", &t).unwrap_or(t);
         spec.insert("schematic".into(), json!({"cue": {"template": t}}));
     }
     let mut metadata = Map::new();
@@ -168,6 +168,19 @@ pub fn def_file_to_object(file_name: &str, text: &str) -> Result<Value, Definiti
         "metadata": metadata,
         "spec": spec,
     }))
+}
+
+/// The definition object with its template in canonical CUE format (what
+/// `roam def render` prints).
+pub fn format_template(mut obj: Value) -> Value {
+    if let Some(t) = obj
+        .pointer("/spec/schematic/cue/template")
+        .and_then(Value::as_str)
+        && let Ok(f) = format_source("template", t)
+    {
+        obj["spec"]["schematic"]["cue"]["template"] = Value::String(f);
+    }
+    obj
 }
 
 /// Parses a def file into a [`Definition`].

@@ -17,7 +17,51 @@ mod builtin {
 /// Definitions by kind and name.
 #[derive(Clone, Debug, Default)]
 pub struct Registry {
-    defs: BTreeMap<(DefKind, String), Arc<Definition>>,
+    defs: BTreeMap<(DefKind, String), Entry>,
+}
+
+/// A definition, or a built-in def file parsed on first use (a dry-run
+/// touches a handful of the built-ins; parsing all would dominate it).
+#[derive(Clone, Debug)]
+enum Entry {
+    Ready(Arc<Definition>),
+    Lazy(Arc<LazyDef>),
+}
+
+#[derive(Debug)]
+struct LazyDef {
+    path: &'static str,
+    text: &'static str,
+    def: OnceLock<Option<Arc<Definition>>>,
+}
+
+impl Entry {
+    fn get(&self) -> Option<&Arc<Definition>> {
+        match self {
+            Entry::Ready(d) => Some(d),
+            Entry::Lazy(l) => l
+                .def
+                .get_or_init(|| {
+                    parse_def_file(l.path, l.text, DefSource::Builtin(l.path.to_string()))
+                        .ok()
+                        .map(Arc::new)
+                })
+                .as_ref(),
+        }
+    }
+}
+
+/// `components/webservice.cue` → (Component, "webservice").
+fn builtin_key(path: &str) -> Option<(DefKind, String)> {
+    let (dir, file) = path.split_once('/')?;
+    let kind = match dir {
+        "components" => DefKind::Component,
+        "traits" => DefKind::Trait,
+        "policies" => DefKind::Policy,
+        "workflowsteps" => DefKind::WorkflowStep,
+        _ => return None,
+    };
+    Some((kind, file.strip_suffix(".cue")?.to_string()))
 }
 
 impl Registry {
@@ -30,12 +74,19 @@ impl Registry {
     pub fn builtin() -> &'static Registry {
         static REG: OnceLock<Registry> = OnceLock::new();
         REG.get_or_init(|| {
+            // Built-in files are named after their definition
+            // (`traits/scaler.cue` holds `scaler`; tests/builtin.rs checks).
             let mut r = Registry::new();
             for (path, text) in builtin::BUILTIN_FILES {
-                // Built-ins are tested (tests/builtin.rs); a broken one is a
-                // bug in roam, reported there, and skipped here.
-                if let Ok(d) = parse_def_file(path, text, DefSource::Builtin((*path).to_string())) {
-                    r.insert(d);
+                if let Some(key) = builtin_key(path) {
+                    r.defs.insert(
+                        key,
+                        Entry::Lazy(Arc::new(LazyDef {
+                            path,
+                            text,
+                            def: OnceLock::new(),
+                        })),
+                    );
                 }
             }
             r
@@ -49,7 +100,8 @@ impl Registry {
 
     /// Adds (or replaces) a definition.
     pub fn insert(&mut self, d: Definition) {
-        self.defs.insert((d.kind, d.name.clone()), Arc::new(d));
+        self.defs
+            .insert((d.kind, d.name.clone()), Entry::Ready(Arc::new(d)));
     }
 
     /// Adds a def file or a YAML/JSON definition object (several objects
@@ -85,12 +137,15 @@ impl Registry {
     /// (revisions live on clusters; offline only the current one exists).
     pub fn get(&self, kind: DefKind, name: &str) -> Option<&Arc<Definition>> {
         let name = name.split_once('@').map(|(n, _)| n).unwrap_or(name);
-        self.defs.get(&(kind, name.to_string())).or_else(|| {
-            // A component may name a legacy WorkloadDefinition.
-            (kind == DefKind::Component)
-                .then(|| self.defs.get(&(DefKind::Workload, name.to_string())))
-                .flatten()
-        })
+        self.defs
+            .get(&(kind, name.to_string()))
+            .or_else(|| {
+                // A component may name a legacy WorkloadDefinition.
+                (kind == DefKind::Component)
+                    .then(|| self.defs.get(&(DefKind::Workload, name.to_string())))
+                    .flatten()
+            })
+            .and_then(Entry::get)
     }
 
     /// All definitions of a kind, by name.
@@ -98,7 +153,7 @@ impl Registry {
         self.defs
             .iter()
             .filter(move |((k, _), _)| *k == kind)
-            .map(|(_, d)| d)
+            .filter_map(|(_, d)| d.get())
     }
 
     /// This registry with `fallback`'s definitions added where this one has

@@ -611,6 +611,20 @@ fn evaluate<'c>(
     is_trait: bool,
 ) -> Result<(Evaluated, Instance<'c>), ErrorKind> {
     let mut inst = ct.program.instance();
+    // Only the context fields the template reads.
+    let trimmed;
+    let ctx = match (&ct.context_fields, ctx) {
+        (Some(names), Value::Object(m)) => {
+            trimmed = Value::Object(
+                m.iter()
+                    .filter(|(k, _)| names.iter().any(|n| n == *k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            );
+            &trimmed
+        }
+        _ => ctx,
+    };
     let fill_err = |e: roam_cue::eval::Bottom| ErrorKind::Invalid {
         user: Vec::new(),
         parameter: Vec::new(),

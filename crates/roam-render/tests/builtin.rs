@@ -15,6 +15,21 @@ fn every_builtin_definition_parses_and_compiles() {
     for (path, text) in Registry::builtin_files() {
         match parse_def_file(path, text, DefSource::Builtin(path.to_string())) {
             Ok(d) => {
+                // The registry finds built-ins by file name before parsing them.
+                let (dir, file) = path.split_once('/').unwrap();
+                let want_dir = match d.kind {
+                    roam_render::DefKind::Component => "components",
+                    roam_render::DefKind::Trait => "traits",
+                    roam_render::DefKind::Policy => "policies",
+                    roam_render::DefKind::WorkflowStep => "workflowsteps",
+                    roam_render::DefKind::Workload => "workloads",
+                };
+                if dir != want_dir || file.strip_suffix(".cue") != Some(d.name.as_str()) {
+                    problems.push(format!(
+                        "{path}: holds {} {:?}; expected {want_dir}/{}.cue",
+                        d.kind, d.name, d.name
+                    ));
+                }
                 if let Some(t) = &d.template
                     && !path.starts_with("workflowsteps/")
                     && let Err(e) = cache.get(path, t)
