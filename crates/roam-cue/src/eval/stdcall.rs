@@ -285,6 +285,7 @@ impl<'p> Instance<'p> {
             close: 0,
             embed: 0,
             outer: 0,
+            prov: 0,
         });
         w
     }
@@ -431,6 +432,7 @@ impl<'p> Instance<'p> {
             close: 0,
             embed: 0,
             outer: 0,
+            prov: 0,
         });
         // The schema by its conjuncts (so that closedness applies).
         let cs = self.v(schema).conjuncts.clone();
@@ -441,6 +443,7 @@ impl<'p> Instance<'p> {
                 close: 0,
                 embed: 0,
                 outer: 0,
+                prov: 0,
             });
         } else {
             for c in cs {
@@ -499,6 +502,7 @@ impl CallCtx for Ctx<'_, '_> {
                 close: 0,
                 embed: 0,
                 outer: 0,
+                prov: 0,
             });
         } else {
             inst.vm(t).conjuncts.extend(cs);
@@ -520,6 +524,7 @@ impl CallCtx for Ctx<'_, '_> {
             close: 0,
             embed: 0,
             outer: 0,
+            prov: 0,
         });
         inst.eval(t);
         let Some(l) = inst.find_arc(t, Label::Field(fl)) else {
