@@ -170,3 +170,23 @@ fn completion_scripts() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("_roam()"));
 }
+
+/// Exported field order, byte for byte: `tests/field_order/NAME.json` is
+/// what native `cue export` v0.17.1 printed for `NAME.cue`.
+#[test]
+fn export_field_order_matches_native_cue() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/field_order");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_none_or(|e| e != "cue") {
+            continue;
+        }
+        let want = std::fs::read_to_string(p.with_extension("json")).unwrap();
+        let out = roam(&["cue", "export", p.to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), want, "{}", p.display());
+        n += 1;
+    }
+    assert!(n >= 2);
+}

@@ -28,16 +28,7 @@ fn offline_target() -> Target {
 
 /// Cases roam does not match yet, and why. A case listed here that starts
 /// matching fails the test, so the list only shrinks.
-const KNOWN: &[(&str, &str)] = &[
-    (
-        "gateway-basic",
-        "evaluator field order: fields made by a comprehension come after the others (upstream: where written), so the Ingress precedes the Service",
-    ),
-    (
-        "gateway-tls-class",
-        "evaluator field order, as gateway-basic",
-    ),
-];
+const KNOWN: &[(&str, &str)] = &[];
 
 fn objects(name: &str, text: &str) -> Vec<Value> {
     parse_documents(name, text)

@@ -12,8 +12,8 @@ use crate::adt::{BoundOp, Builtin, Clause, Comprehension, Decl, Expr, ListElem};
 struct Pending<'p> {
     /// Comprehensions embedded in a struct: (comprehension, env, close, embed lid).
     comps: Vec<(&'p Comprehension, EnvId, u32, u32)>,
-    /// Dynamic fields: (key, arc, value, env, close, lid).
-    dyns: Vec<(&'p Spanned, ArcType, &'p Spanned, EnvId, u32, u32)>,
+    /// Dynamic fields: (key, arc, value, env, close, lid, declaration index).
+    dyns: Vec<(&'p Spanned, ArcType, &'p Spanned, EnvId, u32, u32, u32)>,
     /// Disjunctions: the key of the expression that made each, and its
     /// disjuncts with their default marks.
     disjs: Vec<(DisjKey, Vec<(Conjunct<'p>, bool)>)>,
@@ -201,8 +201,8 @@ impl<'p> Instance<'p> {
             }
             if !pending.dyns.is_empty() {
                 let dyns = std::mem::take(&mut pending.dyns);
-                for (key, arc, value, env, close, lid) in dyns {
-                    self.process_dynamic(v, key, arc, value, env, close, lid);
+                for (key, arc, value, env, close, lid, idx) in dyns {
+                    self.process_dynamic(v, key, arc, value, env, close, lid, idx);
                 }
                 continue;
             }
@@ -372,6 +372,17 @@ impl<'p> Instance<'p> {
             }
             Expr::Binary(adt::BinaryOp::And, a, b) => {
                 // Queued in order, so that fields keep declaration order.
+                let mut p = self.provs[c.prov as usize];
+                let c = if p.explicit {
+                    c
+                } else {
+                    p.explicit = true;
+                    self.provs.push(p);
+                    Conjunct {
+                        prov: (self.provs.len() - 1) as u32,
+                        ..c
+                    }
+                };
                 self.insert_conjunct(
                     v,
                     Conjunct {
@@ -567,6 +578,26 @@ impl<'p> Instance<'p> {
         if !self.v(v).refs.contains(&t_orig) {
             self.vm(v).refs.push(t_orig);
         }
+        // Field order: the conjuncts came through this reference.
+        let cp = self.provs[c.prov as usize];
+        let c = if cp.via.is_some() {
+            c
+        } else {
+            if c.embed != 0
+                && let Some(t) = self.vm(v).topo.get_mut(c.embed as usize - 1)
+                && t.via_embed.is_none()
+            {
+                t.via_embed = Some(pos);
+            }
+            self.provs.push(Prov {
+                via: Some(pos),
+                ..cp
+            });
+            Conjunct {
+                prov: (self.provs.len() - 1) as u32,
+                ..c
+            }
+        };
         let tv = self.v(t);
         if tv.conjuncts.is_empty() || tv.status == Status::Done && tv.label == Label::Temp {
             // Computed data: unify by value.
@@ -599,12 +630,15 @@ impl<'p> Instance<'p> {
             } else {
                 (tc.close, if tc.outer != 0 { tc.outer } else { c.outer })
             };
-            self.insert_conjunct(
+            // Appended: upstream resolves references after the conjuncts
+            // already queued (`x & {b: 2}` iterates `b` first).
+            self.add_conjunct(
                 v,
                 Conjunct {
                     close,
                     outer,
                     embed: c.embed,
+                    prov: c.prov,
                     ..tc
                 },
             );
@@ -639,12 +673,19 @@ impl<'p> Instance<'p> {
         if s.is_struct {
             self.mark_struct(v, Pos::default());
             let lid = self.new_lit(v, c.close, c.outer, c.embed);
-            for a in s.arcs.iter().copied() {
+            let p = self.provs[c.prov as usize];
+            let t = &mut self.vm(v).topo[lid as usize - 1];
+            t.via = p.via;
+            t.explicit = p.explicit;
+            for (i, a) in s.arcs.iter().copied().enumerate() {
                 let l = self.v(a).label;
                 let arc = self.v(a).arc;
                 let child = self.get_arc(v, l, arc);
                 if let Label::Field(f) = l {
                     self.vm(v).lits[lid as usize - 1].labels.push(f);
+                    self.vm(v).topo[lid as usize - 1]
+                        .entries
+                        .push((i as u32, f, None));
                 }
                 let cc = self.child_group(c.close, l);
                 self.add_conjunct(
@@ -655,6 +696,7 @@ impl<'p> Instance<'p> {
                         close: cc,
                         embed: 0,
                         outer: 0,
+                        prov: 0,
                     },
                 );
             }
@@ -681,6 +723,7 @@ impl<'p> Instance<'p> {
                         close: c.close,
                         embed: 0,
                         outer: c.outer,
+                        prov: 0,
                     },
                 );
             }
@@ -699,6 +742,7 @@ impl<'p> Instance<'p> {
             parent,
             ..LitInfo::default()
         });
+        x.topo.push(TopoLit::default());
         if group != 0 && !x.closed.contains(&group) {
             x.closed.push(group);
         }
@@ -837,6 +881,14 @@ impl<'p> Instance<'p> {
             dyn_keys: Vec::new(),
         });
         let lid = self.new_lit(v, c.close, c.outer, c.embed);
+        {
+            let p = self.provs[c.prov as usize];
+            let t = &mut self.vm(v).topo[lid as usize - 1];
+            t.src = lit as *const StructLit as usize;
+            t.pos = Some(pos);
+            t.via = p.via;
+            t.explicit = p.explicit;
+        }
         let has_embed = lit.decls.iter().any(|d| matches!(d, Decl::Embed(_)));
         let has_fields = lit.decls.iter().any(|d| {
             matches!(
@@ -863,7 +915,7 @@ impl<'p> Instance<'p> {
         } else {
             self.vm(v).weak_struct = true;
         }
-        for d in &lit.decls {
+        for (di, d) in lit.decls.iter().enumerate() {
             match d {
                 Decl::Field {
                     label,
@@ -871,6 +923,11 @@ impl<'p> Instance<'p> {
                     value,
                     attrs,
                 } => {
+                    self.vm(v).topo[lid as usize - 1].entries.push((
+                        di as u32,
+                        *label,
+                        Some(value.pos),
+                    ));
                     let l = Label::Field(*label);
                     let child = self.get_arc(v, l, *arc);
                     let close = self.child_group(c.close, l);
@@ -887,6 +944,7 @@ impl<'p> Instance<'p> {
                             close,
                             embed: 0,
                             outer,
+                            prov: 0,
                         },
                     );
                     if !attrs.is_empty() {
@@ -895,7 +953,9 @@ impl<'p> Instance<'p> {
                     self.vm(v).lits[lid as usize - 1].labels.push(*label);
                 }
                 Decl::DynamicField { key, arc, value } => {
-                    pending.dyns.push((key, *arc, value, env, c.close, lid));
+                    pending
+                        .dyns
+                        .push((key, *arc, value, env, c.close, lid, di as u32));
                 }
                 Decl::Pattern { filter, value } => {
                     let idx = self.v(v).patterns.len();
@@ -912,6 +972,7 @@ impl<'p> Instance<'p> {
                             close: 0,
                             embed: 0,
                             outer: 0,
+                            prov: 0,
                         },
                         Conjunct {
                             x: CX::Expr(value),
@@ -919,6 +980,7 @@ impl<'p> Instance<'p> {
                             close,
                             embed: 0,
                             outer: pouter,
+                            prov: 0,
                         },
                     ));
                     self.vm(v).lits[lid as usize - 1].patterns.push(idx);
@@ -929,6 +991,13 @@ impl<'p> Instance<'p> {
                 Decl::Let { .. } => {}
                 Decl::Embed(e) => {
                     if let Expr::Comprehension(comp) = &e.expr {
+                        // Its fields take this place in the arc order.
+                        let n = self.v(v).arcs.len() as u32;
+                        for bd in &comp.body.decls {
+                            if let Decl::Field { label, .. } = bd {
+                                self.vm(v).reserved.push((n, *label));
+                            }
+                        }
                         pending.comps.push((comp, env, c.close, lid));
                     } else {
                         self.add_conjunct(
@@ -939,6 +1008,7 @@ impl<'p> Instance<'p> {
                                 close: c.close,
                                 embed: lid,
                                 outer: c.outer,
+                                prov: c.prov,
                             },
                         );
                     }
@@ -957,6 +1027,7 @@ impl<'p> Instance<'p> {
         env: EnvId,
         close: u32,
         lid: u32,
+        idx: u32,
     ) {
         let ev = self.value_of(key, env);
         let name = match self.concrete_atom(ev, key.pos) {
@@ -998,10 +1069,14 @@ impl<'p> Instance<'p> {
                 close: cg,
                 embed: 0,
                 outer: 0,
+                prov: 0,
             },
         );
         if lid > 0 {
             self.vm(v).lits[lid as usize - 1].labels.push(f);
+            let t = &mut self.vm(v).topo[lid as usize - 1];
+            t.entries.push((idx, f, Some(key.pos)));
+            t.has_dyn = true;
         }
     }
 
@@ -1020,6 +1095,7 @@ impl<'p> Instance<'p> {
                             close: c.close,
                             embed: 0,
                             outer: c.outer,
+                            prov: 0,
                         },
                     );
                     n += 1;
@@ -1040,6 +1116,7 @@ impl<'p> Instance<'p> {
                                 close: c.close,
                                 embed: 0,
                                 outer: c.outer,
+                                prov: 0,
                             },
                         );
                         n += 1;
@@ -1057,6 +1134,7 @@ impl<'p> Instance<'p> {
                     close: c.close,
                     embed: 0,
                     outer: c.outer,
+                    prov: 0,
                 },
             ));
         }
@@ -1136,6 +1214,7 @@ impl<'p> Instance<'p> {
                     close: 0,
                     embed: 0,
                     outer: 0,
+                    prov: 0,
                 });
                 let vtx = self.envs[env as usize].vertex;
                 let e2 = self.new_env(Env {
@@ -1285,6 +1364,7 @@ impl<'p> Instance<'p> {
                             close,
                             embed: lid,
                             outer: 0,
+                            prov: 0,
                         },
                     );
                 }
@@ -1297,6 +1377,7 @@ impl<'p> Instance<'p> {
                             close,
                             embed: lid,
                             outer: 0,
+                            prov: 0,
                         },
                     );
                 }
@@ -1432,6 +1513,7 @@ impl<'p> Instance<'p> {
     // ---- finalization --------------------------------------------------
 
     fn finalize(&mut self, v: VId) {
+        self.order_reserved(v);
         let x = self.v(v);
         if x.weak_struct
             && !x.is_struct
@@ -2122,6 +2204,7 @@ impl<'p> Instance<'p> {
         x.disj = src.disj;
         x.disj_marked = src.disj_marked;
         x.lits = src.lits;
+        x.topo = src.topo;
         x.closed = src.closed;
         x.is_closed = src.is_closed;
         x.attrs = src.attrs;

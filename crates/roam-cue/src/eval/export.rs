@@ -40,7 +40,7 @@ impl<'p> Instance<'p> {
     /// The regular, present fields of a struct vertex, in order; a
     /// required field that is not present is an error.
     pub(crate) fn export_arcs(&mut self, v: VId) -> Result<Vec<(Feature, VId)>, ExportError> {
-        let arcs = self.v(v).arcs.clone();
+        let arcs = self.field_order(v);
         let mut out = Vec::with_capacity(arcs.len());
         for a in arcs {
             let av = self.v(a);

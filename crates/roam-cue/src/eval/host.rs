@@ -40,7 +40,7 @@ impl<'p> Instance<'p> {
     pub fn fields(&mut self, v: VId, filter: FieldFilter) -> Vec<FieldInfo> {
         self.eval(v);
         let t = self.resolve_default(v);
-        let arcs = self.v(t).arcs.clone();
+        let arcs = self.field_order(t);
         let mut out = Vec::with_capacity(arcs.len());
         for a in arcs {
             let x = self.v(a);
@@ -198,6 +198,7 @@ impl<'p> Instance<'p> {
             close: 0,
             embed: 0,
             outer: 0,
+            prov: 0,
         });
         Some(self.export_serde(n))
     }

@@ -22,6 +22,7 @@ mod core;
 mod export;
 mod host;
 mod ops;
+mod order;
 mod print;
 mod stdcall;
 
@@ -235,6 +236,35 @@ pub struct Conjunct<'p> {
     /// definition referring to another): the literal then declares fields
     /// for that group too.
     pub outer: u32,
+    /// Provenance for field order (an index into `Instance::provs`; 0:
+    /// none): the reference it came through, explicit unification.
+    pub prov: u32,
+}
+
+/// How a conjunct reached its vertex, for the export order of fields.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Prov {
+    /// Position of the first reference the conjunct came through.
+    pub via: Option<Pos>,
+    /// An operand of `&`.
+    pub explicit: bool,
+}
+
+/// A struct literal unified into a vertex, as the export order of fields
+/// sees it (upstream's `StructInfo`).
+#[derive(Clone, Debug, Default)]
+pub struct TopoLit {
+    /// Identity of the literal (its address; 0 for a value unified by value).
+    pub src: usize,
+    pub pos: Option<Pos>,
+    /// Reached through a reference at this position.
+    pub via: Option<Pos>,
+    /// A reference embedded in this literal resolved at this position.
+    pub via_embed: Option<Pos>,
+    pub explicit: bool,
+    /// The fields it declares: declaration index, label, position.
+    pub entries: Vec<(u32, Feature, Option<Pos>)>,
+    pub has_dyn: bool,
 }
 
 impl<'p> Conjunct<'p> {
@@ -325,6 +355,11 @@ pub struct Vertex<'p> {
     /// Whether the disjunction had default marks (even if none survived).
     pub disj_marked: bool,
     pub lits: Vec<LitInfo>,
+    /// Field-order records, one per entry of `lits`.
+    pub topo: Vec<TopoLit>,
+    /// Labels of fields a pending comprehension will add, with the number
+    /// of arcs at the time (they take that place in the arc order).
+    pub reserved: Vec<(u32, Feature)>,
     /// Closedness groups active on this vertex.
     pub closed: Vec<u32>,
     /// Targets of references added here (structural cycle detection).
@@ -377,6 +412,8 @@ impl<'p> Vertex<'p> {
             disj: None,
             disj_marked: false,
             lits: Vec::new(),
+            topo: Vec::new(),
+            reserved: Vec::new(),
             closed: Vec::new(),
             refs: Vec::new(),
             attrs: Vec::new(),
@@ -669,6 +706,8 @@ pub struct Instance<'p> {
     /// against it once the evaluation at the given `eval_stack` index (the
     /// root of the cycle) is complete.
     pub(crate) cycle_checks: Vec<(VId, Conjunct<'p>, usize)>,
+    /// Conjunct provenances (index 0: none).
+    pub(crate) provs: Vec<Prov>,
     /// Compiled regular expressions by pattern.
     regex_cache: HashMap<Arc<str>, Result<Arc<crate::golang::regex::GoRegex>, String>>,
 }
@@ -702,6 +741,7 @@ impl<'p> Instance<'p> {
             cycle_gen: 0,
             cycle_checks: Vec::new(),
             regex_cache: HashMap::new(),
+            provs: vec![Prov::default()],
         };
         let root = inst.new_vertex(None, Label::Root);
         inst.root = root;
@@ -720,6 +760,7 @@ impl<'p> Instance<'p> {
                 close: 0,
                 embed: 0,
                 outer: 0,
+                prov: 0,
             });
         }
         inst
@@ -822,6 +863,7 @@ impl<'p> Instance<'p> {
             close: 0,
             embed: 0,
             outer: 0,
+            prov: 0,
         });
         Ok(())
     }

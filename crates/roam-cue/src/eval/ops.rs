@@ -88,6 +88,7 @@ impl<'p> Instance<'p> {
                                 close: 0,
                                 embed: 0,
                                 outer: 0,
+                                prov: 0,
                             });
                             self.envs[env2 as usize]
                                 .binds
@@ -388,6 +389,7 @@ impl<'p> Instance<'p> {
                     close: 0,
                     embed: 0,
                     outer: 0,
+                    prov: 0,
                 });
                 EV::V(t)
             }
@@ -838,6 +840,7 @@ impl<'p> Instance<'p> {
                         close: 0,
                         embed: 0,
                         outer: 0,
+                        prov: 0,
                     });
                     self.vm(nv).arcs.push(c);
                 }
@@ -1008,6 +1011,7 @@ impl<'p> Instance<'p> {
                     close: 0,
                     embed: 0,
                     outer: 0,
+                    prov: 0,
                 });
                 if matches!(b, Builtin::CloseAll | Builtin::Reclose | Builtin::NoSharing) {
                     self.vm(t).conjuncts[0].x = CX::Expr(&args[0]);

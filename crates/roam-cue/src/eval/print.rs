@@ -152,7 +152,7 @@ impl<'p> Instance<'p> {
     }
 
     fn print_fields(&mut self, t: VId, opts: PrintOptions, depth: usize, out: &mut String) {
-        let arcs = self.v(t).arcs.clone();
+        let arcs = self.field_order(t);
         for a in arcs {
             let av = self.v(a);
             let Label::Field(f) = av.label else { continue };

@@ -288,6 +288,7 @@ impl<'p> Instance<'p> {
             close: 0,
             embed: 0,
             outer: 0,
+            prov: 0,
         });
         w
     }
@@ -434,6 +435,7 @@ impl<'p> Instance<'p> {
             close: 0,
             embed: 0,
             outer: 0,
+            prov: 0,
         });
         // The schema by its conjuncts (so that closedness applies).
         let cs = self.v(schema).conjuncts.clone();
@@ -444,6 +446,7 @@ impl<'p> Instance<'p> {
                 close: 0,
                 embed: 0,
                 outer: 0,
+                prov: 0,
             });
         } else {
             for c in cs {
@@ -502,6 +505,7 @@ impl CallCtx for Ctx<'_, '_> {
                 close: 0,
                 embed: 0,
                 outer: 0,
+                prov: 0,
             });
         } else {
             inst.vm(t).conjuncts.extend(cs);
@@ -523,6 +527,7 @@ impl CallCtx for Ctx<'_, '_> {
             close: 0,
             embed: 0,
             outer: 0,
+            prov: 0,
         });
         inst.eval(t);
         let Some(l) = inst.find_arc(t, Label::Field(fl)) else {
