@@ -281,6 +281,14 @@ impl ServerInfo {
 }
 
 fn pid_alive(pid: u32) -> bool {
+    // A zombie (exited, not yet reaped — containers often have no init that
+    // reaps) holds no files or locks: it counts as gone.
+    if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next());
+        return state != Some("Z");
+    }
     Path::new(&format!("/proc/{pid}")).exists()
         || std::process::Command::new("kill")
             .args(["-0", &pid.to_string()])
@@ -307,7 +315,19 @@ fn start_foreground(
         };
         let token = read(&dir.join("token"))?.trim().to_string();
         let db = dir.join("store.redb");
-        let store = Store::open(&db).map_err(|e| {
+        // A server on this directory that was just stopped may still be
+        // releasing the store: retry for a few seconds before giving up.
+        let mut opened = Store::open(&db);
+        for _ in 0..50 {
+            match &opened {
+                Err(e) if e.to_string().contains("already open") => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    opened = Store::open(&db);
+                }
+                _ => break,
+            }
+        }
+        let store = opened.map_err(|e| {
             format!(
                 "{e} (is another `roam local` server using {}?)",
                 dir.display()
@@ -472,8 +492,10 @@ fn stop(dir: &Path) -> Result<ExitCode, String> {
     if !status.success() {
         return Err(format!("could not signal pid {}", info.pid));
     }
+    // Wait for the process itself to end: it holds the store's lock until
+    // then, and a restart right after `stop` must be able to take it.
     for _ in 0..200 {
-        if !pid_alive(info.pid) || !dir.join("server.json").exists() {
+        if !pid_alive(info.pid) {
             println!("roam local: stopped (pid {})", info.pid);
             return Ok(ExitCode::SUCCESS);
         }

@@ -1911,9 +1911,7 @@ impl<'p> Instance<'p> {
         if let Some(r) = self.regex_cache.get(re) {
             return r.clone().map_err(Bottom::eval);
         }
-        let r = crate::golang::regex::GoRegex::new(re)
-            .map(Arc::new)
-            .map_err(|e| format!("error parsing regexp: {e}"));
+        let r = shared_regex(re);
         self.regex_cache.insert(re.clone(), r.clone());
         r.map_err(Bottom::eval)
     }
@@ -2385,4 +2383,27 @@ fn tighter(a: &Bound, b: &Bound) -> Option<bool> {
             matches!(a.op, BoundOp::Gt | BoundOp::Lt) && !matches!(b.op, BoundOp::Gt | BoundOp::Lt)
         }
     })
+}
+
+type RegexResult = Result<Arc<crate::golang::regex::GoRegex>, String>;
+
+/// Compiled patterns shared by every instance of the process: templates
+/// are evaluated many times and translating + compiling a pattern costs far
+/// more than evaluating it. Bounded: cleared when it reaches 4,096 patterns.
+fn shared_regex(re: &Arc<str>) -> RegexResult {
+    use std::sync::{Mutex, OnceLock};
+    static SHARED: OnceLock<Mutex<HashMap<Arc<str>, RegexResult>>> = OnceLock::new();
+    let cache = SHARED.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(r) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(re) {
+        return r.clone();
+    }
+    let r = crate::golang::regex::GoRegex::new(re)
+        .map(Arc::new)
+        .map_err(|e| format!("error parsing regexp: {e}"));
+    let mut m = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if m.len() >= 4096 {
+        m.clear();
+    }
+    m.insert(re.clone(), r.clone());
+    r
 }
