@@ -10,10 +10,6 @@ use crate::adt::{BoundOp, Builtin, Clause, Comprehension, Decl, Expr, ListElem};
 /// Work left for after the plain conjuncts of a vertex are processed.
 #[derive(Default)]
 struct Pending<'p> {
-    /// Comprehensions embedded in a struct: (comprehension, env, close, embed lid).
-    comps: Vec<(&'p Comprehension, EnvId, u32, u32)>,
-    /// Dynamic fields: (key, arc, value, env, close, lid, declaration index).
-    dyns: Vec<(&'p Spanned, ArcType, &'p Spanned, EnvId, u32, u32, u32)>,
     /// Disjunctions: the key of the expression that made each, and its
     /// disjuncts with their default marks.
     disjs: Vec<(DisjKey, Vec<(Conjunct<'p>, bool)>)>,
@@ -52,6 +48,18 @@ impl<'p> Instance<'p> {
         }
         if self.v(v).status != Status::New {
             return;
+        }
+        // A field of a struct being evaluated is not final while
+        // comprehensions of that struct that declare it are pending.
+        if let Some(p) = self.v(v).parent
+            && let Label::Field(f) = self.v(v).label
+            && self.v(p).status == Status::Evaluating
+            && !self.v(p).pcomps.is_empty()
+        {
+            self.run_comps_for(p, f);
+            if self.v(v).status != Status::New {
+                return;
+            }
         }
         if self.depth > 400 {
             self.set_err(
@@ -199,19 +207,19 @@ impl<'p> Instance<'p> {
                 }
                 self.process_conjunct(v, c, pending);
             }
-            if !pending.dyns.is_empty() {
-                let dyns = std::mem::take(&mut pending.dyns);
+            if !self.v(v).pdyns.is_empty() {
+                let dyns = std::mem::take(&mut self.vm(v).pdyns);
                 for (key, arc, value, env, close, lid, idx) in dyns {
                     self.process_dynamic(v, key, arc, value, env, close, lid, idx);
                 }
                 continue;
             }
-            if !pending.comps.is_empty() {
+            if !self.v(v).pcomps.is_empty() {
                 // One at a time, in order, processing its yields before the
                 // next one runs: a later comprehension's condition then sees
                 // the fields an earlier one set (`if x == "" {...}` after
                 // `if c { x: "v" }`).
-                let (comp, env, close, lid) = pending.comps.remove(0);
+                let (comp, env, close, lid) = self.vm(v).pcomps.remove(0);
                 self.expand_comprehension(v, comp, env, close, lid);
                 continue;
             }
@@ -313,7 +321,7 @@ impl<'p> Instance<'p> {
     fn process_conjunct(&mut self, v: VId, c: Conjunct<'p>, pending: &mut Pending<'p>) {
         match c.x {
             CX::Vertex(src) => self.unify_vertex(v, src, c),
-            CX::Struct(lit, pos) => self.process_struct(v, lit, pos, c, pending),
+            CX::Struct(lit, pos) => self.process_struct(v, lit, pos, c),
             CX::Expr(e) => self.process_expr(v, e, c, pending),
         }
     }
@@ -349,7 +357,7 @@ impl<'p> Instance<'p> {
                     Err(b) => self.set_err(v, b),
                 }
             }
-            Expr::Struct(lit) => self.process_struct(v, lit, lit.pos, c, pending),
+            Expr::Struct(lit) => self.process_struct(v, lit, lit.pos, c),
             Expr::List(lit) => self.process_list(v, lit, c),
             Expr::Disjunction(ds) => {
                 let key = (e as *const Spanned as usize, 0);
@@ -423,7 +431,7 @@ impl<'p> Instance<'p> {
                     ],
                 ));
             }
-            Expr::Comprehension(comp) => pending.comps.push((comp, c.env, c.close, c.embed)),
+            Expr::Comprehension(comp) => self.vm(v).pcomps.push((comp, c.env, c.close, c.embed)),
             Expr::Call(f, args) if matches!(f.expr, Expr::Builtin(_)) => {
                 let Expr::Builtin(b) = f.expr else {
                     unreachable!()
@@ -864,14 +872,7 @@ impl<'p> Instance<'p> {
             .find(|&a| self.v(a).label == label)
     }
 
-    fn process_struct(
-        &mut self,
-        v: VId,
-        lit: &'p StructLit,
-        pos: Pos,
-        c: Conjunct<'p>,
-        pending: &mut Pending<'p>,
-    ) {
+    fn process_struct(&mut self, v: VId, lit: &'p StructLit, pos: Pos, c: Conjunct<'p>) {
         let env = self.new_env(Env {
             up: Some(c.env),
             vertex: v,
@@ -953,8 +954,8 @@ impl<'p> Instance<'p> {
                     self.vm(v).lits[lid as usize - 1].labels.push(*label);
                 }
                 Decl::DynamicField { key, arc, value } => {
-                    pending
-                        .dyns
+                    self.vm(v)
+                        .pdyns
                         .push((key, *arc, value, env, c.close, lid, di as u32));
                 }
                 Decl::Pattern { filter, value } => {
@@ -998,7 +999,7 @@ impl<'p> Instance<'p> {
                                 self.vm(v).reserved.push((n, *label));
                             }
                         }
-                        pending.comps.push((comp, env, c.close, lid));
+                        self.vm(v).pcomps.push((comp, env, c.close, lid));
                     } else {
                         self.add_conjunct(
                             v,
@@ -1339,6 +1340,52 @@ impl<'p> Instance<'p> {
                     self.run_clauses(comp, i + 1, e2, out)
                 }
             },
+        }
+    }
+
+    /// Expands, now, the pending comprehensions of `p` (being evaluated)
+    /// whose bodies declare field `f`; their yields are processed at once.
+    pub(crate) fn run_comps_for(&mut self, p: VId, f: Feature) {
+        loop {
+            let Some(i) = self.v(p).pcomps.iter().position(|(comp, ..)| {
+                comp.body
+                    .decls
+                    .iter()
+                    .any(|d| matches!(d, Decl::Field { label, .. } if *label == f))
+            }) else {
+                return;
+            };
+            let (comp, env, close, lid) = self.vm(p).pcomps.remove(i);
+            let mut yields = Vec::new();
+            match self.run_clauses(comp, 0, env, &mut yields) {
+                Ok(()) => {
+                    if yields.is_empty()
+                        && let Some(fb) = &comp.fallback
+                    {
+                        let c = Conjunct {
+                            x: CX::Struct(fb, fb.pos),
+                            env,
+                            close,
+                            embed: lid,
+                            outer: 0,
+                            prov: 0,
+                        };
+                        self.process_struct(p, fb, fb.pos, c);
+                    }
+                    for e in yields {
+                        let c = Conjunct {
+                            x: CX::Struct(&comp.body, comp.body.pos),
+                            env: e,
+                            close,
+                            embed: lid,
+                            outer: 0,
+                            prov: 0,
+                        };
+                        self.process_struct(p, &comp.body, comp.body.pos, c);
+                    }
+                }
+                Err(b) => self.set_err(p, b),
+            }
         }
     }
 

@@ -360,6 +360,12 @@ pub struct Vertex<'p> {
     /// Labels of fields a pending comprehension will add, with the number
     /// of arcs at the time (they take that place in the arc order).
     pub reserved: Vec<(u32, Feature)>,
+    /// Comprehensions embedded in a struct, not yet expanded: (comprehension,
+    /// env, close, embed lid). A field they declare runs them first.
+    pub pcomps: Vec<(&'p adt::Comprehension, EnvId, u32, u32)>,
+    /// Dynamic fields not yet added: (key, arc, value, env, close, lid,
+    /// declaration index).
+    pub pdyns: Vec<PendingDyn<'p>>,
     /// Closedness groups active on this vertex.
     pub closed: Vec<u32>,
     /// Targets of references added here (structural cycle detection).
@@ -386,6 +392,9 @@ pub struct Vertex<'p> {
     /// The cycle generation of a provisional result.
     pub prov_gen: u32,
 }
+
+/// A dynamic field waiting for its vertex's other conjuncts.
+pub type PendingDyn<'p> = (&'p Spanned, ArcType, &'p Spanned, EnvId, u32, u32, u32);
 
 /// Identifies a disjunction expression in an environment.
 pub type DisjKey = (usize, EnvId);
@@ -414,6 +423,8 @@ impl<'p> Vertex<'p> {
             lits: Vec::new(),
             topo: Vec::new(),
             reserved: Vec::new(),
+            pcomps: Vec::new(),
+            pdyns: Vec::new(),
             closed: Vec::new(),
             refs: Vec::new(),
             attrs: Vec::new(),

@@ -47,6 +47,9 @@ impl<'p> Instance<'p> {
                 if self.v(p).status == Status::New {
                     self.eval(p);
                 }
+                if self.v(p).status == Status::Evaluating && !self.v(p).pcomps.is_empty() {
+                    self.run_comps_for(p, *label);
+                }
                 match self.find_arc(p, Label::Field(*label)) {
                     // An optional field without a regular value is not there.
                     Some(a) if self.v(a).arc == ArcType::Optional => {
