@@ -473,6 +473,28 @@ impl Program {
     }
 
     pub fn compile_files(files: Vec<Arc<SourceFile>>) -> Result<Program, CompileErrors> {
+        Self::compile_files_with(files, None)
+    }
+
+    /// Parses and compiles source files of one package; in file
+    /// `lookup_file` (an `-e` expression), identifiers not declared
+    /// anywhere name fields looked up when evaluated, so that fields made
+    /// by comprehensions are found.
+    pub fn compile_with_lookup(
+        sources: &[(&str, &str)],
+        lookup_file: usize,
+    ) -> Result<Program, CompileErrors> {
+        let files: Vec<Arc<SourceFile>> = sources
+            .iter()
+            .map(|(n, t)| SourceFile::new(*n, *t))
+            .collect();
+        Self::compile_files_with(files, Some(lookup_file))
+    }
+
+    fn compile_files_with(
+        files: Vec<Arc<SourceFile>>,
+        lookup_file: Option<usize>,
+    ) -> Result<Program, CompileErrors> {
         let mut diags = Vec::new();
         let mut asts = Vec::new();
         for f in &files {
@@ -513,7 +535,7 @@ impl Program {
             files.push(f);
         }
         let mut labels = Labels::default();
-        let (units, errs) = compile::compile_package(&mut labels, &asts);
+        let (units, errs) = compile::compile_package_with(&mut labels, &asts, lookup_file);
         if !errs.is_empty() {
             return Err(CompileErrors(
                 errs.iter().map(|e| diag_of(&files, e)).collect(),
