@@ -89,12 +89,18 @@ fn load(files: &[String], exprs: &[String]) -> Result<Loaded, String> {
 }
 
 pub fn run(mode: Mode, args: EvalArgs) -> Result<ExitCode, String> {
-    let (sources, _) = load(&args.files, &args.expr)?;
+    let (sources, expr_file) = load(&args.files, &args.expr)?;
     let refs: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    let prog = match Program::compile(&refs) {
+    let compiled = match expr_file {
+        // Identifiers of `-e` expressions name fields of the evaluated
+        // value, including those comprehensions make.
+        Some(_) => Program::compile_with_lookup(&refs, refs.len() - 1),
+        None => Program::compile(&refs),
+    };
+    let prog = match compiled {
         Ok(p) => p,
         Err(e) => {
             eprint!("{e}");

@@ -190,3 +190,16 @@ fn export_field_order_matches_native_cue() {
     }
     assert!(n >= 2);
 }
+
+/// `-e` finds fields made by comprehensions (identifiers of an expression
+/// are looked up in the evaluated value, as `cue export -e` does).
+#[test]
+fn export_expression_finds_comprehension_fields() {
+    let p = temp_file("comp.cue", "if true { x: 1 }\n");
+    let out = roam(&["cue", "export", "-e", "x + 1", p.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "2\n");
+    let out = roam(&["cue", "export", "-e", "nope", p.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("reference \"nope\" not found"));
+}

@@ -85,12 +85,26 @@ pub struct Compiler<'l> {
     dyn_keys: Vec<ast::Expr>,
     /// Dynamic keys being compiled, to catch `x=(x): v`.
     resolving_keys: Vec<usize>,
+    /// A file whose unresolved identifiers name fields of the evaluated
+    /// package (looked up when evaluated: `cue export -e x` finds a field a
+    /// comprehension made).
+    lookup_file: Option<u32>,
 }
 
 /// Compiles the files of one package (`files` are already parsed without errors).
 pub fn compile_package(
     labels: &mut Labels,
     files: &[ast::File],
+) -> (Vec<adt::FileUnit>, Vec<CompileError>) {
+    compile_package_with(labels, files, None)
+}
+
+/// As [`compile_package`]; unresolved identifiers of file `lookup_file`
+/// are looked up among the package's fields when evaluated.
+pub fn compile_package_with(
+    labels: &mut Labels,
+    files: &[ast::File],
+    lookup_file: Option<usize>,
 ) -> (Vec<adt::FileUnit>, Vec<CompileError>) {
     let package = files
         .iter()
@@ -111,6 +125,7 @@ pub fn compile_package(
         try_ok: 0,
         dyn_keys: Vec::new(),
         resolving_keys: Vec::new(),
+        lookup_file: lookup_file.map(|i| i as u32),
     };
     // The package scope: top-level identifiers of every file.
     let mut root = Scope {
@@ -612,6 +627,11 @@ impl Compiler<'_> {
             name.starts_with("__"),
         ) {
             return e;
+        }
+        if self.lookup_file == Some(self.file) && !name.starts_with("__") {
+            let up = self.scopes[1..].iter().filter(|s| !s.transparent).count() as u32;
+            let label = self.ident_feature(name);
+            return Expr::FieldRef { up, label };
         }
         self.error(id.span, format!("reference {name:?} not found"));
         Expr::Error

@@ -2171,7 +2171,7 @@ impl<'p> Instance<'p> {
 
     /// Whether a disjunct is eliminated: it (or a regular descendant) has
     /// a permanent error.
-    fn disjunct_failed(&mut self, t: VId) -> bool {
+    pub(crate) fn disjunct_failed(&mut self, t: VId) -> bool {
         let mut budget = 10_000;
         self.failed_rec(t, &mut budget, 0)
     }

@@ -516,7 +516,7 @@ impl Program {
     }
 
     pub fn compile_files(files: Vec<Arc<SourceFile>>) -> Result<Program, CompileErrors> {
-        Self::compile_files_with(files, &[])
+        Self::compile_inner(files, &[], None)
     }
 
     /// Like [`Program::compile`], with host packages importable.
@@ -528,12 +528,36 @@ impl Program {
             .iter()
             .map(|(n, t)| SourceFile::new(*n, *t))
             .collect();
-        Self::compile_files_with(files, hosts)
+        Self::compile_inner(files, hosts, None)
     }
 
+    /// Like [`Program::compile_files`], with host packages importable.
     pub fn compile_files_with(
         files: Vec<Arc<SourceFile>>,
         hosts: &[Arc<HostPackage>],
+    ) -> Result<Program, CompileErrors> {
+        Self::compile_inner(files, hosts, None)
+    }
+
+    /// Parses and compiles source files of one package; in file
+    /// `lookup_file` (an `-e` expression), identifiers not declared
+    /// anywhere name fields looked up when evaluated, so that fields made
+    /// by comprehensions are found.
+    pub fn compile_with_lookup(
+        sources: &[(&str, &str)],
+        lookup_file: usize,
+    ) -> Result<Program, CompileErrors> {
+        let files: Vec<Arc<SourceFile>> = sources
+            .iter()
+            .map(|(n, t)| SourceFile::new(*n, *t))
+            .collect();
+        Self::compile_inner(files, &[], Some(lookup_file))
+    }
+
+    fn compile_inner(
+        files: Vec<Arc<SourceFile>>,
+        hosts: &[Arc<HostPackage>],
+        lookup_file: Option<usize>,
     ) -> Result<Program, CompileErrors> {
         let mut diags = Vec::new();
         let mut asts = Vec::new();
@@ -587,7 +611,7 @@ impl Program {
             files.push(f);
         }
         let mut labels = Labels::default();
-        let (units, errs) = compile::compile_package(&mut labels, &asts);
+        let (units, errs) = compile::compile_package_with(&mut labels, &asts, lookup_file);
         if !errs.is_empty() {
             return Err(CompileErrors(
                 errs.iter().map(|e| diag_of(&files, e)).collect(),

@@ -517,7 +517,12 @@ impl<'p> Instance<'p> {
                 }
                 self.eval(t);
                 let t2 = self.resolve_default(t);
-                self.v(t2).err.is_some()
+                if self.v(t2).err.is_some() {
+                    return true;
+                }
+                // A permanent error in a regular field below (a conflict,
+                // a field not allowed) makes the value an error too.
+                self.disjunct_failed(t2)
             }
         }
     }
