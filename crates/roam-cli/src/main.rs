@@ -53,7 +53,7 @@ enum Command {
         #[arg(long)]
         print_crds: bool,
     },
-    /// Work with definitions: init, render, vet, get, list, test.
+    /// Work with definitions: init, vet, render, get, list, apply, del, test.
     #[command(subcommand)]
     Def(app::DefCommand),
     /// Simulate workload status (Deployments, Jobs, ...) on an API server without controllers.
