@@ -431,38 +431,32 @@ fn plain_table() -> Table {
 
 pub fn show(a: ShowArgs) -> Result<ExitCode, String> {
     let registry = load_registry(&a.defs)?;
-    let d = [
-        DefKind::Component,
-        DefKind::Trait,
-        DefKind::Policy,
-        DefKind::WorkflowStep,
-        DefKind::Workload,
-    ]
-    .into_iter()
-    .find_map(|k| registry.get(k, &a.name))
-    .ok_or_else(|| {
-        let mut hints = Vec::new();
-        for k in [
-            DefKind::Component,
-            DefKind::Trait,
-            DefKind::Policy,
-            DefKind::WorkflowStep,
-        ] {
-            hints.extend(registry.suggest(k, &a.name));
-        }
-        if hints.is_empty() {
-            format!(
-                "no definition named {:?} (see `roam components`, `roam traits`)",
-                a.name
-            )
-        } else {
-            format!(
-                "no definition named {:?}; did you mean {}?",
-                a.name,
-                hints.join(", ")
-            )
-        }
-    })?;
+    let d = DefKind::ALL
+        .into_iter()
+        .find_map(|k| registry.get(k, &a.name))
+        .ok_or_else(|| {
+            let mut hints = Vec::new();
+            for k in [
+                DefKind::Component,
+                DefKind::Trait,
+                DefKind::Policy,
+                DefKind::WorkflowStep,
+            ] {
+                hints.extend(registry.suggest(k, &a.name));
+            }
+            if hints.is_empty() {
+                format!(
+                    "no definition named {:?} (see `roam components`, `roam traits`)",
+                    a.name
+                )
+            } else {
+                format!(
+                    "no definition named {:?}; did you mean {}?",
+                    a.name,
+                    hints.join(", ")
+                )
+            }
+        })?;
     let params = d
         .template
         .as_deref()
@@ -574,12 +568,24 @@ fn example_app(d: &Definition, params: &[roam_render::schema::Param]) -> String 
     )
 }
 
+/// A `--type` value.
+fn kind_arg(t: &str) -> Result<DefKind, String> {
+    DefKind::from_def_type(t)
+        .ok_or_else(|| format!("--type {t:?}: expected component, trait, policy or workflow-step"))
+}
+
+/// The kinds a `--type` option selects: that one, or all when absent.
+fn kinds_arg(t: Option<&str>) -> Result<Vec<DefKind>, String> {
+    match t {
+        Some(t) => Ok(vec![kind_arg(t)?]),
+        None => Ok(DefKind::ALL.to_vec()),
+    }
+}
+
 pub fn def(cmd: DefCommand) -> Result<ExitCode, String> {
     match cmd {
         DefCommand::Init { name, type_, desc } => {
-            let kind = DefKind::from_def_type(&type_).ok_or_else(|| {
-                format!("--type {type_:?}: expected component, trait, policy or workflow-step")
-            })?;
+            let kind = kind_arg(&type_)?;
             let body = match kind {
                 DefKind::Component => {
                     "\toutput: {\n\t\tapiVersion: \"apps/v1\"\n\t\tkind:       \"Deployment\"\n\t\tspec: {\n\t\t\tselector: matchLabels: \"app.oam.dev/component\": context.name\n\t\t\ttemplate: {\n\t\t\t\tmetadata: labels: \"app.oam.dev/component\": context.name\n\t\t\t\tspec: containers: [{\n\t\t\t\t\tname:  context.name\n\t\t\t\t\timage: parameter.image\n\t\t\t\t}]\n\t\t\t}\n\t\t}\n\t}\n\tparameter: {\n\t\t// +usage=Container image to run\n\t\timage: string\n\t}\n"
@@ -638,19 +644,7 @@ pub fn def(cmd: DefCommand) -> Result<ExitCode, String> {
         }
         DefCommand::Get { name, type_, defs } => {
             let registry = load_registry(&defs)?;
-            let kinds: Vec<DefKind> = match &type_ {
-                Some(t) => vec![
-                    DefKind::from_def_type(t)
-                        .ok_or_else(|| format!("--type {t:?}: unknown definition type"))?,
-                ],
-                None => vec![
-                    DefKind::Component,
-                    DefKind::Trait,
-                    DefKind::Policy,
-                    DefKind::WorkflowStep,
-                    DefKind::Workload,
-                ],
-            };
+            let kinds = kinds_arg(type_.as_deref())?;
             let found: Vec<_> = kinds
                 .iter()
                 .filter_map(|k| registry.get(*k, &name))
@@ -689,19 +683,7 @@ pub fn def(cmd: DefCommand) -> Result<ExitCode, String> {
         } => def_del(&name, &type_, &namespace, kubeconfig.as_deref()),
         DefCommand::List { type_, defs } => {
             let registry = load_registry(&defs)?;
-            let kinds: Vec<DefKind> = match &type_ {
-                Some(t) => vec![
-                    DefKind::from_def_type(t)
-                        .ok_or_else(|| format!("--type {t:?}: unknown definition type"))?,
-                ],
-                None => vec![
-                    DefKind::Component,
-                    DefKind::Trait,
-                    DefKind::Policy,
-                    DefKind::WorkflowStep,
-                    DefKind::Workload,
-                ],
-            };
+            let kinds = kinds_arg(type_.as_deref())?;
             let mut t = plain_table();
             t.set_header(["NAME", "TYPE", "SOURCE", "DESCRIPTION"]);
             for k in kinds {
@@ -939,9 +921,7 @@ fn def_del(
     namespace: &str,
     kubeconfig: Option<&Path>,
 ) -> Result<ExitCode, String> {
-    let kind = DefKind::from_def_type(type_).ok_or_else(|| {
-        format!("--type {type_:?}: expected component, trait, policy or workflow-step")
-    })?;
+    let kind = kind_arg(type_)?;
     let rt = runtime()?;
     rt.block_on(async {
         let client = roam_apiserver::simulator::client_from_kubeconfig(kubeconfig, None).await?;

@@ -22,6 +22,15 @@ pub enum DefKind {
 }
 
 impl DefKind {
+    /// Every kind, in lookup order.
+    pub const ALL: [DefKind; 5] = [
+        DefKind::Component,
+        DefKind::Trait,
+        DefKind::Policy,
+        DefKind::WorkflowStep,
+        DefKind::Workload,
+    ];
+
     /// The object kind (`ComponentDefinition`…).
     pub fn object_kind(self) -> &'static str {
         match self {
@@ -64,6 +73,18 @@ impl DefKind {
             "workload" => DefKind::Workload,
             _ => return None,
         })
+    }
+
+    /// The directory of built-in definitions of this kind
+    /// (`definitions/<dir>/<name>.cue`).
+    pub fn builtin_dir(self) -> &'static str {
+        match self {
+            DefKind::Component => "components",
+            DefKind::Trait => "traits",
+            DefKind::Policy => "policies",
+            DefKind::WorkflowStep => "workflowsteps",
+            DefKind::Workload => "workloads",
+        }
     }
 
     /// Plural noun for messages (`component types`).

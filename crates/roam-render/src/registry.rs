@@ -54,13 +54,7 @@ impl Entry {
 /// `components/webservice.cue` → (Component, "webservice").
 fn builtin_key(path: &str) -> Option<(DefKind, String)> {
     let (dir, file) = path.split_once('/')?;
-    let kind = match dir {
-        "components" => DefKind::Component,
-        "traits" => DefKind::Trait,
-        "policies" => DefKind::Policy,
-        "workflowsteps" => DefKind::WorkflowStep,
-        _ => return None,
-    };
+    let kind = DefKind::ALL.into_iter().find(|k| k.builtin_dir() == dir)?;
     Some((kind, file.strip_suffix(".cue")?.to_string()))
 }
 

@@ -17,13 +17,7 @@ fn every_builtin_definition_parses_and_compiles() {
             Ok(d) => {
                 // The registry finds built-ins by file name before parsing them.
                 let (dir, file) = path.split_once('/').unwrap();
-                let want_dir = match d.kind {
-                    roam_render::DefKind::Component => "components",
-                    roam_render::DefKind::Trait => "traits",
-                    roam_render::DefKind::Policy => "policies",
-                    roam_render::DefKind::WorkflowStep => "workflowsteps",
-                    roam_render::DefKind::Workload => "workloads",
-                };
+                let want_dir = d.kind.builtin_dir();
                 if dir != want_dir || file.strip_suffix(".cue") != Some(d.name.as_str()) {
                     problems.push(format!(
                         "{path}: holds {} {:?}; expected {want_dir}/{}.cue",
