@@ -89,16 +89,14 @@ pub fn run_calls<'p>(
     loop {
         run.rounds += 1;
         let mut inst = prog.instance();
-        for (path, v) in fills {
-            let p: Vec<&str> = path.iter().map(String::as_str).collect();
-            inst.fill_json(&p, v).map_err(|b| CallFailure {
-                path: path.join("."),
-                message: b.msg,
-            })?;
-        }
-        for (path, (new_style, v)) in &results {
+        // The host's fills, then every result so far (new style: into `$returns`).
+        let filled = fills.iter().map(|(path, v)| (path, false, v));
+        let returned = results
+            .iter()
+            .map(|(path, (new_style, v))| (path, *new_style, v));
+        for (path, into_returns, v) in filled.chain(returned) {
             let mut p: Vec<&str> = path.iter().map(String::as_str).collect();
-            if *new_style {
+            if into_returns {
                 p.push("$returns");
             }
             inst.fill_json(&p, v).map_err(|b| CallFailure {
