@@ -188,6 +188,11 @@ pub struct AppStatus {
     pub latest_revision: Option<Revision>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applied_resources: Vec<ClusterObjectReference>,
+    /// roam: the latest drift found by state-keep (newest last, at most 10):
+    /// which object, which fields, who changed them. KubeVela re-applies
+    /// silently and has no such field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<DriftReport>,
     /// Fields roam does not model are kept as they came.
     #[serde(flatten)]
     #[schemars(skip)]
@@ -354,4 +359,43 @@ pub struct ClusterObjectReference {
     pub namespace: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub uid: String,
+}
+
+/// Drift state-keep found on one object, and what it did about it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DriftReport {
+    /// When it was found (RFC 3339).
+    pub time: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cluster: String,
+    pub api_version: String,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+    pub name: String,
+    /// The object was gone (deleted behind roam's back).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<DriftField>,
+    /// Re-applied (the default) or only reported.
+    #[serde(default)]
+    pub repaired: bool,
+}
+
+/// One drifted field.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DriftField {
+    /// `spec.template.spec.containers[name=web].image`.
+    pub path: String,
+    /// The field managers that own the changed value (from managedFields).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub managers: Vec<String>,
+    /// The value roam applied and the value found, as JSON text.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub applied: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub found: String,
 }

@@ -341,7 +341,10 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    fn render_component(
+    /// Renders one component (`index` is its place in the app, for error
+    /// locations). The controller renders component by component, with
+    /// `inputs` filled from the live outputs of what it depends on.
+    pub fn render_component(
         &self,
         app: &Application,
         index: usize,

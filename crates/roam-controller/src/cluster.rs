@@ -1,0 +1,361 @@
+//! Where objects go: a client per cluster, with discovery of what each
+//! `apiVersion`/`kind` is called and whether it is namespaced.
+//!
+//! Every write is a server-side apply under [`crate::FIELD_MANAGER`],
+//! without `force` first: a field another manager owns is a conflict the
+//! caller decides about (drift on an object the app owns is taken back and
+//! reported; an object someone else owns is left alone).
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams};
+use kube::core::GroupVersionKind;
+use kube::discovery::{ApiResource, Scope};
+use kube::{Client, Error as KubeError};
+use roam_api::ManagedResource;
+use serde_json::Value;
+
+use crate::FIELD_MANAGER;
+
+/// The name of the hub cluster.
+pub const LOCAL: &str = "local";
+
+/// A failed read, apply or delete.
+#[derive(Debug, thiserror::Error)]
+pub enum DispatchError {
+    #[error("the cluster {cluster:?} does not serve {api_version} {kind} (is its CRD installed?)")]
+    NotServed {
+        cluster: String,
+        api_version: String,
+        kind: String,
+    },
+    #[error("{object}: {message}")]
+    Conflict {
+        object: String,
+        /// The managers that own the conflicting fields.
+        managers: Vec<String>,
+        /// The conflicting field paths, as the server names them.
+        fields: Vec<String>,
+        message: String,
+    },
+    #[error("{object}: {message}")]
+    Invalid { object: String, message: String },
+    #[error("{object}: {source}")]
+    Api {
+        object: String,
+        #[source]
+        source: KubeError,
+    },
+    #[error("unknown cluster {0:?}")]
+    UnknownCluster(String),
+}
+
+impl DispatchError {
+    /// Worth retrying later (the server was unavailable, not the input wrong).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DispatchError::Api { source, .. } => match source {
+                KubeError::Api(s) => s.code >= 500 || s.code == 429,
+                _ => true,
+            },
+            DispatchError::NotServed { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// A reference to one object in one cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectKey {
+    pub cluster: String,
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjectKey {
+    pub fn of(cluster: &str, obj: &Value) -> ObjectKey {
+        let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        ObjectKey {
+            cluster: cluster.to_string(),
+            api_version: s(&obj["apiVersion"]),
+            kind: s(&obj["kind"]),
+            namespace: s(&obj["metadata"]["namespace"]),
+            name: s(&obj["metadata"]["name"]),
+        }
+    }
+
+    pub fn of_managed(m: &ManagedResource) -> ObjectKey {
+        ObjectKey {
+            cluster: if m.cluster.is_empty() {
+                LOCAL.into()
+            } else {
+                m.cluster.clone()
+            },
+            api_version: m.api_version.clone(),
+            kind: m.kind.clone(),
+            namespace: m.namespace.clone(),
+            name: m.name.clone(),
+        }
+    }
+
+    /// The same object across versions of its group (`apps/v1` and
+    /// `apps/v1beta1` Deployments are one object).
+    pub fn group_key(&self) -> (String, String, String, String, String) {
+        let group = self
+            .api_version
+            .rsplit_once('/')
+            .map(|(g, _)| g)
+            .unwrap_or("");
+        (
+            self.cluster.clone(),
+            group.to_string(),
+            self.kind.clone(),
+            self.namespace.clone(),
+            self.name.clone(),
+        )
+    }
+}
+
+impl std::fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ", self.kind)?;
+        if !self.namespace.is_empty() {
+            write!(f, "{}/", self.namespace)?;
+        }
+        write!(f, "{}", self.name)?;
+        if self.cluster != LOCAL {
+            write!(f, " in cluster {}", self.cluster)?;
+        }
+        Ok(())
+    }
+}
+
+/// One cluster: a client and what its API serves.
+pub struct ClusterClient {
+    pub name: String,
+    pub client: Client,
+    resources: RwLock<HashMap<(String, String), (ApiResource, bool)>>,
+}
+
+impl ClusterClient {
+    pub fn new(name: &str, client: Client) -> ClusterClient {
+        ClusterClient {
+            name: name.to_string(),
+            client,
+            resources: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The resource of `apiVersion`/`kind` and whether it is namespaced
+    /// (asked once, then cached; a miss is asked again, for CRDs installed
+    /// since).
+    pub async fn resource(
+        &self,
+        api_version: &str,
+        kind: &str,
+    ) -> Result<(ApiResource, bool), DispatchError> {
+        let key = (api_version.to_string(), kind.to_string());
+        if let Some(r) = self
+            .resources
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return Ok(r.clone());
+        }
+        let (group, version) = match api_version.split_once('/') {
+            Some((g, v)) => (g, v),
+            None => ("", api_version),
+        };
+        let gvk = GroupVersionKind::gvk(group, version, kind);
+        let not_served = || DispatchError::NotServed {
+            cluster: self.name.clone(),
+            api_version: api_version.into(),
+            kind: kind.into(),
+        };
+        let (ar, caps) = match kube::discovery::pinned_kind(&self.client, &gvk).await {
+            Ok(r) => r,
+            Err(KubeError::Api(s)) if s.code == 404 => return Err(not_served()),
+            Err(KubeError::Discovery(_)) => return Err(not_served()),
+            Err(e) => {
+                return Err(DispatchError::Api {
+                    object: format!("discovery of {api_version} {kind}"),
+                    source: e,
+                });
+            }
+        };
+        let namespaced = caps.scope == Scope::Namespaced;
+        self.resources
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, (ar.clone(), namespaced));
+        Ok((ar, namespaced))
+    }
+
+    async fn api(&self, key: &ObjectKey) -> Result<Api<DynamicObject>, DispatchError> {
+        let (ar, namespaced) = self.resource(&key.api_version, &key.kind).await?;
+        Ok(if namespaced {
+            let ns = if key.namespace.is_empty() {
+                "default"
+            } else {
+                &key.namespace
+            };
+            Api::namespaced_with(self.client.clone(), ns, &ar)
+        } else {
+            Api::all_with(self.client.clone(), &ar)
+        })
+    }
+
+    /// The live object, or `None` if it does not exist.
+    pub async fn get(&self, key: &ObjectKey) -> Result<Option<Value>, DispatchError> {
+        let api = self.api(key).await?;
+        match api.get_opt(&key.name).await {
+            Ok(o) => Ok(o.map(to_value)),
+            Err(e) => Err(DispatchError::Api {
+                object: key.to_string(),
+                source: e,
+            }),
+        }
+    }
+
+    /// Server-side applies `obj` under the `roam` field manager.
+    pub async fn apply(&self, obj: &Value, force: bool) -> Result<Value, DispatchError> {
+        let key = ObjectKey::of(&self.name, obj);
+        let api = self.api(&key).await?;
+        let mut pp = PatchParams::apply(FIELD_MANAGER);
+        if force {
+            pp = pp.force();
+        }
+        match api.patch(&key.name, &pp, &Patch::Apply(obj)).await {
+            Ok(o) => Ok(to_value(o)),
+            Err(KubeError::Api(s)) if s.code == 409 => {
+                let (managers, fields) = conflict_causes(&s);
+                Err(DispatchError::Conflict {
+                    object: key.to_string(),
+                    managers,
+                    fields,
+                    message: s.message.clone(),
+                })
+            }
+            Err(KubeError::Api(s)) if s.code == 422 || s.code == 400 => {
+                Err(DispatchError::Invalid {
+                    object: key.to_string(),
+                    message: s.message.clone(),
+                })
+            }
+            Err(e) => Err(DispatchError::Api {
+                object: key.to_string(),
+                source: e,
+            }),
+        }
+    }
+
+    /// Deletes the object (background propagation). `Ok(true)` when it is
+    /// gone or was never there.
+    pub async fn delete(&self, key: &ObjectKey) -> Result<bool, DispatchError> {
+        let api = match self.api(key).await {
+            Ok(api) => api,
+            // A kind the cluster no longer serves has no objects left.
+            Err(DispatchError::NotServed { .. }) => return Ok(true),
+            Err(e) => return Err(e),
+        };
+        match api.delete(&key.name, &DeleteParams::background()).await {
+            Ok(either) => Ok(either.is_right()),
+            Err(KubeError::Api(s)) if s.code == 404 => Ok(true),
+            Err(e) => Err(DispatchError::Api {
+                object: key.to_string(),
+                source: e,
+            }),
+        }
+    }
+}
+
+/// The managers and fields a 409 from server-side apply names.
+fn conflict_causes(s: &kube::core::Status) -> (Vec<String>, Vec<String>) {
+    let mut managers = Vec::new();
+    let mut fields = Vec::new();
+    let causes = s
+        .details
+        .as_ref()
+        .map(|d| d.causes.clone())
+        .unwrap_or_default();
+    for c in causes {
+        if !c.field.is_empty() && !fields.contains(&c.field) {
+            fields.push(c.field.clone());
+        }
+        // `conflict with "kubectl-edit" using apps/v1`
+        if let Some(m) = c.message.split('"').nth(1)
+            && !managers.iter().any(|x| x == m)
+        {
+            managers.push(m.to_string());
+        }
+    }
+    if managers.is_empty()
+        && let Some(m) = s.message.split('"').nth(1)
+    {
+        managers.push(m.to_string());
+    }
+    (managers, fields)
+}
+
+fn to_value(o: DynamicObject) -> Value {
+    serde_json::to_value(o).unwrap_or(Value::Null)
+}
+
+/// The clusters roam delivers to. Only the hub (`local`) until
+/// multi-cluster delivery registers members.
+#[derive(Clone)]
+pub struct Clusters {
+    local: Arc<ClusterClient>,
+}
+
+impl Clusters {
+    pub fn new(local: Client) -> Clusters {
+        Clusters {
+            local: Arc::new(ClusterClient::new(LOCAL, local)),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Result<&Arc<ClusterClient>, DispatchError> {
+        if name.is_empty() || name == LOCAL {
+            Ok(&self.local)
+        } else {
+            Err(DispatchError::UnknownCluster(name.into()))
+        }
+    }
+
+    pub fn local(&self) -> &Arc<ClusterClient> {
+        &self.local
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_causes_name_the_managers() {
+        let s: kube::core::Status = serde_json::from_value(serde_json::json!({
+            "status": "Failure", "code": 409, "reason": "Conflict",
+            "message": "Apply failed with 1 conflict: conflict with \"kubectl-edit\" using apps/v1: .spec.replicas",
+            "details": {"causes": [{"reason": "FieldManagerConflict", "message": "conflict with \"kubectl-edit\" using apps/v1", "field": ".spec.replicas"}]}
+        }))
+        .unwrap();
+        let (m, f) = conflict_causes(&s);
+        assert_eq!(m, vec!["kubectl-edit"]);
+        assert_eq!(f, vec![".spec.replicas"]);
+    }
+
+    #[test]
+    fn keys_print_like_kubectl() {
+        let k = ObjectKey::of(
+            LOCAL,
+            &serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}}),
+        );
+        assert_eq!(k.to_string(), "Deployment prod/web");
+        assert_eq!(k.group_key().1, "apps");
+    }
+}

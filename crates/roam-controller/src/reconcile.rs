@@ -1,0 +1,1555 @@
+//! One reconcile of one Application: the pipeline of the crate docs.
+//!
+//! Nothing is applied unless every component renders. Objects are recorded
+//! in the current ResourceTracker before they are applied, and their record
+//! dropped only after they are deleted (see [`crate::tracker`]). An object
+//! the app does not own (exists without the app's labels and in none of its
+//! trackers) is never overwritten; a field of an object the app owns that
+//! another manager changed is drift: taken back and reported.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
+use kube::runtime::controller::Action;
+use kube::runtime::events::{Event, EventType, Recorder};
+use kube::{Client, Resource, ResourceExt};
+use roam_api::labels as L;
+use roam_api::{
+    AppPolicy, AppStatus, Application, ApplicationComponent, ApplicationComponentStatus,
+    ApplicationPhase, ApplicationRevision, ApplicationTraitStatus, ClusterObjectReference,
+    DriftField, DriftReport, GroupVersionKindRef, ManagedResource, ResourceTracker, WorkflowStatus,
+    WorkflowStepStatus,
+};
+use roam_render::health::{HealthInput, evaluate_health};
+use roam_render::render::{ErrorKind, Origin, RenderError, RenderErrors, RenderedComponent};
+use roam_render::{DefKind, Registry, Renderer, Target, TemplateCache};
+use serde_json::{Map, Value, json};
+
+use crate::cluster::{ClusterClient, Clusters, DispatchError, LOCAL, ObjectKey};
+use crate::defs::Definitions;
+use crate::metrics::Metrics;
+use crate::runner::Config;
+use crate::status::{self, set_condition};
+use crate::tracker::{self, Trackers};
+use crate::workflow::{self, Readiness, StepKind, phase};
+use crate::{FINALIZER, LABEL_PAUSE, drift, revision};
+
+/// Finalizer: delete the app but keep what it created.
+pub const FINALIZER_ORPHAN: &str = "app.oam.dev/orphan-resource";
+
+/// Shared state of the reconcilers.
+pub struct Ctx {
+    pub client: Client,
+    pub clusters: Clusters,
+    pub defs: Arc<Definitions>,
+    pub cache: TemplateCache,
+    pub metrics: Arc<Metrics>,
+    pub config: Config,
+    pub recorder: Recorder,
+    /// Per app: how many times in a row it waited (for the backoff).
+    waits: Mutex<HashMap<String, u32>>,
+    /// Per app: when state-keep last ran.
+    kept: Mutex<HashMap<String, Instant>>,
+}
+
+impl Ctx {
+    pub fn new(
+        client: Client,
+        defs: Arc<Definitions>,
+        metrics: Arc<Metrics>,
+        config: Config,
+    ) -> Ctx {
+        let recorder = Recorder::new(
+            client.clone(),
+            kube::runtime::events::Reporter {
+                controller: "roam".into(),
+                instance: None,
+            },
+        );
+        Ctx {
+            clusters: Clusters::new(client.clone()),
+            client,
+            defs,
+            cache: TemplateCache::new(),
+            metrics,
+            config,
+            recorder,
+            waits: Mutex::new(HashMap::new()),
+            kept: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn next_wait(&self, key: &str) -> Duration {
+        let mut w = self.waits.lock().unwrap_or_else(|e| e.into_inner());
+        let n = w.entry(key.to_string()).or_insert(0);
+        *n += 1;
+        workflow::wait_backoff(*n)
+    }
+
+    fn reset_wait(&self, key: &str) {
+        self.waits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
+    }
+
+    fn forget(&self, key: &str) {
+        self.reset_wait(key);
+        self.kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
+        self.metrics.phase(key, None);
+    }
+}
+
+/// A reconcile that could not finish (retried with backoff).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Error(pub String);
+
+impl From<kube::Error> for Error {
+    fn from(e: kube::Error) -> Self {
+        Error(e.to_string())
+    }
+}
+
+impl From<DispatchError> for Error {
+    fn from(e: DispatchError) -> Self {
+        Error(e.to_string())
+    }
+}
+
+/// The retry interval after an error.
+pub fn error_policy(app: Arc<Application>, err: &Error, ctx: Arc<Ctx>) -> Action {
+    ctx.metrics.errors.inc();
+    let key = app_key(&app);
+    tracing::warn!(app = %key, error = %err, "reconcile failed; retrying");
+    Action::requeue(ctx.next_wait(&key))
+}
+
+fn app_key(app: &Application) -> String {
+    format!(
+        "{}/{}",
+        app.namespace().unwrap_or_else(|| "default".into()),
+        app.name_any()
+    )
+}
+
+/// Reconciles one app.
+pub async fn reconcile(app: Arc<Application>, ctx: Arc<Ctx>) -> Result<Action, Error> {
+    let started = Instant::now();
+    ctx.metrics.started();
+    let key = app_key(&app);
+    let span = tracing::info_span!("reconcile", app = %key);
+    let _g = span.enter();
+    drop(_g);
+    let r = reconcile_inner(&app, &ctx, &key).await;
+    ctx.metrics.ended();
+    ctx.metrics.stage("total", started.elapsed());
+    r
+}
+
+async fn reconcile_inner(app: &Application, ctx: &Ctx, key: &str) -> Result<Action, Error> {
+    if app.labels().get(LABEL_PAUSE).map(String::as_str) == Some("true") {
+        tracing::debug!(app = %key, "paused");
+        return Ok(Action::await_change());
+    }
+    if app.metadata.deletion_timestamp.is_some() {
+        return finalize(app, ctx, key).await;
+    }
+    let name = app.name_any();
+    let ns = app.namespace().unwrap_or_else(|| "default".into());
+    let apps: Api<Application> = Api::namespaced(ctx.client.clone(), &ns);
+    if !app.finalizers().iter().any(|f| f == FINALIZER) {
+        let mut fins = app.finalizers().to_vec();
+        fins.push(FINALIZER.into());
+        let p =
+            json!({"metadata": {"finalizers": fins, "resourceVersion": app.resource_version()}});
+        apps.patch(&name, &PatchParams::default(), &Patch::Merge(&p))
+            .await?;
+    }
+    let old = app.status.clone().unwrap_or_default();
+    let mut st = old.clone();
+    st.observed_generation = app.metadata.generation;
+    let action = pipeline(app, ctx, key, &ns, &mut st).await;
+    let action = match action {
+        Ok(a) => a,
+        Err(e) => {
+            // Say what failed in the status too, then retry.
+            set_condition(&mut st, status::READY, false, "ReconcileError", &e.0);
+            write_status(&apps, &name, &old, &st).await?;
+            return Err(e);
+        }
+    };
+    let t = Instant::now();
+    write_status(&apps, &name, &old, &st).await?;
+    ctx.metrics.stage("status", t.elapsed());
+    if let Some(p) = st.status {
+        ctx.metrics.phase(key, Some(phase_name(p)));
+    }
+    Ok(action)
+}
+
+async fn write_status(
+    apps: &Api<Application>,
+    name: &str,
+    old: &AppStatus,
+    new: &AppStatus,
+) -> Result<(), Error> {
+    if old == new {
+        return Ok(());
+    }
+    let p = status::merge_patch(old, new);
+    match apps
+        .patch_status(name, &PatchParams::default(), &Patch::Merge(&p))
+        .await
+    {
+        Ok(_) => Ok(()),
+        // Deleted meanwhile: nothing to report to.
+        Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn phase_name(p: ApplicationPhase) -> &'static str {
+    match p {
+        ApplicationPhase::Starting => "starting",
+        ApplicationPhase::Rendering => "rendering",
+        ApplicationPhase::GeneratingPolicy => "generatingPolicy",
+        ApplicationPhase::RunningWorkflow => "runningWorkflow",
+        ApplicationPhase::WorkflowSuspending => "workflowSuspending",
+        ApplicationPhase::WorkflowTerminated => "workflowTerminated",
+        ApplicationPhase::WorkflowFailed => "workflowFailed",
+        ApplicationPhase::Running => "running",
+        ApplicationPhase::Unhealthy => "unhealthy",
+        ApplicationPhase::Deleting => "deleting",
+    }
+}
+
+/// One delivery: components of an app variant (overrides applied) to a
+/// cluster and namespace.
+struct Delivery {
+    app: Application,
+    cluster: String,
+    namespace: Option<String>,
+    /// Component indices, in dependency order.
+    components: Vec<usize>,
+}
+
+/// A component as delivered: its health.
+struct Delivered {
+    status: ApplicationComponentStatus,
+}
+
+/// Which rendered object a live one is.
+#[derive(Clone)]
+struct RenderedObjectRef {
+    origin: Option<Origin>,
+    object: Value,
+}
+
+/// What a step did this pass.
+enum Outcome {
+    Succeeded(String),
+    Running(String),
+    Failed(String),
+}
+
+async fn pipeline(
+    app: &Application,
+    ctx: &Ctx,
+    key: &str,
+    ns: &str,
+    st: &mut AppStatus,
+) -> Result<Action, Error> {
+    let name = app.name_any();
+    // Parse: every type must be known.
+    let t = Instant::now();
+    let registry = ctx.defs.registry_for(ns);
+    if let Err(msg) = parse(app, &registry, &ctx.defs, ns) {
+        set_condition(st, status::PARSED, false, "ParseError", &msg);
+        set_condition(st, status::READY, false, "ParseError", &msg);
+        st.status = Some(ApplicationPhase::Rendering);
+        // A definition arriving wakes every app; until then, wait.
+        return Ok(Action::requeue(ctx.config.resync));
+    }
+    set_condition(st, status::PARSED, true, "Parsed", "");
+    ctx.metrics.stage("parse", t.elapsed());
+
+    // Revision.
+    let t = Instant::now();
+    let used = revision::used_definitions(app, &registry);
+    let hash = revision::revision_hash(app, &used);
+    let (rev, created) =
+        revision::ensure(&ctx.client, app, &hash, &used, ctx.config.revision_limit).await?;
+    if created {
+        tracing::info!(app = %key, revision = %rev.name, "new revision");
+        publish(
+            ctx,
+            app,
+            EventType::Normal,
+            "Revised",
+            &format!("created {}", rev.name),
+        )
+        .await;
+    }
+    set_condition(st, status::REVISION, true, "Revisioned", &rev.name);
+    st.latest_revision = Some(rev.clone());
+    ctx.metrics.stage("revision", t.elapsed());
+
+    // Render every component of every delivery (components fed by
+    // `inputs` are rendered when their inputs exist).
+    let t = Instant::now();
+    let plan = workflow::plan(app);
+    let target = Target {
+        app_revision: rev.name.clone(),
+        app_revision_num: rev.revision,
+        cluster_version: ctx.config.cluster_version.clone(),
+        ..Target::default()
+    };
+    let renderer = Renderer::new(&registry, &ctx.cache);
+    let mut deliveries: Vec<Result<Delivery, String>> = Vec::new();
+    let mut prerendered: HashMap<(usize, usize), RenderedComponent> = HashMap::new();
+    let mut errors: Vec<RenderError> = Vec::new();
+    for step in &plan.steps {
+        let d = delivery_of(app, step);
+        if let Ok(d) = &d {
+            let di = deliveries.len();
+            let target = Target {
+                namespace: d.namespace.clone(),
+                ..target.clone()
+            };
+            let namespace = target.namespace.clone().unwrap_or_else(|| ns.to_string());
+            for &ci in &d.components {
+                let comp = &d.app.spec.components[ci];
+                if !comp.inputs.is_empty() {
+                    continue;
+                }
+                let r0 = Instant::now();
+                match renderer.render_component(&d.app, ci, comp, &namespace, &target) {
+                    Ok(r) => {
+                        prerendered.insert((di, ci), r);
+                    }
+                    Err(e) => {
+                        if !errors.contains(&e) {
+                            errors.push(*e);
+                        }
+                    }
+                }
+                ctx.metrics.render(r0.elapsed());
+            }
+        }
+        deliveries.push(d);
+    }
+    ctx.metrics.stage("render", t.elapsed());
+    if !errors.is_empty() {
+        let msg = RenderErrors(errors).to_string();
+        set_condition(st, status::RENDER, false, "RenderError", &msg);
+        set_condition(st, status::READY, false, "RenderError", &msg);
+        st.status = Some(ApplicationPhase::Rendering);
+        return Ok(Action::requeue(ctx.config.resync));
+    }
+    set_condition(st, status::RENDER, true, "Rendered", "");
+
+    // Workflow: restart on a new revision.
+    let t = Instant::now();
+    let restart = st
+        .workflow
+        .as_ref()
+        .is_none_or(|w| w.app_revision != rev.name || w.mode != plan.mode);
+    if restart {
+        ctx.reset_wait(key);
+        st.workflow = Some(WorkflowStatus {
+            app_revision: rev.name.clone(),
+            mode: plan.mode.clone(),
+            status: "executing".into(),
+            steps: plan
+                .steps
+                .iter()
+                .map(|s| WorkflowStepStatus {
+                    id: workflow::step_id(&rev.name, &s.name),
+                    name: s.name.clone(),
+                    type_: s.type_.clone(),
+                    phase: phase::PENDING.into(),
+                    ..Default::default()
+                })
+                .collect(),
+            start_time: Some(status::now()),
+            ..Default::default()
+        });
+    }
+    let publish_version = app.annotations().get(L::ANNO_PUBLISH_VERSION).cloned();
+    let generation = app.metadata.generation.unwrap_or(1);
+    let mut trackers = Trackers::load(
+        &ctx.client,
+        &name,
+        ns,
+        &tracker::versioned_name(&name, ns, generation, publish_version.as_deref()),
+        generation,
+        &rev.name,
+    )
+    .await?;
+
+    let mut wf = st.workflow.take().unwrap_or_default();
+    let mut delivered: BTreeMap<(String, String, String), ApplicationComponentStatus> =
+        BTreeMap::new();
+    // Run what may run, until a pass changes nothing.
+    for _pass in 0..=plan.steps.len() {
+        let mut progressed = false;
+        for (i, step) in plan.steps.iter().enumerate() {
+            let cur = wf.steps[i].phase.clone();
+            if workflow::finished(&cur) {
+                continue;
+            }
+            let (new_phase, reason, message) = match workflow::readiness(&plan, &wf.steps, i) {
+                Readiness::Skip(m) => (phase::SKIPPED, "Skip", m),
+                Readiness::Wait(m) => (phase::PENDING, "", m),
+                Readiness::Run => {
+                    let outcome = match &deliveries[i] {
+                        Err(m) => Outcome::Failed(m.clone()),
+                        Ok(d) => {
+                            run_delivery(
+                                ctx,
+                                app,
+                                &renderer,
+                                &target,
+                                ns,
+                                i,
+                                d,
+                                &prerendered,
+                                &mut trackers,
+                                &mut delivered,
+                                true,
+                            )
+                            .await?
+                        }
+                    };
+                    match outcome {
+                        Outcome::Succeeded(m) => (phase::SUCCEEDED, "", m),
+                        Outcome::Running(m) => (phase::RUNNING, "Wait", m),
+                        Outcome::Failed(m) => (phase::FAILED, "Execute", m),
+                    }
+                }
+            };
+            let s = &mut wf.steps[i];
+            if s.phase != new_phase {
+                progressed = true;
+                let now = status::now();
+                if s.first_execute_time.is_none() && new_phase != phase::PENDING {
+                    s.first_execute_time = Some(now.clone());
+                }
+                if new_phase != phase::PENDING {
+                    s.last_execute_time = Some(now);
+                }
+                s.phase = new_phase.into();
+            }
+            s.reason = reason.into();
+            s.message = message;
+            let _ = step;
+        }
+        if !progressed {
+            break;
+        }
+    }
+    let failed = wf.steps.iter().any(|s| s.phase == phase::FAILED);
+    let done = wf.steps.iter().all(|s| workflow::finished(&s.phase));
+    wf.finished = done;
+    wf.status = if failed && done {
+        "failed"
+    } else if done {
+        "succeeded"
+    } else {
+        "executing"
+    }
+    .into();
+    wf.message = wf
+        .steps
+        .iter()
+        .find(|s| s.phase == phase::FAILED)
+        .map(|s| format!("step {} failed: {}", s.name, s.message))
+        .unwrap_or_default();
+    if done && wf.end_time.is_none() {
+        wf.end_time = Some(status::now());
+    }
+    let succeeded = done && !failed;
+    let wf_message = wf.message.clone();
+    st.workflow = Some(wf);
+    set_condition(
+        st,
+        status::WORKFLOW,
+        succeeded || !done,
+        if succeeded {
+            "Succeeded"
+        } else if failed {
+            "Failed"
+        } else {
+            "Executing"
+        },
+        &wf_message,
+    );
+    ctx.metrics.stage("workflow", t.elapsed());
+
+    if !done {
+        st.status = Some(ApplicationPhase::RunningWorkflow);
+        set_condition(st, status::READY, false, "RunningWorkflow", "");
+        fill_services(st, &delivered, &trackers);
+        return Ok(Action::requeue(ctx.next_wait(key)));
+    }
+    if failed {
+        st.status = Some(ApplicationPhase::WorkflowFailed);
+        set_condition(st, status::READY, false, "WorkflowFailed", &wf_message);
+        fill_services(st, &delivered, &trackers);
+        return Ok(Action::requeue(
+            Duration::from_secs(300).min(ctx.config.resync),
+        ));
+    }
+
+    // Garbage collection: the workflow succeeded, so every new object is
+    // in place and healthy.
+    let t = Instant::now();
+    let order = component_order(app);
+    garbage_collect(ctx, app, &mut trackers, &order).await?;
+    ctx.metrics.stage("gc", t.elapsed());
+
+    // Health of everything delivered (steps that finished earlier too).
+    let t = Instant::now();
+    for (i, d) in deliveries.iter().enumerate() {
+        if let Ok(d) = d {
+            run_delivery(
+                ctx,
+                app,
+                &renderer,
+                &target,
+                ns,
+                i,
+                d,
+                &prerendered,
+                &mut trackers,
+                &mut delivered,
+                false,
+            )
+            .await?;
+        }
+    }
+    fill_services(st, &delivered, &trackers);
+    ctx.metrics.stage("health", t.elapsed());
+
+    // State-keep.
+    let due = {
+        let kept = ctx.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(key)
+            .is_none_or(|t| t.elapsed() >= ctx.config.state_keep_interval)
+    };
+    if due {
+        let t = Instant::now();
+        state_keep(ctx, app, st, &trackers).await?;
+        ctx.kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string(), Instant::now());
+        ctx.metrics.stage("statekeep", t.elapsed());
+    }
+
+    let healthy = st.services.iter().all(|s| s.healthy);
+    if healthy {
+        ctx.reset_wait(key);
+        st.status = Some(ApplicationPhase::Running);
+        set_condition(st, status::READY, true, "Ready", "");
+        let interval = app
+            .annotations()
+            .get(crate::ANNO_RECONCILE_INTERVAL)
+            .and_then(|s| parse_duration(s))
+            .unwrap_or(ctx.config.state_keep_interval);
+        Ok(Action::requeue(
+            interval.min(ctx.config.state_keep_interval),
+        ))
+    } else {
+        st.status = Some(ApplicationPhase::Unhealthy);
+        let msg = st
+            .services
+            .iter()
+            .filter(|s| !s.healthy)
+            .map(|s| format!("{}: {}", s.name, s.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        set_condition(st, status::READY, false, "Unhealthy", &msg);
+        Ok(Action::requeue(ctx.next_wait(key)))
+    }
+}
+
+/// Unknown component, trait or policy types, as `roam dry-run` words them.
+fn parse(
+    app: &Application,
+    registry: &Registry,
+    defs: &Definitions,
+    ns: &str,
+) -> Result<(), String> {
+    let name = app.name_any();
+    let mut errors = Vec::new();
+    let mut check = |kind: DefKind, type_: &str, at: String, what: String| {
+        if registry.get(kind, type_).is_some() {
+            return;
+        }
+        let kind_err = match defs.broken(kind, ns, type_) {
+            Some(message) => ErrorKind::BadDefinition {
+                definition: type_.to_string(),
+                message,
+            },
+            None => ErrorKind::UnknownType {
+                kind,
+                name: type_.to_string(),
+                suggestions: registry.suggest(kind, type_),
+                available: registry.list(kind).map(|d| d.name.clone()).collect(),
+            },
+        };
+        errors.push(RenderError {
+            app: name.clone(),
+            at,
+            what,
+            kind: kind_err,
+        });
+    };
+    for (i, c) in app.spec.components.iter().enumerate() {
+        check(
+            DefKind::Component,
+            &c.type_,
+            format!("components[{i}]"),
+            format!("component {:?}", c.name),
+        );
+        for (j, t) in c.traits.iter().enumerate() {
+            check(
+                DefKind::Trait,
+                &t.type_,
+                format!("components[{i}].traits[{j}]"),
+                format!("trait {}", t.type_),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(RenderErrors(errors).to_string())
+    }
+}
+
+/// The app variant, target and components of a step.
+fn delivery_of(app: &Application, step: &workflow::StepPlan) -> Result<Delivery, String> {
+    let order =
+        roam_render::dataflow::dependency_order(&app.spec.components).map_err(|e| e.to_string())?;
+    match &step.kind {
+        StepKind::ApplyComponent {
+            component,
+            cluster,
+            namespace,
+        } => {
+            let idx = app
+                .spec
+                .components
+                .iter()
+                .position(|c| &c.name == component)
+                .ok_or_else(|| {
+                    format!(
+                        "step {:?}: the app has no component {component:?}",
+                        step.name
+                    )
+                })?;
+            Ok(Delivery {
+                app: app.clone(),
+                cluster: cluster_name(cluster)?,
+                namespace: namespace.clone(),
+                components: vec![idx],
+            })
+        }
+        StepKind::Deploy { policies } => {
+            let mut variant = app.clone();
+            let mut namespace = None;
+            let mut cluster = LOCAL.to_string();
+            for pname in policies {
+                let p: &AppPolicy = app
+                    .spec
+                    .policies
+                    .iter()
+                    .find(|p| &p.name == pname)
+                    .ok_or_else(|| {
+                        format!("step {:?}: the app has no policy {pname:?}", step.name)
+                    })?;
+                match p.type_.as_str() {
+                    "override" => {
+                        variant.spec.components =
+                            roam_render::policy::apply_override(&variant.spec.components, p)
+                                .map_err(|e| e.to_string())?;
+                    }
+                    "topology" => {
+                        let props = p.properties.clone().unwrap_or(Value::Null);
+                        if let Some(n) = props.get("namespace").and_then(Value::as_str) {
+                            namespace = Some(n.to_string());
+                        }
+                        let clusters: Vec<&str> = props
+                            .get("clusters")
+                            .and_then(Value::as_array)
+                            .map(|a| a.iter().filter_map(Value::as_str).collect())
+                            .unwrap_or_default();
+                        if props.get("clusterLabelSelector").is_some()
+                            || props.get("clusterSelector").is_some()
+                        {
+                            return Err(format!(
+                                "policy {pname:?} (topology): cluster selectors need registered clusters; only \"local\" exists"
+                            ));
+                        }
+                        for c in clusters {
+                            cluster = cluster_name(c)?;
+                        }
+                    }
+                    other => {
+                        return Err(format!(
+                            "step {:?}: policy {pname:?} of type {other:?} cannot be used by deploy",
+                            step.name
+                        ));
+                    }
+                }
+            }
+            Ok(Delivery {
+                components: roam_render::dataflow::dependency_order(&variant.spec.components)
+                    .map_err(|e| e.to_string())?,
+                app: variant,
+                cluster,
+                namespace,
+            })
+            .inspect(|_| {
+                let _ = &order;
+            })
+        }
+        StepKind::Unsupported { type_ } => Err(format!(
+            "workflow step type {type_:?} is not supported by this controller yet (only apply-component and deploy run; the workflow engine brings the rest)"
+        )),
+    }
+}
+
+fn cluster_name(c: &str) -> Result<String, String> {
+    if c.is_empty() || c == LOCAL {
+        Ok(LOCAL.into())
+    } else {
+        Err(format!(
+            "cluster {c:?} is not registered (only \"local\" exists until clusters are joined)"
+        ))
+    }
+}
+
+/// Delivers (or, with `apply` false, only observes) the components of one
+/// step; records their statuses in `delivered`.
+#[allow(clippy::too_many_arguments)]
+async fn run_delivery(
+    ctx: &Ctx,
+    app: &Application,
+    renderer: &Renderer<'_>,
+    target: &Target,
+    ns: &str,
+    di: usize,
+    d: &Delivery,
+    prerendered: &HashMap<(usize, usize), RenderedComponent>,
+    trackers: &mut Trackers,
+    delivered: &mut BTreeMap<(String, String, String), ApplicationComponentStatus>,
+    apply: bool,
+) -> Result<Outcome, Error> {
+    let cluster = ctx.clusters.get(&d.cluster)?.clone();
+    let namespace = d.namespace.clone().unwrap_or_else(|| ns.to_string());
+    let target = Target {
+        namespace: d.namespace.clone(),
+        ..target.clone()
+    };
+    let mut done: HashMap<String, Delivered> = HashMap::new();
+    let mut waiting = Vec::new();
+    for &ci in &d.components {
+        let comp = &d.app.spec.components[ci];
+        // Within a step, a component waits for what it depends on.
+        if let Some(dep) = comp.depends_on.iter().find(|x| {
+            d.app.spec.components.iter().any(|c| &c.name == *x)
+                && done.get(*x).is_none_or(|dd| !dd.status.healthy)
+        }) && d.components.len() > 1
+        {
+            waiting.push(format!("{} waits for {dep}", comp.name));
+            continue;
+        }
+        let rendered = match prerendered.get(&(di, ci)) {
+            Some(r) => r.clone(),
+            None => {
+                let filled = match fill_inputs(ctx, &d.app, comp, &cluster, &namespace).await? {
+                    Ok(c) => c,
+                    Err(m) => {
+                        if apply {
+                            return Ok(Outcome::Running(m));
+                        }
+                        continue;
+                    }
+                };
+                match renderer.render_component(&d.app, ci, &filled, &namespace, &target) {
+                    Ok(r) => r,
+                    Err(e) => return Ok(Outcome::Failed(e.to_string())),
+                }
+            }
+        };
+        let dd = match deliver_component(ctx, app, &cluster, comp, rendered, trackers, apply).await
+        {
+            Ok(dd) => dd,
+            Err(DeliverError::Fail(m)) => return Ok(Outcome::Failed(m)),
+            Err(DeliverError::Retry(e)) => return Err(e),
+        };
+        let mut status = dd.status.clone();
+        status.namespace = namespace.clone();
+        status.cluster = if d.cluster == LOCAL {
+            String::new()
+        } else {
+            d.cluster.clone()
+        };
+        delivered.insert(
+            (d.cluster.clone(), namespace.clone(), comp.name.clone()),
+            status,
+        );
+        done.insert(comp.name.clone(), dd);
+    }
+    if !waiting.is_empty() {
+        return Ok(Outcome::Running(waiting.join("; ")));
+    }
+    let unhealthy: Vec<String> = done
+        .values()
+        .filter(|d| !d.status.healthy)
+        .map(|d| {
+            if d.status.message.is_empty() {
+                format!("component {} is not healthy yet", d.status.name)
+            } else {
+                format!(
+                    "component {} is not healthy yet: {}",
+                    d.status.name, d.status.message
+                )
+            }
+        })
+        .collect();
+    if unhealthy.is_empty() {
+        Ok(Outcome::Succeeded(String::new()))
+    } else {
+        Ok(Outcome::Running(unhealthy.join("; ")))
+    }
+}
+
+/// The component with its `inputs` filled from the live outputs of the
+/// components it reads from (`Err` says which input is missing).
+async fn fill_inputs(
+    ctx: &Ctx,
+    app: &Application,
+    comp: &ApplicationComponent,
+    cluster: &ClusterClient,
+    namespace: &str,
+) -> Result<Result<ApplicationComponent, String>, Error> {
+    let mut values = BTreeMap::new();
+    for producer in &app.spec.components {
+        if producer.outputs.is_empty()
+            || !producer
+                .outputs
+                .iter()
+                .any(|o| comp.inputs.iter().any(|i| i.from == o.name))
+        {
+            continue;
+        }
+        // The producer's live workload and auxiliaries, found by the OAM labels.
+        let (workload, aux) = live_of_component(cluster, app, producer, namespace).await?;
+        match roam_render::dataflow::evaluate_outputs(&ctx.cache, producer, workload.as_ref(), &aux)
+        {
+            Ok(outs) => {
+                for (k, v) in outs {
+                    values.insert(k, v);
+                }
+            }
+            Err(e) => {
+                return Ok(Err(format!(
+                    "waiting for output of component {}: {e}",
+                    producer.name
+                )));
+            }
+        }
+    }
+    Ok(roam_render::dataflow::apply_inputs(comp, &values).map_err(|e| e.to_string()))
+}
+
+/// A producer's live objects: its workload (named after it) and
+/// auxiliaries by their `trait.oam.dev/resource` label, from the tracker.
+async fn live_of_component(
+    cluster: &ClusterClient,
+    app: &Application,
+    comp: &ApplicationComponent,
+    namespace: &str,
+) -> Result<(Option<Value>, Map<String, Value>), Error> {
+    let rt_api: Api<ResourceTracker> = Api::all(cluster.client.clone());
+    let lp = ListParams::default().labels(&format!(
+        "{}={},{}={}",
+        L::APP_NAME,
+        app.name_any(),
+        L::APP_NAMESPACE,
+        app.namespace().unwrap_or_else(|| "default".into())
+    ));
+    let mut workload = None;
+    let mut aux = Map::new();
+    for rt in rt_api.list(&lp).await?.items {
+        for m in rt.spec.managed_resources {
+            if m.component != comp.name
+                || m.deleted
+                || (!m.namespace.is_empty() && m.namespace != namespace)
+            {
+                continue;
+            }
+            let Some(live) = cluster.get(&ObjectKey::of_managed(&m)).await? else {
+                continue;
+            };
+            let labels = &live["metadata"]["labels"];
+            match labels[L::TRAIT_RESOURCE].as_str() {
+                Some(r) => {
+                    aux.insert(r.to_string(), live.clone());
+                }
+                None if m.trait_.is_empty() => workload = Some(live.clone()),
+                None => {}
+            }
+        }
+    }
+    Ok((workload, aux))
+}
+
+enum DeliverError {
+    /// The step fails (bad input, an object someone else owns).
+    Fail(String),
+    /// Retry later (the cluster).
+    Retry(Error),
+}
+
+impl From<DispatchError> for DeliverError {
+    fn from(e: DispatchError) -> Self {
+        if e.is_transient() {
+            DeliverError::Retry(e.into())
+        } else {
+            DeliverError::Fail(e.to_string())
+        }
+    }
+}
+
+impl From<kube::Error> for DeliverError {
+    fn from(e: kube::Error) -> Self {
+        DeliverError::Retry(e.into())
+    }
+}
+
+/// Whether a live object is this app's (by the OAM labels).
+fn owned_by(live: &Value, app: &Application) -> bool {
+    let l = &live["metadata"]["labels"];
+    l[L::APP_NAME].as_str() == Some(app.name_any().as_str())
+        && l[L::APP_NAMESPACE].as_str()
+            == Some(app.namespace().unwrap_or_else(|| "default".into()).as_str())
+}
+
+/// Applies one component's objects (record first), reads them back and
+/// evaluates health.
+async fn deliver_component(
+    ctx: &Ctx,
+    app: &Application,
+    cluster: &ClusterClient,
+    comp: &ApplicationComponent,
+    rendered: RenderedComponent,
+    trackers: &mut Trackers,
+    apply: bool,
+) -> Result<Delivered, DeliverError> {
+    let mut objects: Vec<RenderedObjectRef> = Vec::new();
+    if let Some(w) = &rendered.workload
+        && rendered.workload_managed_by.is_none()
+    {
+        objects.push(RenderedObjectRef {
+            origin: Some(Origin::Workload),
+            object: w.clone(),
+        });
+    }
+    for o in &rendered.objects {
+        objects.push(RenderedObjectRef {
+            origin: Some(o.origin.clone()),
+            object: o.object.clone(),
+        });
+    }
+    // Read what exists.
+    let mut live = Vec::new();
+    for o in &objects {
+        let key = ObjectKey::of(&cluster.name, &o.object);
+        live.push(cluster.get(&key).await?);
+    }
+    if apply {
+        // Someone else's object is never taken over.
+        for (o, l) in objects.iter().zip(&live) {
+            let key = ObjectKey::of(&cluster.name, &o.object);
+            if let Some(l) = l
+                && !owned_by(l, app)
+                && !trackers.tracks(&key)
+            {
+                let owner = l["metadata"]["labels"][L::APP_NAME]
+                    .as_str()
+                    .map(|a| format!("application {a:?}"))
+                    .or_else(|| {
+                        l["metadata"]["managedFields"][0]["manager"]
+                            .as_str()
+                            .map(|m| format!("field manager {m:?}"))
+                    })
+                    .unwrap_or_else(|| "someone else".into());
+                return Err(DeliverError::Fail(format!(
+                    "{key} already exists and belongs to {owner}; roam does not overwrite it (delete it, or let a take-over policy adopt it)"
+                )));
+            }
+        }
+        // Record, then apply what changed or is missing.
+        let records: Vec<ManagedResource> = objects
+            .iter()
+            .map(|o| {
+                let trait_type = match &o.origin {
+                    Some(Origin::Trait { trait_type, .. }) => trait_type.clone(),
+                    _ => String::new(),
+                };
+                tracker::managed(
+                    &cluster.name,
+                    &o.object,
+                    &comp.name,
+                    &trait_type,
+                    Some(o.object.clone()),
+                )
+            })
+            .collect();
+        let changed: Vec<bool> = objects
+            .iter()
+            .zip(&live)
+            .map(|(o, l)| {
+                let key = ObjectKey::of(&cluster.name, &o.object);
+                l.is_none()
+                    || trackers.current_record(&key).and_then(|m| m.raw.as_ref()) != Some(&o.object)
+            })
+            .collect();
+        if trackers.record_component(&comp.name, records) || !trackers.current_exists() {
+            trackers.save_current().await?;
+        }
+        for ((o, l), ch) in objects.iter().zip(live.iter_mut()).zip(changed) {
+            if !ch {
+                continue;
+            }
+            let mut obj = o.object.clone();
+            obj["metadata"]["annotations"][crate::ANNO_LAST_APPLIED_TIME] = json!(status::now());
+            let applied = match cluster.apply(&obj, false).await {
+                Ok(v) => v,
+                Err(DispatchError::Conflict {
+                    object,
+                    managers,
+                    fields,
+                    ..
+                }) => {
+                    // The app's own object: another manager changed fields
+                    // roam set. The app is the source of truth: take them
+                    // back, and say so.
+                    let note = format!(
+                        "{object}: fields {} were owned by {}; roam applied the app's values",
+                        fields.join(", "),
+                        managers.join(", ")
+                    );
+                    publish(ctx, app, EventType::Warning, "ConflictResolved", &note).await;
+                    cluster.apply(&obj, true).await?
+                }
+                Err(e) => return Err(e.into()),
+            };
+            ctx.metrics.applies.inc();
+            *l = Some(applied);
+        }
+    }
+    let status = component_health(ctx, app, comp, &rendered, &objects, &live);
+    Ok(Delivered { status })
+}
+
+/// Health of a component and its traits, over the live objects.
+fn component_health(
+    ctx: &Ctx,
+    app: &Application,
+    comp: &ApplicationComponent,
+    rendered: &RenderedComponent,
+    objects: &[RenderedObjectRef],
+    live: &[Option<Value>],
+) -> ApplicationComponentStatus {
+    let registry = ctx
+        .defs
+        .registry_for(&app.namespace().unwrap_or_else(|| "default".into()));
+    let renderer = Renderer::new(&registry, &ctx.cache);
+    let ns = app.namespace().unwrap_or_else(|| "default".into());
+    let base = renderer.component_context(app, comp, &ns, &Target::default());
+    let live_workload = objects
+        .iter()
+        .zip(live)
+        .find(|(o, _)| o.origin == Some(Origin::Workload))
+        .and_then(|(_, l)| l.clone());
+    let mut comp_outputs = Map::new();
+    let mut trait_outputs: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    let mut missing = Vec::new();
+    for (o, l) in objects.iter().zip(live) {
+        if l.is_none() {
+            missing.push(ObjectKey::of(LOCAL, &o.object).to_string());
+        }
+        let v = l.clone().unwrap_or(Value::Null);
+        match &o.origin {
+            Some(Origin::Auxiliary { name }) => {
+                comp_outputs.insert(name.clone(), v);
+            }
+            Some(Origin::Trait { trait_type, name }) => {
+                trait_outputs
+                    .entry(trait_type.clone())
+                    .or_default()
+                    .insert(name.clone(), v);
+            }
+            _ => {}
+        }
+    }
+    let mut st = ApplicationComponentStatus {
+        name: comp.name.clone(),
+        healthy: true,
+        ..Default::default()
+    };
+    if let Some(w) = &rendered.workload {
+        st.workload_definition = Some(GroupVersionKindRef {
+            api_version: w["apiVersion"].as_str().unwrap_or_default().into(),
+            kind: w["kind"].as_str().unwrap_or_default().into(),
+        });
+    }
+    if !missing.is_empty() {
+        st.healthy = false;
+        st.workload_healthy = Some(false);
+        st.message = format!("not found: {}", missing.join(", "));
+    } else if let Some(def) = registry.get(DefKind::Component, &comp.type_) {
+        let disabled = live_workload.as_ref().is_some_and(|w| {
+            w["metadata"]["annotations"][L::ANNO_DISABLE_HEALTH_CHECK].as_str() == Some("true")
+        });
+        let h = evaluate_health(
+            &ctx.cache,
+            def,
+            &HealthInput {
+                parameter: rendered.parameter.as_ref(),
+                context: &base,
+                output: live_workload.as_ref(),
+                outputs: &comp_outputs,
+            },
+        );
+        st.healthy = h.healthy || disabled;
+        st.workload_healthy = Some(st.healthy);
+        st.message = h.message;
+        st.details = h.details;
+    }
+    for t in &comp.traits {
+        let Some(def) = registry.get(DefKind::Trait, &t.type_) else {
+            continue;
+        };
+        let outs = trait_outputs.remove(&t.type_).unwrap_or_default();
+        let h = evaluate_health(
+            &ctx.cache,
+            def,
+            &HealthInput {
+                parameter: t.properties.as_ref(),
+                context: &base,
+                output: live_workload.as_ref(),
+                outputs: &outs,
+            },
+        );
+        if !h.healthy {
+            st.healthy = false;
+        }
+        st.traits.push(ApplicationTraitStatus {
+            type_: t.type_.clone(),
+            healthy: h.healthy,
+            message: h.message,
+            details: h.details,
+            ..Default::default()
+        });
+    }
+    st
+}
+
+fn fill_services(
+    st: &mut AppStatus,
+    delivered: &BTreeMap<(String, String, String), ApplicationComponentStatus>,
+    trackers: &Trackers,
+) {
+    if !delivered.is_empty() {
+        st.services = delivered.values().cloned().collect();
+    }
+    st.applied_resources = trackers
+        .current
+        .spec
+        .managed_resources
+        .iter()
+        .filter(|m| !m.deleted)
+        .map(|m| ClusterObjectReference {
+            cluster: m.cluster.clone(),
+            creator: m.creator.clone(),
+            api_version: m.api_version.clone(),
+            kind: m.kind.clone(),
+            name: m.name.clone(),
+            namespace: m.namespace.clone(),
+            uid: String::new(),
+        })
+        .collect();
+}
+
+/// Component names in teardown order: dependents before what they depend
+/// on (the reverse of the dependency order); unknown (removed) first.
+fn component_order(app: &Application) -> HashMap<String, usize> {
+    let order = roam_render::dataflow::dependency_order(&app.spec.components)
+        .unwrap_or_else(|_| (0..app.spec.components.len()).collect());
+    let n = order.len();
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(pos, ci)| (app.spec.components[ci].name.clone(), n - pos))
+        .collect()
+}
+
+/// Deletes what the app no longer renders: objects marked deleted in the
+/// current tracker and everything in older trackers the current one does
+/// not hold; then drops the records and the emptied trackers.
+async fn garbage_collect(
+    ctx: &Ctx,
+    app: &Application,
+    trackers: &mut Trackers,
+    order: &HashMap<String, usize>,
+) -> Result<(), Error> {
+    let keep: HashSet<_> = trackers
+        .current
+        .spec
+        .managed_resources
+        .iter()
+        .filter(|m| !m.deleted)
+        .map(|m| ObjectKey::of_managed(m).group_key())
+        .collect();
+    let mut garbage: Vec<ManagedResource> = Vec::new();
+    for m in &trackers.current.spec.managed_resources {
+        if m.deleted && !keep.contains(&ObjectKey::of_managed(m).group_key()) {
+            garbage.push(m.clone());
+        }
+    }
+    for rt in &trackers.others {
+        if rt.spec.type_ != roam_api::ResourceTrackerType::Versioned {
+            continue;
+        }
+        for m in &rt.spec.managed_resources {
+            if !m.skip_gc && !keep.contains(&ObjectKey::of_managed(m).group_key()) {
+                garbage.push(m.clone());
+            }
+        }
+    }
+    garbage.sort_by_key(|m| order.get(&m.component).copied().unwrap_or(0));
+    let mut seen = HashSet::new();
+    for m in &garbage {
+        let key = ObjectKey::of_managed(m);
+        if !seen.insert(key.group_key()) {
+            continue;
+        }
+        let cluster = ctx.clusters.get(&key.cluster)?;
+        // Only delete what is still the app's.
+        if let Some(live) = cluster.get(&key).await?
+            && !owned_by(&live, app)
+        {
+            continue;
+        }
+        cluster.delete(&key).await?;
+        ctx.metrics.gc_deletions.inc();
+        tracing::info!(object = %key, "garbage-collected");
+    }
+    if !garbage.is_empty() {
+        publish(
+            ctx,
+            app,
+            EventType::Normal,
+            "GarbageCollected",
+            &format!(
+                "deleted {} object(s) no longer rendered: {}",
+                seen.len(),
+                garbage
+                    .iter()
+                    .map(|m| ObjectKey::of_managed(m).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .await;
+    }
+    let before = trackers.current.spec.managed_resources.len();
+    trackers
+        .current
+        .spec
+        .managed_resources
+        .retain(|m| !m.deleted);
+    if trackers.current.spec.managed_resources.len() != before {
+        trackers.save_current().await?;
+    }
+    let others = std::mem::take(&mut trackers.others);
+    for rt in others {
+        if rt.spec.type_ == roam_api::ResourceTrackerType::Versioned {
+            Trackers::delete(&ctx.client, &rt).await?;
+        } else {
+            trackers.others.push(rt);
+        }
+    }
+    Ok(())
+}
+
+/// Re-applies recorded objects that drifted, and reports who changed what.
+async fn state_keep(
+    ctx: &Ctx,
+    app: &Application,
+    st: &mut AppStatus,
+    trackers: &Trackers,
+) -> Result<(), Error> {
+    let mut reports = Vec::new();
+    for m in trackers
+        .current
+        .spec
+        .managed_resources
+        .iter()
+        .filter(|m| !m.deleted)
+    {
+        let Some(raw) = &m.raw else { continue };
+        let key = ObjectKey::of_managed(m);
+        let cluster = ctx.clusters.get(&key.cluster)?;
+        let live = cluster.get(&key).await?;
+        let report = match &live {
+            None => DriftReport {
+                deleted: true,
+                ..Default::default()
+            },
+            Some(l) => {
+                let changed = drift::diff(raw, l);
+                if changed.is_empty() {
+                    continue;
+                }
+                DriftReport {
+                    fields: changed
+                        .iter()
+                        .map(|c| DriftField {
+                            path: drift::path_string(&c.path),
+                            managers: drift::owners(l, &c.path, crate::FIELD_MANAGER),
+                            applied: c.applied.to_string(),
+                            found: c.live.to_string(),
+                        })
+                        .collect(),
+                    ..Default::default()
+                }
+            }
+        };
+        let mut obj = raw.clone();
+        obj["metadata"]["annotations"][crate::ANNO_LAST_APPLIED_TIME] = json!(status::now());
+        let repaired = cluster.apply(&obj, true).await.is_ok();
+        ctx.metrics.drift_repairs.inc();
+        let report = DriftReport {
+            time: status::now(),
+            cluster: m.cluster.clone(),
+            api_version: key.api_version.clone(),
+            kind: key.kind.clone(),
+            namespace: key.namespace.clone(),
+            name: key.name.clone(),
+            repaired,
+            ..report
+        };
+        let what = if report.deleted {
+            "was deleted".to_string()
+        } else {
+            report
+                .fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} changed {} → {}{}",
+                        f.path,
+                        f.applied,
+                        f.found,
+                        if f.managers.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" by {}", f.managers.join(", "))
+                        }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let note = format!(
+            "{key} {what}; {}",
+            if repaired {
+                "re-applied"
+            } else {
+                "re-applying failed"
+            }
+        );
+        tracing::info!(app = %app_key(app), "drift: {note}");
+        publish(ctx, app, EventType::Warning, "Drift", &note).await;
+        reports.push(report);
+    }
+    if reports.is_empty() {
+        if status::condition(st, status::STATE_KEEP).is_none_or(|c| c.status != "True") {
+            set_condition(st, status::STATE_KEEP, true, "NoDrift", "");
+        }
+    } else {
+        let msg = format!(
+            "{} object(s) drifted and were re-applied: {}",
+            reports.len(),
+            reports
+                .iter()
+                .map(|r| format!("{} {}", r.kind, r.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        set_condition(st, status::STATE_KEEP, true, "DriftRepaired", &msg);
+        st.drift.extend(reports);
+        let n = st.drift.len();
+        if n > 10 {
+            st.drift.drain(..n - 10);
+        }
+    }
+    Ok(())
+}
+
+/// Deleting an app: delete everything its trackers hold (dependents
+/// first), then the trackers and revisions, then the finalizer.
+async fn finalize(app: &Application, ctx: &Ctx, key: &str) -> Result<Action, Error> {
+    let name = app.name_any();
+    let ns = app.namespace().unwrap_or_else(|| "default".into());
+    let apps: Api<Application> = Api::namespaced(ctx.client.clone(), &ns);
+    if !app.finalizers().iter().any(|f| f == FINALIZER) {
+        ctx.forget(key);
+        return Ok(Action::await_change());
+    }
+    let old = app.status.clone().unwrap_or_default();
+    let mut st = old.clone();
+    st.status = Some(ApplicationPhase::Deleting);
+    set_condition(&mut st, status::DELETING, true, "Deleting", "");
+    write_status(&apps, &name, &old, &st).await?;
+    let orphan = app.finalizers().iter().any(|f| f == FINALIZER_ORPHAN);
+    let rt_api: Api<ResourceTracker> = Api::all(ctx.client.clone());
+    let lp =
+        ListParams::default().labels(&format!("{}={name},{}={ns}", L::APP_NAME, L::APP_NAMESPACE));
+    let rts = rt_api.list(&lp).await?.items;
+    if !orphan {
+        let order = component_order(app);
+        let mut all: Vec<ManagedResource> = rts
+            .iter()
+            .flat_map(|rt| rt.spec.managed_resources.iter().cloned())
+            .filter(|m| !m.skip_gc)
+            .collect();
+        all.sort_by_key(|m| order.get(&m.component).copied().unwrap_or(0));
+        let mut seen = HashSet::new();
+        for m in all {
+            let k = ObjectKey::of_managed(&m);
+            if !seen.insert(k.group_key()) {
+                continue;
+            }
+            let cluster = ctx.clusters.get(&k.cluster)?;
+            if let Some(live) = cluster.get(&k).await?
+                && !owned_by(&live, app)
+            {
+                continue;
+            }
+            cluster.delete(&k).await?;
+            ctx.metrics.gc_deletions.inc();
+        }
+    }
+    for rt in &rts {
+        Trackers::delete(&ctx.client, rt).await?;
+    }
+    let revs: Api<ApplicationRevision> = Api::namespaced(ctx.client.clone(), &ns);
+    let rlp = ListParams::default().labels(&format!("{}={name}", L::APP_NAME));
+    for r in revs.list(&rlp).await?.items {
+        match revs.delete(&r.name_any(), &DeleteParams::default()).await {
+            Ok(_) => {}
+            Err(kube::Error::Api(s)) if s.code == 404 => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let fins: Vec<String> = app
+        .finalizers()
+        .iter()
+        .filter(|f| *f != FINALIZER && *f != FINALIZER_ORPHAN)
+        .cloned()
+        .collect();
+    let p = json!({"metadata": {"finalizers": fins}});
+    match apps
+        .patch(&name, &PatchParams::default(), &Patch::Merge(&p))
+        .await
+    {
+        Ok(_) => {}
+        Err(kube::Error::Api(s)) if s.code == 404 => {}
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(app = %key, "deleted with everything it created");
+    ctx.forget(key);
+    Ok(Action::await_change())
+}
+
+async fn publish(ctx: &Ctx, app: &Application, type_: EventType, reason: &str, note: &str) {
+    let ev = Event {
+        type_,
+        reason: reason.into(),
+        note: Some(note.chars().take(1000).collect()),
+        action: "Reconcile".into(),
+        secondary: None,
+    };
+    if let Err(e) = ctx.recorder.publish(&ev, &app.object_ref(&())).await {
+        tracing::debug!(error = %e, "publishing an event");
+    }
+}
+
+/// `30s`, `5m`, `1h`, `1h30m`, `250ms`.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let mut total = Duration::ZERO;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let unit = if c == 'm' && chars.peek() == Some(&'s') {
+            chars.next();
+            "ms"
+        } else {
+            match c {
+                'h' => "h",
+                'm' => "m",
+                's' => "s",
+                _ => return None,
+            }
+        };
+        let n: f64 = num.parse().ok()?;
+        num.clear();
+        total += Duration::from_secs_f64(match unit {
+            "h" => n * 3600.0,
+            "m" => n * 60.0,
+            "s" => n,
+            _ => n / 1000.0,
+        });
+    }
+    if !num.is_empty() {
+        return None;
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("5"), None);
+        assert_eq!(parse_duration("5x"), None);
+    }
+}

@@ -1,0 +1,241 @@
+//! Running the controller: watches, leader election, concurrency.
+
+use std::future::Future;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use kube::api::Api;
+use kube::runtime::controller::{self, Controller};
+use kube::runtime::reflector::{self};
+use kube::runtime::{WatchStreamExt, predicates, watcher};
+use kube::{Client, Resource};
+use roam_api::Application;
+use roam_render::ClusterVersion;
+use tokio::sync::watch;
+
+use crate::defs::Definitions;
+use crate::leader::LeaseConfig;
+use crate::metrics::Metrics;
+use crate::reconcile::{Ctx, error_policy, reconcile};
+
+/// Controller settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Apps reconciled at once.
+    pub concurrency: u16,
+    /// How often an app that is running is checked for drift (KubeVela's
+    /// `application-re-sync-period`).
+    pub state_keep_interval: Duration,
+    /// The longest an app waits before it is looked at again when nothing
+    /// wakes it (a definition it lacks, a render error).
+    pub resync: Duration,
+    /// ApplicationRevisions kept per app.
+    pub revision_limit: usize,
+    /// Namespace of system definitions.
+    pub system_namespace: String,
+    /// Render with roam's built-in definitions beneath the cluster's.
+    pub builtin_fallback: bool,
+    /// `context.clusterVersion` of the hub.
+    pub cluster_version: ClusterVersion,
+    /// Lease for leader election (`None`: act without one).
+    pub leader_election: Option<LeaseConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            concurrency: 4,
+            state_keep_interval: Duration::from_secs(300),
+            resync: Duration::from_secs(300),
+            revision_limit: 10,
+            system_namespace: roam_api::labels::SYSTEM_NAMESPACE.into(),
+            builtin_fallback: true,
+            cluster_version: ClusterVersion::default(),
+            leader_election: None,
+        }
+    }
+}
+
+/// Why the controller cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(
+        "the cluster does not serve core.oam.dev/v1beta1 {0}; install roam's CRDs first: roam install"
+    )]
+    MissingCrd(String),
+    #[error("cannot reach the cluster: {0}")]
+    Cluster(#[from] kube::Error),
+}
+
+/// Checks that roam's CRDs are served.
+pub async fn check_crds(client: &Client) -> Result<(), StartError> {
+    let list = client
+        .list_api_group_resources(&format!("{}/v1beta1", roam_api::GROUP))
+        .await;
+    let served: Vec<String> = match list {
+        Ok(l) => l.resources.into_iter().map(|r| r.kind).collect(),
+        Err(kube::Error::Api(s)) if s.code == 404 => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    for kind in [
+        "Application",
+        "ApplicationRevision",
+        "ResourceTracker",
+        "ComponentDefinition",
+        "TraitDefinition",
+        "PolicyDefinition",
+        "WorkflowStepDefinition",
+        "WorkloadDefinition",
+    ] {
+        if !served.iter().any(|k| k == kind) {
+            return Err(StartError::MissingCrd(kind.into()));
+        }
+    }
+    Ok(())
+}
+
+/// What changes of an Application wake its reconcile: spec (generation),
+/// labels (pause), annotations (publishVersion, intervals), finalizers and
+/// deletion. Status writes (roam's own) do not.
+fn wake<K: Resource>(obj: &K) -> Option<u64> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    predicates::generation(obj).hash(&mut h);
+    predicates::labels(obj).hash(&mut h);
+    predicates::annotations(obj).hash(&mut h);
+    predicates::finalizers(obj).hash(&mut h);
+    obj.meta().deletion_timestamp.is_some().hash(&mut h);
+    Some(h.finish())
+}
+
+/// Runs the controller until `shutdown` completes.
+pub async fn run(
+    client: Client,
+    config: Config,
+    metrics: Arc<Metrics>,
+    shutdown: impl Future<Output = ()> + Send + Sync + 'static,
+) -> Result<(), StartError> {
+    check_crds(&client).await?;
+    // Leader election: act only while leading.
+    let (lead_tx, mut lead_rx) = watch::channel(config.leader_election.is_none());
+    // Without an election the sender stays here, so leading never ends.
+    let mut _keep = None;
+    let election = match config.leader_election.clone() {
+        Some(cfg) => Some(tokio::spawn(crate::leader::run(
+            client.clone(),
+            cfg,
+            lead_tx,
+        ))),
+        None => {
+            _keep = Some(lead_tx);
+            None
+        }
+    };
+    let shutdown = futures_util::FutureExt::shared(Box::pin(shutdown));
+    loop {
+        // Wait to lead.
+        while !*lead_rx.borrow() {
+            tokio::select! {
+                r = lead_rx.changed() => if r.is_err() { return Ok(()) },
+                _ = shutdown.clone() => return Ok(()),
+            }
+        }
+        tracing::info!("controller acting");
+        let lost = {
+            let mut rx = lead_rx.clone();
+            async move {
+                while *rx.borrow() {
+                    if rx.changed().await.is_err() {
+                        break;
+                    }
+                }
+            }
+        };
+        let stop = {
+            let shutdown = shutdown.clone();
+            async move {
+                tokio::select! {
+                    _ = lost => {},
+                    _ = shutdown => {},
+                }
+            }
+        };
+        run_once(client.clone(), config.clone(), metrics.clone(), stop).await;
+        if futures_util::FutureExt::now_or_never(shutdown.clone()).is_some() {
+            break;
+        }
+        tracing::warn!("lost leadership; stopped acting");
+    }
+    if let (Some(task), Some(cfg)) = (election, &config.leader_election) {
+        task.abort();
+        crate::leader::release(&client, cfg).await;
+    }
+    Ok(())
+}
+
+async fn run_once(
+    client: Client,
+    config: Config,
+    metrics: Arc<Metrics>,
+    stop: impl Future<Output = ()> + Send + Sync + 'static,
+) {
+    let defs = Arc::new(
+        Definitions::watch(
+            client.clone(),
+            &config.system_namespace,
+            config.builtin_fallback,
+        )
+        .await,
+    );
+    let ctx = Arc::new(Ctx::new(
+        client.clone(),
+        defs.clone(),
+        metrics,
+        config.clone(),
+    ));
+    let apps: Api<Application> = Api::all(client.clone());
+    let writer = reflector::store::Writer::<Application>::default();
+    let reader = writer.as_reader();
+    let stream = reflector::reflector(
+        writer,
+        watcher(apps, watcher::Config::default().any_semantic()),
+    )
+    .default_backoff()
+    .touched_objects()
+    .predicate_filter(wake, Default::default());
+    // A definition change may change any app: reconcile all (debounced).
+    let mut changes = defs.changes();
+    let all = async_stream(move |tx: tokio::sync::mpsc::Sender<()>| async move {
+        let _ = changes.borrow_and_update();
+        while changes.changed().await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let _ = changes.borrow_and_update();
+            if tx.send(()).await.is_err() {
+                break;
+            }
+        }
+    });
+    Controller::for_stream(stream, reader)
+        .with_config(controller::Config::default().concurrency(config.concurrency))
+        .reconcile_all_on(all)
+        .graceful_shutdown_on(stop)
+        .run(reconcile, error_policy, ctx)
+        .for_each(|r| async move {
+            if let Err(e) = r {
+                tracing::debug!(error = %e, "controller");
+            }
+        })
+        .await;
+}
+
+/// A stream fed by a task.
+fn async_stream<F, Fut>(f: F) -> impl futures_util::Stream<Item = ()> + Send + 'static
+where
+    F: FnOnce(tokio::sync::mpsc::Sender<()>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+    tokio::spawn(f(tx));
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}

@@ -1,0 +1,115 @@
+//! Conditions and the status patch.
+
+use roam_api::{AppStatus, Condition};
+use serde_json::{Map, Value};
+
+/// Condition types, in pipeline order.
+pub const PARSED: &str = "Parsed";
+pub const REVISION: &str = "Revision";
+pub const RENDER: &str = "Render";
+pub const WORKFLOW: &str = "Workflow";
+pub const READY: &str = "Ready";
+pub const STATE_KEEP: &str = "StateKeep";
+pub const DELETING: &str = "Deleting";
+
+/// Now, RFC 3339 with seconds (as Kubernetes writes times).
+pub fn now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string()
+}
+
+/// Sets a condition; the transition time changes only when the status does.
+pub fn set_condition(st: &mut AppStatus, type_: &str, ok: bool, reason: &str, message: &str) {
+    let status = if ok { "True" } else { "False" };
+    match st.conditions.iter_mut().find(|c| c.type_ == type_) {
+        Some(c) => {
+            if c.status != status {
+                c.last_transition_time = Some(now());
+            }
+            c.status = status.into();
+            c.reason = reason.into();
+            c.message = message.into();
+        }
+        None => st.conditions.push(Condition {
+            type_: type_.into(),
+            status: status.into(),
+            reason: reason.into(),
+            message: message.into(),
+            last_transition_time: Some(now()),
+        }),
+    }
+}
+
+/// The condition of a type, if set.
+pub fn condition<'a>(st: &'a AppStatus, type_: &str) -> Option<&'a Condition> {
+    st.conditions.iter().find(|c| c.type_ == type_)
+}
+
+/// A merge patch that turns `old` into `new` (fields gone are nulled).
+pub fn merge_patch(old: &AppStatus, new: &AppStatus) -> Value {
+    let old = serde_json::to_value(old).unwrap_or(Value::Null);
+    let new = serde_json::to_value(new).unwrap_or(Value::Null);
+    let mut patch = match new {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    if let Value::Object(o) = old {
+        for k in o.keys() {
+            patch.entry(k.clone()).or_insert(Value::Null);
+        }
+    }
+    serde_json::json!({ "status": patch })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transition_time_moves_only_on_change() {
+        let mut st = AppStatus::default();
+        set_condition(&mut st, READY, false, "Rendering", "x");
+        assert!(
+            condition(&st, READY)
+                .unwrap()
+                .last_transition_time
+                .is_some()
+        );
+        st.conditions[0].last_transition_time = Some("2020-01-01T00:00:00Z".into());
+        set_condition(&mut st, READY, false, "Rendering", "y");
+        assert_eq!(
+            condition(&st, READY)
+                .unwrap()
+                .last_transition_time
+                .as_deref(),
+            Some("2020-01-01T00:00:00Z")
+        );
+        set_condition(&mut st, READY, true, "Ready", "");
+        assert_ne!(
+            condition(&st, READY)
+                .unwrap()
+                .last_transition_time
+                .as_deref(),
+            Some("2020-01-01T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn merge_patch_nulls_what_is_gone() {
+        let old = AppStatus {
+            observed_generation: Some(1),
+            ..Default::default()
+        };
+        let new = AppStatus::default();
+        let p = merge_patch(&old, &new);
+        assert_eq!(p["status"]["observedGeneration"], Value::Null);
+        assert!(
+            p["status"]
+                .as_object()
+                .unwrap()
+                .contains_key("observedGeneration")
+        );
+    }
+}

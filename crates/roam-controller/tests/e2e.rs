@@ -1,0 +1,634 @@
+//! End-to-end: the controller against the local control plane (in-process,
+//! in-memory store) with the workload simulator making Deployments ready.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{ConfigMap, Event, Service};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams};
+use kube::{Client, ResourceExt};
+use roam_api::{Application, ApplicationRevision, ResourceTracker};
+use roam_apiserver::{ApiServer, Store};
+use serde_json::{Value, json};
+
+struct Env {
+    client: Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    controller: tokio::task::JoinHandle<()>,
+    metrics: Arc<roam_controller::metrics::Metrics>,
+}
+
+impl Env {
+    async fn start() -> Env {
+        Env::start_with(roam_controller::Config {
+            state_keep_interval: Duration::from_secs(1),
+            ..Default::default()
+        })
+        .await
+    }
+
+    async fn start_with(config: roam_controller::Config) -> Env {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+        let server = ApiServer::new(Arc::new(Store::in_memory()), None).expect("server");
+        let client = roam_apiserver::in_process_client(server);
+        let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+        for crd in roam_api::crds() {
+            crds.create(&PostParams::default(), &crd)
+                .await
+                .expect("crd");
+        }
+        tokio::spawn(roam_apiserver::simulator::run(
+            client.clone(),
+            roam_apiserver::simulator::Config {
+                delay: Duration::from_millis(300),
+                pods: false,
+            },
+        ));
+        let metrics = Arc::new(roam_controller::metrics::Metrics::new());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let controller = tokio::spawn({
+            let client = client.clone();
+            let metrics = metrics.clone();
+            async move {
+                roam_controller::run(client, config, metrics, async move {
+                    let _ = rx.await;
+                })
+                .await
+                .expect("controller");
+            }
+        });
+        Env {
+            client,
+            stop: Some(tx),
+            controller,
+            metrics,
+        }
+    }
+
+    fn apps(&self) -> Api<Application> {
+        Api::namespaced(self.client.clone(), "default")
+    }
+
+    async fn apply_app(&self, app: Value) {
+        let name = app["metadata"]["name"].as_str().unwrap().to_string();
+        self.apps()
+            .patch(
+                &name,
+                &PatchParams::apply("test").force(),
+                &Patch::Apply(&app),
+            )
+            .await
+            .expect("apply app");
+    }
+
+    /// Waits (up to 30 s) until the app satisfies `f`; panics with the
+    /// app's status otherwise.
+    async fn wait_app(
+        &self,
+        name: &str,
+        what: &str,
+        f: impl Fn(&Application) -> bool,
+    ) -> Application {
+        let mut last = None;
+        for _ in 0..300 {
+            if let Ok(a) = self.apps().get(name).await {
+                if f(&a) {
+                    return a;
+                }
+                last = Some(a);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "app {name}: timed out waiting for {what}; last status:\n{}",
+            serde_json::to_string_pretty(&last.map(|a| a.status)).unwrap()
+        );
+    }
+
+    async fn wait_running(&self, name: &str) -> Application {
+        self.wait_app(name, "phase running", |a| phase(a) == "running")
+            .await
+    }
+
+    async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(10), &mut self.controller).await;
+    }
+}
+
+fn phase(a: &Application) -> String {
+    a.status
+        .as_ref()
+        .and_then(|s| s.status)
+        .map(|p| {
+            serde_json::to_value(p)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn condition<'a>(a: &'a Application, t: &str) -> Option<&'a roam_api::Condition> {
+    a.status.as_ref()?.conditions.iter().find(|c| c.type_ == t)
+}
+
+fn web_app(image: &str, traits: Value) -> Value {
+    json!({
+        "apiVersion": "core.oam.dev/v1beta1",
+        "kind": "Application",
+        "metadata": {"name": "shop", "namespace": "default"},
+        "spec": {"components": [{
+            "name": "web",
+            "type": "webservice",
+            "properties": {"image": image, "ports": [{"port": 80, "expose": true}]},
+            "traits": traits
+        }]}
+    })
+}
+
+async fn wait_gone<K>(api: &Api<K>, name: &str)
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    for _ in 0..300 {
+        if api.get_opt(name).await.unwrap().is_none() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{name} still exists");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_update_gc_and_delete() {
+    let env = Env::start().await;
+    env.apply_app(web_app(
+        "nginx:1.27",
+        json!([{"type": "scaler", "properties": {"replicas": 2}}, {"type": "labels", "properties": {"team": "shop"}}]),
+    ))
+    .await;
+
+    // The workflow waits for the Deployment to become ready (the simulator
+    // takes 300 ms): the app is seen running its workflow first.
+    let first = env
+        .wait_app("shop", "a phase", |a| !phase(a).is_empty())
+        .await;
+    assert_eq!(phase(&first), "runningWorkflow", "{:?}", first.status);
+
+    let app = env.wait_running("shop").await;
+    let st = app.status.clone().unwrap();
+    assert_eq!(st.latest_revision.as_ref().unwrap().name, "shop-v1");
+    assert_eq!(st.observed_generation, app.metadata.generation);
+    let wf = st.workflow.as_ref().unwrap();
+    assert_eq!(wf.mode, "DAG-DAG");
+    assert!(wf.finished);
+    assert_eq!(wf.status, "succeeded");
+    assert_eq!(wf.steps.len(), 1);
+    assert_eq!(wf.steps[0].name, "web");
+    assert_eq!(wf.steps[0].type_, "apply-component");
+    assert_eq!(wf.steps[0].phase, "succeeded");
+    assert_eq!(st.services.len(), 1);
+    assert!(st.services[0].healthy);
+    assert_eq!(st.services[0].namespace, "default");
+    let trait_types: Vec<_> = st.services[0]
+        .traits
+        .iter()
+        .map(|t| t.type_.as_str())
+        .collect();
+    assert_eq!(trait_types, ["scaler", "labels"]);
+    for c in ["Parsed", "Revision", "Render", "Workflow", "Ready"] {
+        assert_eq!(
+            condition(&app, c).map(|c| c.status.as_str()),
+            Some("True"),
+            "{c}"
+        );
+    }
+    let mut applied: Vec<_> = st
+        .applied_resources
+        .iter()
+        .map(|r| format!("{}/{}", r.kind, r.name))
+        .collect();
+    applied.sort();
+    assert_eq!(applied, ["Deployment/web", "Service/web"]);
+    assert!(
+        app.finalizers()
+            .iter()
+            .any(|f| f == roam_controller::FINALIZER)
+    );
+
+    // What was applied: server-side apply under the roam manager, with the
+    // OAM labels and the traits' patches.
+    let deploys: Api<Deployment> = Api::namespaced(env.client.clone(), "default");
+    let d = deploys.get("web").await.unwrap();
+    assert_eq!(d.spec.as_ref().unwrap().replicas, Some(2));
+    let labels = d.labels();
+    assert_eq!(labels["app.oam.dev/name"], "shop");
+    assert_eq!(labels["app.oam.dev/component"], "web");
+    assert_eq!(labels["app.oam.dev/appRevision"], "shop-v1");
+    assert_eq!(labels["team"], "shop");
+    let managers: Vec<_> = d
+        .managed_fields()
+        .iter()
+        .filter_map(|m| m.manager.clone())
+        .collect();
+    assert!(managers.contains(&"roam".to_string()), "{managers:?}");
+    let svcs: Api<Service> = Api::namespaced(env.client.clone(), "default");
+    assert!(svcs.get_opt("web").await.unwrap().is_some());
+
+    // Trackers and revisions, KubeVela's names.
+    let rts: Api<ResourceTracker> = Api::all(env.client.clone());
+    let rt = rts.get("shop-v1-default").await.unwrap();
+    assert_eq!(rt.spec.managed_resources.len(), 2);
+    assert!(rt.spec.managed_resources.iter().all(|m| m.raw.is_some()));
+    let revs: Api<ApplicationRevision> = Api::namespaced(env.client.clone(), "default");
+    let rev = revs.get("shop-v1").await.unwrap();
+    assert!(rev.spec.component_definitions.contains_key("webservice"));
+    assert!(rev.spec.trait_definitions.contains_key("scaler"));
+
+    // Update: new image, the expose port dropped (the Service goes).
+    let mut updated = web_app(
+        "nginx:1.28",
+        json!([{"type": "scaler", "properties": {"replicas": 2}}]),
+    );
+    updated["spec"]["components"][0]["properties"]["ports"] = json!([{"port": 80}]);
+    env.apply_app(updated).await;
+    let app = env
+        .wait_app("shop", "revision 2 running", |a| {
+            phase(a) == "running"
+                && a.status
+                    .as_ref()
+                    .unwrap()
+                    .latest_revision
+                    .as_ref()
+                    .unwrap()
+                    .name
+                    == "shop-v2"
+        })
+        .await;
+    let d = deploys.get("web").await.unwrap();
+    let image = d.spec.clone().unwrap().template.spec.unwrap().containers[0]
+        .image
+        .clone()
+        .unwrap();
+    assert_eq!(image, "nginx:1.28");
+    assert!(!d.labels().contains_key("team"), "the labels trait is gone");
+    wait_gone(&svcs, "web").await;
+    assert!(
+        rts.get_opt("shop-v1-default").await.unwrap().is_none(),
+        "old tracker collected"
+    );
+    let rt = rts
+        .get(&format!(
+            "shop-v{}-default",
+            app.metadata.generation.unwrap()
+        ))
+        .await
+        .unwrap();
+    assert_eq!(rt.spec.managed_resources.len(), 1);
+    assert!(revs.get_opt("shop-v2").await.unwrap().is_some());
+    let events: Api<Event> = Api::namespaced(env.client.clone(), "default");
+    let evs = events.list(&ListParams::default()).await.unwrap().items;
+    assert!(
+        evs.iter()
+            .any(|e| e.reason.as_deref() == Some("GarbageCollected")
+                && e.message
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("Service default/web")),
+        "{:?}",
+        evs.iter()
+            .map(|e| (&e.reason, &e.message))
+            .collect::<Vec<_>>()
+    );
+
+    // Delete: everything the app created goes, then the app.
+    env.apps()
+        .delete("shop", &DeleteParams::default())
+        .await
+        .unwrap();
+    wait_gone(&env.apps(), "shop").await;
+    assert!(deploys.get_opt("web").await.unwrap().is_none());
+    let left = rts.list(&ListParams::default()).await.unwrap().items;
+    assert!(
+        left.is_empty(),
+        "{:?}",
+        left.iter().map(|r| r.name_any()).collect::<Vec<_>>()
+    );
+    assert!(
+        revs.list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(env.metrics.encode().contains("roam_gc_deletions_total"));
+    env.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drift_is_repaired_and_reported_with_the_manager() {
+    let env = Env::start().await;
+    env.apply_app(web_app(
+        "nginx:1.27",
+        json!([{"type": "scaler", "properties": {"replicas": 2}}]),
+    ))
+    .await;
+    env.wait_running("shop").await;
+    let deploys: Api<Deployment> = Api::namespaced(env.client.clone(), "default");
+    // Someone scales the Deployment by hand.
+    let pp = PatchParams {
+        field_manager: Some("kubectl-scale".into()),
+        ..Default::default()
+    };
+    deploys
+        .patch("web", &pp, &Patch::Merge(json!({"spec": {"replicas": 5}})))
+        .await
+        .unwrap();
+    let app = env
+        .wait_app("shop", "a drift report", |a| {
+            !a.status.as_ref().unwrap().drift.is_empty()
+        })
+        .await;
+    let report = &app.status.as_ref().unwrap().drift[0];
+    assert_eq!(report.kind, "Deployment");
+    assert_eq!(report.name, "web");
+    assert!(report.repaired);
+    let f = report
+        .fields
+        .iter()
+        .find(|f| f.path == "spec.replicas")
+        .unwrap_or_else(|| panic!("{report:?}"));
+    assert_eq!(f.managers, ["kubectl-scale"]);
+    assert_eq!(f.applied, "2");
+    assert_eq!(f.found, "5");
+    for _ in 0..50 {
+        if deploys.get("web").await.unwrap().spec.unwrap().replicas == Some(2) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        deploys.get("web").await.unwrap().spec.unwrap().replicas,
+        Some(2)
+    );
+    let events: Api<Event> = Api::namespaced(env.client.clone(), "default");
+    let evs = events.list(&ListParams::default()).await.unwrap().items;
+    let drift = evs
+        .iter()
+        .find(|e| e.reason.as_deref() == Some("Drift"))
+        .expect("a Drift event");
+    let msg = drift.message.clone().unwrap_or_default();
+    assert!(
+        msg.contains("spec.replicas changed 2 → 5 by kubectl-scale"),
+        "{msg}"
+    );
+    assert_eq!(
+        condition(&app, "StateKeep").map(|c| c.reason.as_str()),
+        Some("DriftRepaired")
+    );
+
+    // An object deleted behind roam's back comes back.
+    deploys
+        .delete("web", &DeleteParams::default())
+        .await
+        .unwrap();
+    let app = env
+        .wait_app("shop", "a deletion drift report", |a| {
+            a.status.as_ref().unwrap().drift.iter().any(|r| r.deleted)
+        })
+        .await;
+    assert!(
+        app.status
+            .unwrap()
+            .drift
+            .iter()
+            .any(|r| r.deleted && r.repaired)
+    );
+    assert!(deploys.get_opt("web").await.unwrap().is_some());
+    env.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_applies_nothing_and_says_why() {
+    let env = Env::start().await;
+    env.apply_app(json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+        "metadata": {"name": "bad", "namespace": "default"},
+        "spec": {"components": [{"name": "web", "type": "webservise", "properties": {"image": "x"}}]}
+    }))
+    .await;
+    let app = env
+        .wait_app("bad", "Parsed=False", |a| {
+            condition(a, "Parsed").is_some_and(|c| c.status == "False")
+        })
+        .await;
+    assert_eq!(phase(&app), "rendering");
+    let msg = &condition(&app, "Parsed").unwrap().message;
+    assert!(
+        msg.contains("unknown component type \"webservise\""),
+        "{msg}"
+    );
+    assert!(msg.contains("did you mean \"webservice\""), "{msg}");
+
+    // A wrong property: the same grouped message as `roam dry-run`.
+    env.apply_app(json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+        "metadata": {"name": "bad2", "namespace": "default"},
+        "spec": {"components": [{"name": "web", "type": "webservice", "properties": {"image": "x", "cpu": 3}}]}
+    }))
+    .await;
+    let app = env
+        .wait_app("bad2", "Render=False", |a| {
+            condition(a, "Render").is_some_and(|c| c.status == "False")
+        })
+        .await;
+    let msg = &condition(&app, "Render").unwrap().message;
+    assert!(msg.contains("components[0].properties.cpu"), "{msg}");
+    let rts: Api<ResourceTracker> = Api::all(env.client.clone());
+    assert!(
+        rts.list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    let deploys: Api<Deployment> = Api::namespaced(env.client.clone(), "default");
+    assert!(
+        deploys
+            .list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+
+    // Someone else's object is not overwritten.
+    let cms: Api<ConfigMap> = Api::namespaced(env.client.clone(), "default");
+    let mut cm = ConfigMap::default();
+    cm.metadata.name = Some("web".into());
+    cm.data = Some([("k".to_string(), "theirs".to_string())].into());
+    cms.create(&PostParams::default(), &cm).await.unwrap();
+    env.apply_app(json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+        "metadata": {"name": "taker", "namespace": "default"},
+        "spec": {"components": [{"name": "web", "type": "k8s-objects", "properties": {"objects": [
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "web"}, "data": {"k": "mine"}}
+        ]}}]}
+    }))
+    .await;
+    let app = env
+        .wait_app("taker", "workflowFailed", |a| phase(a) == "workflowFailed")
+        .await;
+    let msg = &app
+        .status
+        .as_ref()
+        .unwrap()
+        .workflow
+        .as_ref()
+        .unwrap()
+        .message;
+    assert!(
+        msg.contains("ConfigMap default/web already exists and belongs to"),
+        "{msg}"
+    );
+    assert_eq!(cms.get("web").await.unwrap().data.unwrap()["k"], "theirs");
+    env.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_dependencies_and_cluster_definitions() {
+    let env = Env::start().await;
+    // A definition from the cluster (vela-system), used by the app.
+    let defs: Api<DynamicObject> = Api::namespaced_with(
+        env.client.clone(),
+        "vela-system",
+        &roam_controller::defs::api_resource(roam_render::DefKind::Component),
+    );
+    let nss: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(env.client.clone());
+    nss.patch(
+        "vela-system",
+        &PatchParams::apply("test"),
+        &Patch::Apply(
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "vela-system"}}),
+        ),
+    )
+    .await
+    .unwrap();
+    let def = json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "ComponentDefinition",
+        "metadata": {"name": "settings", "namespace": "vela-system"},
+        "spec": {"workload": {"type": "autodetects.core.oam.dev"}, "schematic": {"cue": {"template":
+            "output: {apiVersion: \"v1\", kind: \"ConfigMap\", data: parameter.data}\nparameter: data: [string]: string\n"}}}
+    });
+    defs.patch("settings", &PatchParams::apply("test"), &Patch::Apply(&def))
+        .await
+        .unwrap();
+    env.apply_app(json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+        "metadata": {"name": "two", "namespace": "default"},
+        "spec": {"components": [
+            {"name": "api", "type": "webservice", "properties": {"image": "api:1"}, "dependsOn": ["conf"]},
+            {"name": "conf", "type": "settings", "properties": {"data": {"mode": "fast"}}}
+        ]}
+    }))
+    .await;
+    let app = env.wait_running("two").await;
+    let steps = &app
+        .status
+        .as_ref()
+        .unwrap()
+        .workflow
+        .as_ref()
+        .unwrap()
+        .steps;
+    let names: Vec<_> = steps
+        .iter()
+        .map(|s| (s.name.as_str(), s.phase.as_str()))
+        .collect();
+    assert_eq!(names, [("api", "succeeded"), ("conf", "succeeded")]);
+    // api ran after conf succeeded.
+    assert!(
+        steps[0].first_execute_time >= steps[1].last_execute_time,
+        "{steps:?}"
+    );
+    let cms: Api<ConfigMap> = Api::namespaced(env.client.clone(), "default");
+    assert_eq!(cms.get("conf").await.unwrap().data.unwrap()["mode"], "fast");
+    let revs: Api<ApplicationRevision> = Api::namespaced(env.client.clone(), "default");
+    let rev = revs.get("two-v1").await.unwrap();
+    assert_eq!(
+        rev.spec.component_definitions["settings"]["metadata"]["namespace"],
+        "vela-system"
+    );
+
+    // Paused: changes wait.
+    let mut paused = app.clone();
+    paused.metadata.managed_fields = None;
+    env.apps()
+        .patch(
+            "two",
+            &PatchParams::default(),
+            &Patch::Merge(
+                json!({"metadata": {"labels": {"controller.core.oam.dev/pause": "true"}}}),
+            ),
+        )
+        .await
+        .unwrap();
+    env.apps()
+        .patch(
+            "two",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"components": [
+                {"name": "api", "type": "webservice", "properties": {"image": "api:1"}, "dependsOn": ["conf"]},
+                {"name": "conf", "type": "settings", "properties": {"data": {"mode": "slow"}}}
+            ]}})),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(cms.get("conf").await.unwrap().data.unwrap()["mode"], "fast");
+    env.apps()
+        .patch(
+            "two",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"labels": {"controller.core.oam.dev/pause": null}}})),
+        )
+        .await
+        .unwrap();
+    env.wait_app("two", "revision 2", |a| {
+        a.status
+            .as_ref()
+            .unwrap()
+            .latest_revision
+            .as_ref()
+            .unwrap()
+            .name
+            == "two-v2"
+            && phase(a) == "running"
+    })
+    .await;
+    assert_eq!(cms.get("conf").await.unwrap().data.unwrap()["mode"], "slow");
+
+    // The definition deleted while in use: the condition says so, and
+    // what exists stays.
+    defs.delete("settings", &DeleteParams::default())
+        .await
+        .unwrap();
+    let app = env
+        .wait_app("two", "Parsed=False", |a| {
+            condition(a, "Parsed").is_some_and(|c| c.status == "False")
+        })
+        .await;
+    let msg = &condition(&app, "Parsed").unwrap().message;
+    assert!(msg.contains("unknown component type \"settings\""), "{msg}");
+    assert!(cms.get_opt("conf").await.unwrap().is_some());
+    env.stop().await;
+}
