@@ -197,6 +197,13 @@ fn collect_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Resu
 
 /// Reads the application (and notes standalone objects) from `-f` files.
 fn read_app(files: &[String], merge: bool) -> Result<Application, String> {
+    let (file, i, doc) = read_app_doc(files, merge)?;
+    serde_json::from_value(doc).map_err(|e| format!("{file}: document {i}: {e}"))
+}
+
+/// The application document of `-f` files, shape-checked: (file, document
+/// index, document).
+pub fn read_app_doc(files: &[String], merge: bool) -> Result<(String, usize, Value), String> {
     let mut apps = Vec::new();
     for f in files {
         let text = if f == "-" {
@@ -241,13 +248,13 @@ fn read_app(files: &[String], merge: bool) -> Result<Application, String> {
         0 => return Err(format!("no Application in {}", files.join(", "))),
         1 => apps.pop().expect("one app"),
         n => {
-            return Err(format!(
-                "{n} Applications given; dry-run renders one at a time"
-            ));
+            return Err(format!("{n} Applications given; one at a time, please"));
         }
     };
     validate_app_shape(&doc).map_err(|e| format!("{file}: document {i}: {e}"))?;
-    serde_json::from_value(doc).map_err(|e| format!("{file}: document {i}: {e}"))
+    serde_json::from_value::<Application>(doc.clone())
+        .map_err(|e| format!("{file}: document {i}: {e}"))?;
+    Ok((file, i, doc))
 }
 
 /// Shape checks with paths, before serde (whose messages have none).
@@ -787,7 +794,7 @@ pub fn print_crds() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn api_resource(kind: DefKind) -> kube::discovery::ApiResource {
+pub fn api_resource(kind: DefKind) -> kube::discovery::ApiResource {
     let plural = match kind {
         DefKind::Component => "componentdefinitions",
         DefKind::Trait => "traitdefinitions",
@@ -820,7 +827,7 @@ fn cluster_error(kind: DefKind, e: kube::Error) -> String {
                     .contains("the server could not find the requested resource") =>
         {
             format!(
-                "the cluster does not serve {}/v1beta1 {}; install roam's CRDs first: roam install --print-crds | kubectl apply -f -",
+                "the cluster does not serve {}/v1beta1 {}; install roam's CRDs first: roam install (or roam install --print-crds | kubectl apply -f -)",
                 roam_api::GROUP,
                 kind.object_kind()
             )

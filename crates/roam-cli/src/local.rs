@@ -64,6 +64,9 @@ pub struct SimulatorArgs {
     /// Also create simulated Pods for workloads.
     #[arg(long)]
     simulate_pods: bool,
+    /// Do not run the application controller in the server's process.
+    #[arg(long)]
+    no_controller: bool,
 }
 
 impl SimulatorArgs {
@@ -78,6 +81,9 @@ impl SimulatorArgs {
         }
         if self.simulate_pods {
             out.push("--simulate-pods".into());
+        }
+        if self.no_controller {
+            out.push("--no-controller".into());
         }
         out
     }
@@ -106,6 +112,41 @@ impl DataDir {
         };
         Ok(home.join("local"))
     }
+}
+
+/// The kubeconfig of the local control plane in the default data
+/// directory, starting it (with the controller and simulator) if it is not
+/// running. For `roam up` and friends when no kubeconfig is given.
+pub fn ensure_running() -> Result<String, String> {
+    let dir = DataDir { data_dir: None }.path()?;
+    let running = ServerInfo::read(&dir).filter(|i| pid_alive(i.pid) && i.answering());
+    let info = match running {
+        Some(i) => i,
+        None => {
+            init(&dir)?;
+            eprintln!("roam: no kubeconfig given; starting the local control plane");
+            start_background(
+                &dir,
+                std::net::IpAddr::from([127, 0, 0, 1]),
+                DEFAULT_PORT,
+                &SimulatorArgs {
+                    no_simulator: false,
+                    simulate_delay: Duration::from_secs(1),
+                    simulate_pods: false,
+                    no_controller: false,
+                },
+            )?;
+            ServerInfo::read(&dir).ok_or("the local control plane did not start")?
+        }
+    };
+    let token = read(&dir.join("token"))?;
+    let ca = read(&dir.join("ca.pem"))?;
+    Ok(roam_apiserver::kubeconfig(
+        &info.url,
+        token.trim(),
+        Some(&ca),
+        "roam-local",
+    ))
 }
 
 pub fn run(cmd: LocalCommand) -> Result<ExitCode, String> {
@@ -367,6 +408,27 @@ fn start_foreground(
                 },
             ))
         });
+        // roam's CRDs are part of its control plane; the controller runs
+        // in-process too (built-in definitions beneath the cluster's).
+        crate::deliver::install_crds(&roam_apiserver::in_process_client(server.clone()))
+            .await?;
+        let controller = (!sim.no_controller).then(|| {
+            eprintln!("roam local: running the application controller; --no-controller turns this off");
+            let client = roam_apiserver::in_process_client(server.clone());
+            tokio::spawn(async move {
+                let metrics = std::sync::Arc::new(roam_controller::metrics::Metrics::new());
+                if let Err(e) = roam_controller::run(
+                    client,
+                    roam_controller::Config::default(),
+                    metrics,
+                    std::future::pending(),
+                )
+                .await
+                {
+                    eprintln!("roam local: the controller stopped: {e}");
+                }
+            })
+        });
         // Events expire an hour after their last activity, as kube-apiserver's --event-ttl.
         let expiry = {
             let server = server.clone();
@@ -385,6 +447,9 @@ fn start_foreground(
         let result = roam_apiserver::serve_tls(listener, server, &tls, shutdown_signal()).await;
         expiry.abort();
         if let Some(task) = simulator {
+            task.abort();
+        }
+        if let Some(task) = controller {
             task.abort();
         }
         let _ = std::fs::remove_file(dir.join("server.json"));

@@ -1,10 +1,12 @@
 //! `roam`: the command-line front end.
 //!
 //! Exit codes: 0 success; 1 the input has errors (or `fmt --check` found files
-//! to reformat); 2 the command line itself is wrong.
+//! to reformat; or, for `up --wait`, the application failed); 2 the command
+//! line itself is wrong; 3 `--wait` timed out.
 
 mod app;
 mod cue;
+mod deliver;
 mod local;
 mod simulate;
 
@@ -47,12 +49,19 @@ enum Command {
     WorkflowSteps(app::ListArgs),
     /// Show a definition's parameters (type, required, default, description) and an example.
     Show(app::ShowArgs),
-    /// Install roam's CRDs (today: print them with --print-crds for `kubectl apply -f -`).
-    Install {
-        /// Print the CRDs as YAML instead of installing them.
-        #[arg(long)]
-        print_crds: bool,
-    },
+    /// Deploy an application (to the local control plane unless a kubeconfig is given).
+    Up(deliver::UpArgs),
+    /// Show an application's status: workflow, services, health, drift.
+    Status(deliver::StatusArgs),
+    /// List applications.
+    #[command(alias = "list")]
+    Ls(deliver::LsArgs),
+    /// Delete an application and everything it created.
+    Delete(deliver::DeleteArgs),
+    /// Install roam's CRDs and built-in definitions into a cluster.
+    Install(deliver::InstallArgs),
+    /// Run the application controller against a cluster.
+    Controller(deliver::ControllerArgs),
     /// Work with definitions: init, vet, render, get, list, apply, del, test.
     #[command(subcommand)]
     Def(app::DefCommand),
@@ -113,10 +122,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::WorkflowSteps(a) => app::list(roam_render::DefKind::WorkflowStep, a),
         Command::Show(a) => app::show(a),
         Command::Def(c) => app::def(c),
-        Command::Install { print_crds: true } => app::print_crds(),
-        Command::Install { print_crds: false } => Err(
-            "installing into a cluster comes with the controller; for now: roam install --print-crds | kubectl apply -f -".into(),
-        ),
+        Command::Up(a) => deliver::up(a),
+        Command::Status(a) => deliver::status(a),
+        Command::Ls(a) => deliver::ls(a),
+        Command::Delete(a) => deliver::delete(a),
+        Command::Install(a) => deliver::install(a),
+        Command::Controller(a) => deliver::controller(a),
         Command::Completion { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "roam", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

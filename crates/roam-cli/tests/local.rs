@@ -252,16 +252,8 @@ fn def_apply_and_del_against_the_local_control_plane() {
     };
     let def = "crates/roam-cli/tests/render/scaler-x.cue";
 
-    // Without the CRDs the error says how to install them.
-    let out = run(&["def", "apply", def]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(
-        text(&out).contains("roam install --print-crds"),
-        "{}",
-        text(&out)
-    );
-
-    // Install the CRDs through the API (no kubectl needed), then apply.
+    // roam local serves roam's CRDs from the start. Without them (deleted
+    // here) the error says how to install them, and `roam install` does.
     let crds = Command::new(env!("CARGO_BIN_EXE_roam"))
         .args(["install", "--print-crds"])
         .output()
@@ -275,8 +267,21 @@ fn def_apply_and_del_against_the_local_control_plane() {
         "CRDs are not definitions: {}",
         text(&out)
     );
-    if let Some(o) = kubectl(tmp.path(), &["apply", "-f", crd_file.to_str().unwrap()]) {
+    if let Some(o) = kubectl(
+        tmp.path(),
+        &["delete", "crd", "traitdefinitions.core.oam.dev"],
+    ) {
         assert!(o.status.success(), "{}", text(&o));
+        let out = run(&["def", "apply", def]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(text(&out).contains("roam install"), "{}", text(&out));
+        let out = run(&["install"]);
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(
+            text(&out).contains("customresourcedefinition.apiextensions.k8s.io/traitdefinitions.core.oam.dev created"),
+            "{}",
+            text(&out)
+        );
         let out = run(&["def", "apply", def]);
         assert!(out.status.success(), "{}", text(&out));
         assert!(
