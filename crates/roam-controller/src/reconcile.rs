@@ -1276,15 +1276,6 @@ async fn garbage_collect(
         )
         .await;
     }
-    let before = trackers.current.spec.managed_resources.len();
-    trackers
-        .current
-        .spec
-        .managed_resources
-        .retain(|m| !m.deleted);
-    if trackers.current.spec.managed_resources.len() != before {
-        trackers.save_current().await?;
-    }
     let others = std::mem::take(&mut trackers.others);
     for rt in others {
         if rt.spec.type_ == roam_api::ResourceTrackerType::Versioned {
@@ -1292,6 +1283,17 @@ async fn garbage_collect(
         } else {
             trackers.others.push(rt);
         }
+    }
+    let before = trackers.current.spec.managed_resources.len();
+    trackers
+        .current
+        .spec
+        .managed_resources
+        .retain(|m| !m.deleted);
+    let pruned = trackers.current.spec.managed_resources.len() != before;
+    if pruned || !trackers.collected() {
+        trackers.mark_collected();
+        trackers.save_current().await?;
     }
     Ok(())
 }

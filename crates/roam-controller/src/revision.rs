@@ -5,7 +5,8 @@
 //! publish version and the definitions' specs; KubeVela's is a Go struct
 //! hash and opaque anyway). The revision number comes from
 //! `status.latestRevision`; a revision created but not yet recorded in the
-//! status (a crash in between) is found again by its hash label.
+//! status (a crash in between) is found again by its hash label when the
+//! next number is tried.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -92,33 +93,10 @@ pub async fn ensure(
         return Ok((l.clone(), false));
     }
     let api: Api<ApplicationRevision> = Api::namespaced(client.clone(), &ns);
-    let lp = ListParams::default().labels(&format!("{}={name}", L::APP_NAME));
-    let existing = api.list(&lp).await?.items;
-    // Created before a crash, not yet in the status: use it.
-    if let Some(r) = existing
-        .iter()
-        .filter(|r| r.labels().get(LABEL_REVISION_HASH).map(String::as_str) == Some(hash))
-        .max_by_key(|r| revision_number(&name, &r.name_any()))
-    {
-        let n = revision_number(&name, &r.name_any());
-        if n > latest.as_ref().map(|l| l.revision).unwrap_or(0) {
-            return Ok((
-                Revision {
-                    name: r.name_any(),
-                    revision: n,
-                    revision_hash: hash.into(),
-                },
-                true,
-            ));
-        }
-    }
-    let mut n = existing
-        .iter()
-        .map(|r| revision_number(&name, &r.name_any()))
-        .chain(latest.as_ref().map(|l| l.revision))
-        .max()
-        .unwrap_or(0)
-        + 1;
+    // No list on the way: try the next number; a revision already there
+    // with this hash was made before a crash (adopt it), another hash means
+    // the number is taken (try the next).
+    let mut n = latest.as_ref().map(|l| l.revision).unwrap_or(0) + 1;
     let spec = snapshot(app, defs);
     loop {
         let rev_name = format!("{name}-v{n}");
@@ -140,23 +118,36 @@ pub async fn ensure(
         }
         match api.create(&PostParams::default(), &rev).await {
             Ok(_) => break,
-            Err(kube::Error::Api(s)) if s.code == 409 => n += 1,
+            Err(kube::Error::Api(s)) if s.code == 409 => {
+                let existing = api.get_opt(&rev_name).await?;
+                if existing.as_ref().is_some_and(|r| {
+                    r.labels().get(LABEL_REVISION_HASH).map(String::as_str) == Some(hash)
+                }) {
+                    break;
+                }
+                n += 1;
+            }
             Err(e) => return Err(e),
         }
     }
     // Keep at most `limit` revisions (the newest).
-    let mut all: Vec<(i64, String)> = existing
-        .iter()
-        .map(|r| (revision_number(&name, &r.name_any()), r.name_any()))
-        .collect();
-    all.push((n, format!("{name}-v{n}")));
-    all.sort();
-    if all.len() > limit {
-        for (_, old) in &all[..all.len() - limit] {
-            match api.delete(old, &DeleteParams::default()).await {
-                Ok(_) => {}
-                Err(kube::Error::Api(s)) if s.code == 404 => {}
-                Err(e) => return Err(e),
+    if n as usize > limit {
+        let lp = ListParams::default().labels(&format!("{}={name}", L::APP_NAME));
+        let mut all: Vec<(i64, String)> = api
+            .list(&lp)
+            .await?
+            .items
+            .iter()
+            .map(|r| (revision_number(&name, &r.name_any()), r.name_any()))
+            .collect();
+        all.sort();
+        if all.len() > limit {
+            for (_, old) in &all[..all.len() - limit] {
+                match api.delete(old, &DeleteParams::default()).await {
+                    Ok(_) => {}
+                    Err(kube::Error::Api(s)) if s.code == 404 => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
     }

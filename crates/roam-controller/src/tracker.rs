@@ -12,13 +12,17 @@
 //! round; the next reconcile applies or deletes it.
 
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
-use kube::{Client, Resource};
+use kube::{Client, Resource, ResourceExt};
 use roam_api::labels as L;
 use roam_api::{ManagedResource, ResourceTracker, ResourceTrackerSpec, ResourceTrackerType};
 use serde_json::{Value, json};
 
 use crate::FIELD_MANAGER;
 use crate::cluster::ObjectKey;
+
+/// On the current tracker: every older versioned tracker of the app has
+/// been garbage-collected.
+pub const ANNO_COLLECTED: &str = "roam.oam.dev/older-versions-collected";
 
 /// The versioned tracker's name.
 pub fn versioned_name(
@@ -63,18 +67,26 @@ impl Trackers {
         app_revision: &str,
     ) -> Result<Trackers, kube::Error> {
         let api: Api<ResourceTracker> = Api::all(client.clone());
-        let lp = ListParams::default().labels(&format!(
-            "{}={app},{}={namespace}",
-            L::APP_NAME,
-            L::APP_NAMESPACE
-        ));
-        let mut current = None;
+        let mut current = api.get_opt(current_name).await?;
         let mut others = Vec::new();
-        for rt in api.list(&lp).await?.items {
-            if rt.metadata.name.as_deref() == Some(current_name) {
-                current = Some(rt);
-            } else {
-                others.push(rt);
+        // Once older versions are collected, the current tracker says so and
+        // the others need no list (a list per reconcile is O(apps) on a
+        // large hub).
+        let collected = current.as_ref().is_some_and(|c| {
+            c.annotations().get(ANNO_COLLECTED).map(String::as_str) == Some("true")
+        });
+        if !collected {
+            let lp = ListParams::default().labels(&format!(
+                "{}={app},{}={namespace}",
+                L::APP_NAME,
+                L::APP_NAMESPACE
+            ));
+            for rt in api.list(&lp).await?.items {
+                if rt.metadata.name.as_deref() == Some(current_name) {
+                    current = Some(rt);
+                } else {
+                    others.push(rt);
+                }
             }
         }
         let current_exists = current.is_some();
@@ -173,6 +185,7 @@ impl Trackers {
             "metadata": {
                 "name": name,
                 "labels": self.current.metadata.labels,
+                "annotations": self.current.metadata.annotations,
             },
             "spec": self.current.spec,
         });
@@ -184,6 +197,22 @@ impl Trackers {
 
     pub fn current_exists(&self) -> bool {
         self.current_exists
+    }
+
+    /// Whether older versions are known to be collected.
+    pub fn collected(&self) -> bool {
+        self.current
+            .annotations()
+            .get(ANNO_COLLECTED)
+            .map(String::as_str)
+            == Some("true")
+    }
+
+    /// Marks older versions collected (saved with the next save).
+    pub fn mark_collected(&mut self) {
+        self.current
+            .annotations_mut()
+            .insert(ANNO_COLLECTED.into(), "true".into());
     }
 
     /// Deletes a tracker (its finalizer removed first: the tracker's
