@@ -22,8 +22,8 @@ struct Phase {
 }
 
 fn buckets() -> Histogram {
-    // 0.5 ms … ~8 s
-    Histogram::new(exponential_buckets(0.0005, 2.0, 15))
+    // 0.5 ms … ~13 s, ×1.5 per bucket (percentiles within ±25 %)
+    Histogram::new(exponential_buckets(0.0005, 1.5, 26))
 }
 
 /// The controller's metrics.

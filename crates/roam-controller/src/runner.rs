@@ -6,9 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
 use kube::api::Api;
 use kube::runtime::controller::{self, Controller};
-use kube::runtime::reflector::{self};
+use kube::runtime::reflector::{self, ObjectRef};
 use kube::runtime::{WatchStreamExt, predicates, watcher};
 use kube::{Client, Resource};
 use roam_api::Application;
@@ -216,8 +218,35 @@ async fn run_once(
             }
         }
     });
+    let workload_watch = || {
+        watcher::Config::default()
+            .labels(roam_api::labels::APP_NAME)
+            .any_semantic()
+    };
     Controller::for_stream(stream, reader)
         .with_config(controller::Config::default().concurrency(config.concurrency))
+        // A workload's status changing (becoming ready) wakes its app at
+        // once; the workflow backoff is only the fallback.
+        .watches(
+            Api::<Deployment>::all(client.clone()),
+            workload_watch(),
+            owning_app,
+        )
+        .watches(
+            Api::<StatefulSet>::all(client.clone()),
+            workload_watch(),
+            owning_app,
+        )
+        .watches(
+            Api::<DaemonSet>::all(client.clone()),
+            workload_watch(),
+            owning_app,
+        )
+        .watches(
+            Api::<Job>::all(client.clone()),
+            workload_watch(),
+            owning_app,
+        )
         .reconcile_all_on(all)
         .graceful_shutdown_on(stop)
         .run(reconcile, error_policy, ctx)
@@ -227,6 +256,14 @@ async fn run_once(
             }
         })
         .await;
+}
+
+/// The app an object was applied for (by the OAM labels).
+fn owning_app<K: Resource>(obj: K) -> Option<ObjectRef<Application>> {
+    let labels = obj.meta().labels.as_ref()?;
+    let name = labels.get(roam_api::labels::APP_NAME)?;
+    let ns = labels.get(roam_api::labels::APP_NAMESPACE)?;
+    Some(ObjectRef::new(name).within(ns))
 }
 
 /// A stream fed by a task.
