@@ -11,7 +11,7 @@
 # Reports: seconds until all apps were created and until all were running,
 # reconcile duration p50/p99 (from the controller's own histogram,
 # interpolated within buckets), controller CPU seconds and peak RSS, and the
-# API server's (roam local, simulator inside) for reference.
+# API server's and the simulator's (each its own process) for reference.
 # Results: docs/benchmarks.md, "Controller (issue 7)".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,14 +29,17 @@ LOAD="$TARGET/release/examples/scale"
 work=$(mktemp -d)
 cleanup() {
 	[[ -n "${ctrl:-}" ]] && kill "$ctrl" 2>/dev/null || true
+	[[ -n "${sim:-}" ]] && kill "$sim" 2>/dev/null || true
 	"$ROAM" local stop --data-dir "$work/data" >/dev/null 2>&1 || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$ROAM" local start --port 0 --no-controller --simulate-delay "$SIM_DELAY" --data-dir "$work/data" >/dev/null
+"$ROAM" local start --port 0 --no-controller --no-simulator --data-dir "$work/data" >/dev/null
 "$ROAM" local kubeconfig --data-dir "$work/data" >"$work/kubeconfig"
 server_pid=$(python3 -c "import json;print(json.load(open('$work/data/server.json'))['pid'])")
+"$ROAM" simulate --kubeconfig "$work/kubeconfig" --delay "$SIM_DELAY" 2>/dev/null &
+sim=$!
 port=$(python3 -c "import socket;s=socket.socket();s.bind(('127.0.0.1',0));print(s.getsockname()[1])")
 RUST_LOG=warn "$ROAM" controller --kubeconfig "$work/kubeconfig" --concurrency "$CONCURRENCY" \
 	--metrics-addr "127.0.0.1:$port" 2>"$work/controller.log" &
@@ -51,7 +54,7 @@ cpu() { awk -v t="$ticks" '{printf "%.1f", ($14+$15)/t}' "/proc/$1/stat"; }
 rss() { awk '/VmHWM/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
 curl -s "127.0.0.1:$port/metrics" >"$work/metrics"
-python3 - "$work/metrics" "$result" "$(cpu $ctrl)" "$(rss $ctrl)" "$(cpu $server_pid)" "$(rss $server_pid)" <<'EOF'
+python3 - "$work/metrics" "$result" "$(cpu $ctrl)" "$(rss $ctrl)" "$(cpu $server_pid)" "$(rss $server_pid)" "$(cpu $sim)" "$(rss $sim)" <<'EOF'
 import json, re, sys
 text = open(sys.argv[1]).read()
 res = json.loads(sys.argv[2])
@@ -80,7 +83,8 @@ print(f"created in: {res['created_s']:.1f} s")
 print(f"all running after: {res['running_s']:.1f} s")
 print(f"reconciles: {total}, p50 {q(0.5)*1000:.1f} ms, p99 {q(0.99)*1000:.1f} ms")
 print(f"controller: {sys.argv[3]} CPU s, peak RSS {sys.argv[4]} MiB")
-print(f"api server (roam local + simulator): {sys.argv[5]} CPU s, peak RSS {sys.argv[6]} MiB")
+print(f"api server (roam local): {sys.argv[5]} CPU s, peak RSS {sys.argv[6]} MiB")
+print(f"simulator (roam simulate): {sys.argv[7]} CPU s, peak RSS {sys.argv[8]} MiB")
 EOF
 if [[ -s "$work/controller.log" ]]; then
 	echo "controller warnings (first 5):" >&2

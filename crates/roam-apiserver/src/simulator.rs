@@ -581,8 +581,28 @@ fn owned_by(o: &Value, uid: &str) -> bool {
         .is_some_and(|refs| refs.iter().any(|r| r["uid"] == uid))
 }
 
-async fn list_owned(api: &Api<DynamicObject>, uid: &str) -> Result<Vec<Value>, SimError> {
-    let list = api.list(&ListParams::default()).await?;
+/// The objects `uid` owns, among those matching the owner's `selector`
+/// (its `matchLabels`, which what it creates carries): the server filters,
+/// so a namespace with thousands of workloads is not listed per reconcile.
+async fn list_owned(
+    api: &Api<DynamicObject>,
+    uid: &str,
+    selector: &Value,
+) -> Result<Vec<Value>, SimError> {
+    let labels: Vec<String> = selector["matchLabels"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| format!("{k}={v}")))
+                .collect()
+        })
+        .unwrap_or_default();
+    let lp = if labels.is_empty() {
+        ListParams::default()
+    } else {
+        ListParams::default().labels(&labels.join(","))
+    };
+    let list = api.list(&lp).await?;
     let mut out = Vec::new();
     for item in list.items {
         let v = serde_json::to_value(&item)?;
@@ -600,7 +620,7 @@ async fn deployment_replicasets(ctx: &Ctx, ns: &str, d: &Value) -> Result<(), Si
     let hash = template_hash(&d["spec"]["template"]);
     let rs_name = format!("{}-{hash}", name_of(d));
     let api = ctx.api(Kind::ReplicaSet, ns);
-    let owned = list_owned(&api, uid).await?;
+    let owned = list_owned(&api, uid, &d["spec"]["selector"]).await?;
     let revision_of = |rs: &Value| -> i64 {
         rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
             .as_str()
@@ -743,7 +763,8 @@ async fn pods(ctx: &Ctx, kind: Kind, o: &Value, ready: bool) -> Result<(), SimEr
     let name = name_of(o);
     let uid = o["metadata"]["uid"].as_str().unwrap_or_default();
     let api: Api<DynamicObject> = Api::namespaced_with(ctx.client.clone(), ns, &pods_resource());
-    let owned = list_owned(&api, uid).await?;
+    // Pods are made from the template, so they carry the selector's labels.
+    let owned = list_owned(&api, uid, &o["spec"]["selector"]).await?;
     // Desired pods: fixed names for StatefulSets, a count for the others.
     let (count, fixed): (i64, Option<Vec<String>>) = match kind {
         Kind::StatefulSet => {

@@ -632,3 +632,42 @@ async fn pause_dependencies_and_cluster_definitions() {
     assert!(cms.get_opt("conf").await.unwrap().is_some());
     env.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leader_election_lets_one_replica_act() {
+    use roam_controller::leader::{LeaseConfig, release, try_acquire};
+    let server = ApiServer::new(Arc::new(Store::in_memory()), None).expect("server");
+    let client = roam_apiserver::in_process_client(server);
+    let lease = |id: &str| LeaseConfig {
+        namespace: "default".into(),
+        name: "roam-controller".into(),
+        identity: id.into(),
+        duration: Duration::from_secs(1),
+    };
+    let (a, b) = (lease("a"), lease("b"));
+    assert!(
+        try_acquire(&client, &a).await.unwrap(),
+        "a takes the free lease"
+    );
+    assert!(
+        !try_acquire(&client, &b).await.unwrap(),
+        "b waits while a holds it"
+    );
+    assert!(try_acquire(&client, &a).await.unwrap(), "a renews");
+    // a stops renewing: after the lease duration b takes over.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert!(
+        try_acquire(&client, &b).await.unwrap(),
+        "b takes the expired lease"
+    );
+    assert!(!try_acquire(&client, &a).await.unwrap(), "a has lost it");
+    let leases: Api<k8s_openapi::api::coordination::v1::Lease> =
+        Api::namespaced(client.clone(), "default");
+    let l = leases.get("roam-controller").await.unwrap();
+    let spec = l.spec.unwrap();
+    assert_eq!(spec.holder_identity.as_deref(), Some("b"));
+    assert_eq!(spec.lease_transitions, Some(1));
+    // Released on shutdown: a takes it at once.
+    release(&client, &b).await;
+    assert!(try_acquire(&client, &a).await.unwrap());
+}
