@@ -600,6 +600,18 @@ struct Watch {
     /// Table watch events carry `columnDefinitions` only in the first.
     first: bool,
     last_rev: u64,
+    /// Watches of one class (same resource, scope and selectors, not Tables)
+    /// see the same lines, made once per event for all of them.
+    class: Option<u64>,
+}
+
+/// The class of a watch: watches with equal keys get equal numbers.
+fn watch_class(key: String) -> u64 {
+    static CLASSES: std::sync::Mutex<Option<HashMap<String, u64>>> = std::sync::Mutex::new(None);
+    let mut classes = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+    let classes = classes.get_or_insert_with(HashMap::new);
+    let next = classes.len() as u64;
+    *classes.entry(key).or_insert(next)
 }
 
 impl Watch {
@@ -643,6 +655,13 @@ impl Watch {
             return None;
         }
         self.last_rev = e.rev;
+        match self.class {
+            Some(class) => e.line_for(class, || self.line_of(e)),
+            None => self.line_of(e),
+        }
+    }
+
+    fn line_of(&mut self, e: &crate::store::Event) -> Option<Bytes> {
         if !e.key.starts_with(&self.pfx) {
             return None;
         }
@@ -694,15 +713,27 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
             .unwrap_or(from.unwrap_or(0))
             .max(from.unwrap_or(0)),
     };
+    let table = req.wants_table();
+    let class = (!table).then(|| {
+        watch_class(format!(
+            "{}\0{}\0{}\0{}\0{}",
+            t.rt.api_version(),
+            t.rt.plural,
+            pfx,
+            req.q("labelSelector").unwrap_or_default(),
+            req.q("fieldSelector").unwrap_or_default(),
+        ))
+    });
     let mut w = Watch {
         srv,
         rt: t.rt.clone(),
         sel,
         pfx,
-        table: req.wants_table(),
+        table,
         include: req.q("includeObject").map(str::to_string),
         first: true,
         last_rev,
+        class,
     };
     let initial: Vec<Bytes> = match start {
         WatchStart::Snapshot { objects, .. } => {
@@ -763,24 +794,27 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
                 ev = l.rx.recv() => match ev {
                     Ok(e) => {
                         let Some(first) = l.w.live(&e) else { continue };
-                        // Whatever else is already queued goes out in the same write.
-                        let mut out = first.to_vec();
+                        // Whatever else is already queued goes out in the same write;
+                        // a lone event goes out as the line shared by its class.
+                        let mut out: Option<Vec<u8>> = None;
                         for _ in 0..255 {
-                            match l.rx.try_recv() {
-                                Ok(e) => {
-                                    if let Some(line) = l.w.live(&e) {
-                                        out.extend_from_slice(&line);
-                                    }
-                                }
+                            let more = match l.rx.try_recv() {
+                                Ok(e) => match l.w.live(&e) {
+                                    Some(line) => line,
+                                    None => continue,
+                                },
                                 Err(broadcast::error::TryRecvError::Lagged(_)) => {
                                     l.done = true;
-                                    out.extend_from_slice(&gone_line());
-                                    break;
+                                    gone_line()
                                 }
                                 Err(_) => break,
+                            };
+                            out.get_or_insert_with(|| first.to_vec()).extend_from_slice(&more);
+                            if l.done {
+                                break;
                             }
                         }
-                        return Some((Ok(Bytes::from(out)), l));
+                        return Some((Ok(out.map_or(first, Bytes::from)), l));
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         l.done = true;

@@ -1062,3 +1062,82 @@ async fn generator_commands_send_protobuf() {
         out.stderr
     );
 }
+
+/// `kubectl explain` on built-in kinds walks the schemas generated from the
+/// k8s-openapi types: nested fields, their types and descriptions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explain_builtin_kinds() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let out = k.ok(&["explain", "deployment.spec.template"]).await;
+    assert!(out.contains("GROUP:      apps"), "{out}");
+    assert!(out.contains("KIND:       Deployment"), "{out}");
+    assert!(out.contains("FIELD: template <PodTemplateSpec>"), "{out}");
+    assert!(out.contains("metadata\t<ObjectMeta>"), "{out}");
+    assert!(out.contains("spec\t<PodSpec>"), "{out}");
+    let out = k
+        .ok(&["explain", "deployment.spec.template.spec.containers.image"])
+        .await;
+    assert!(out.contains("FIELD: image <string>"), "{out}");
+    assert!(out.contains("Container image name."), "{out}");
+    // Core kinds, and --recursive.
+    let out = k.ok(&["explain", "configmap.data"]).await;
+    assert!(out.contains("VERSION:    v1"), "{out}");
+    assert!(out.contains("FIELD: data <map[string]string>"), "{out}");
+    let out = k.ok(&["explain", "job.spec", "--recursive"]).await;
+    assert!(out.contains("backoffLimit\t<integer>"), "{out}");
+    assert!(out.contains("containers\t<[]Container>"), "{out}");
+}
+
+/// An unknown field in a built-in kind fails `kubectl apply --validate=strict`
+/// (and `create`), naming the field, and nothing is stored; `--validate=false`
+/// stores the object without it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_validation_rejects_unknown_builtin_fields() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let f = k.write(
+        "deploy.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: typo
+spec:
+  replica: 3
+  selector:
+    matchLabels: {app: typo}
+  template:
+    metadata:
+      labels: {app: typo}
+    spec:
+      containers:
+      - name: app
+        image: nginx
+        imagePullPolicyy: Always
+",
+    );
+    for verb in ["apply", "create"] {
+        let out = k.run(&[verb, "--validate=strict", "-f", &k.path(&f)]).await;
+        assert!(!out.ok, "{verb} succeeded: {}", out.stdout);
+        assert!(
+            out.stderr.contains("unknown field \"spec.replica\""),
+            "{verb}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains("unknown field \"spec.template.spec.containers[0].imagePullPolicyy\""),
+            "{verb}: {}",
+            out.stderr
+        );
+    }
+    assert!(!k.run(&["get", "deployment", "typo"]).await.ok);
+    let out = k
+        .ok(&["apply", "--validate=false", "-f", &k.path(&f)])
+        .await;
+    assert!(out.contains("deployment.apps/typo created"), "{out}");
+    let d: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "deploy", "typo", "-o", "json"]).await).unwrap();
+    assert!(d["spec"].get("replica").is_none(), "{d}");
+    assert_eq!(d["spec"]["replicas"], 1, "defaulted");
+}
