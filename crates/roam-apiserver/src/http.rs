@@ -601,17 +601,31 @@ struct Watch {
     first: bool,
     last_rev: u64,
     /// Watches of one class (same resource, scope and selectors, not Tables)
-    /// see the same lines, made once per event for all of them.
-    class: Option<u64>,
+    /// see the same lines: the first to handle an event makes its line for all.
+    class: Option<Arc<LineCache>>,
 }
 
-/// The class of a watch: watches with equal keys get equal numbers.
-fn watch_class(key: String) -> u64 {
-    static CLASSES: std::sync::Mutex<Option<HashMap<String, u64>>> = std::sync::Mutex::new(None);
+/// The line the watchers of a class see for the latest event they handled
+/// (revision, line). Only the latest is kept: watchers handle events in order
+/// and at about the same time, and nothing accumulates.
+type LineCache = std::sync::Mutex<Option<(u64, Option<Bytes>)>>;
+
+/// The line cache shared by the watches whose class is `key`.
+fn watch_class(key: String) -> Arc<LineCache> {
+    type Classes = HashMap<String, std::sync::Weak<LineCache>>;
+    static CLASSES: std::sync::Mutex<Option<Classes>> = std::sync::Mutex::new(None);
     let mut classes = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
     let classes = classes.get_or_insert_with(HashMap::new);
-    let next = classes.len() as u64;
-    *classes.entry(key).or_insert(next)
+    if let Some(c) = classes.get(&key).and_then(std::sync::Weak::upgrade) {
+        return c;
+    }
+    // Classes of ended watches (e.g. one per `kubectl wait` object) are dropped.
+    if classes.len() >= 1024 {
+        classes.retain(|_, w| w.strong_count() > 0);
+    }
+    let c = Arc::new(LineCache::new(None));
+    classes.insert(key, Arc::downgrade(&c));
+    c
 }
 
 impl Watch {
@@ -655,10 +669,22 @@ impl Watch {
             return None;
         }
         self.last_rev = e.rev;
-        match self.class {
-            Some(class) => e.line_for(class, || self.line_of(e)),
-            None => self.line_of(e),
+        let Some(cache) = self.class.clone() else {
+            return self.line_of(e);
+        };
+        let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((rev, line)) = &*lock()
+            && *rev == e.rev
+        {
+            return line.clone();
         }
+        // Made outside the lock; another watcher of the class may make it too.
+        let line = self.line_of(e);
+        let mut c = lock();
+        if c.as_ref().is_none_or(|(rev, _)| *rev < e.rev) {
+            *c = Some((e.rev, line.clone()));
+        }
+        line
     }
 
     fn line_of(&mut self, e: &crate::store::Event) -> Option<Bytes> {

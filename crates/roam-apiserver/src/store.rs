@@ -47,29 +47,9 @@ pub struct Event {
     pub prev: Option<Arc<Value>>,
     /// `object` as JSON, serialised once for all the watchers that need it.
     json: std::sync::OnceLock<Bytes>,
-    /// Watch lines already made from this event, by watch class (see
-    /// [`Event::line_for`]): watchers that select alike share one line.
-    lines: Mutex<Vec<(u64, Option<Bytes>)>>,
 }
 
 impl Event {
-    /// The line watchers of `class` see for this event, made once by `make` for
-    /// all of them (`None`: they see nothing). Watchers of one class must agree
-    /// on what they would make.
-    pub fn line_for(&self, class: u64, make: impl FnOnce() -> Option<Bytes>) -> Option<Bytes> {
-        let lock = || self.lines.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, line)) = lock().iter().find(|(c, _)| *c == class) {
-            return line.clone();
-        }
-        // Made outside the lock; a concurrent watcher of the class may make it too.
-        let line = make();
-        let mut lines = lock();
-        if !lines.iter().any(|(c, _)| *c == class) {
-            lines.push((class, line.clone()));
-        }
-        line
-    }
-
     /// `object` serialised as JSON (computed once, shared).
     pub fn object_json(&self) -> &Bytes {
         self.json
@@ -617,7 +597,6 @@ impl Store {
                 object,
                 prev,
                 json,
-                lines: Mutex::new(Vec::new()),
             });
             let prev_bytes = match &event.prev {
                 Some(p) => Some(serde_json::to_vec(&**p).map_err(|e| StoreError(e.to_string()))?),
@@ -789,7 +768,6 @@ fn replayed(r: Record) -> Result<Arc<Event>, StoreError> {
         object,
         prev,
         json,
-        lines: Mutex::new(Vec::new()),
     }))
 }
 

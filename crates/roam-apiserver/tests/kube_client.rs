@@ -1653,3 +1653,52 @@ async fn server_side_apply_status_ownership() {
         .unwrap();
     assert_eq!(d.status.as_ref().unwrap().ready_replicas, Some(3));
 }
+
+/// Watchers with the same selectors share the lines made for an event; watchers
+/// with other selectors still see their own event types.
+#[tokio::test]
+async fn watchers_of_one_class_and_of_another() {
+    let srv = TestServer::in_memory().await;
+    let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+    let selected = WatchParams::default().labels("app=a").timeout(10);
+    let all = WatchParams::default().timeout(10);
+    let mut streams = Vec::new();
+    for wp in [&selected, &selected, &all] {
+        streams.push(api.watch(wp, "0").await.unwrap().boxed());
+    }
+    api.create(
+        &PostParams::default(),
+        &cm("w", json!({"app": "a"}), json!({})),
+    )
+    .await
+    .unwrap();
+    let p = Patch::Merge(json!({"metadata": {"labels": {"app": "b"}}}));
+    api.patch("w", &PatchParams::default(), &p).await.unwrap();
+    let mut seen = Vec::new();
+    for s in streams.iter_mut() {
+        let mut types = Vec::new();
+        while types.len() < 2 {
+            let ev = tokio::time::timeout(HANG, s.next())
+                .await
+                .expect("an event")
+                .expect("stream open")
+                .unwrap();
+            match ev {
+                WatchEvent::Added(_) => types.push("ADDED"),
+                WatchEvent::Modified(_) => types.push("MODIFIED"),
+                WatchEvent::Deleted(_) => types.push("DELETED"),
+                WatchEvent::Bookmark(_) => {}
+                WatchEvent::Error(e) => panic!("{e:?}"),
+            }
+        }
+        seen.push(types);
+    }
+    assert_eq!(
+        seen,
+        [
+            ["ADDED", "DELETED"],
+            ["ADDED", "DELETED"],
+            ["ADDED", "MODIFIED"]
+        ]
+    );
+}
