@@ -20,10 +20,10 @@ enum F {
     Str,
     Int,
     /// A non-pointer `omitempty` integer: 0 is left out.
-    IntZ,
+    IntOmitZero,
     Bool,
     /// A non-pointer `omitempty` boolean: `false` is left out.
-    BoolF,
+    BoolOmitFalse,
     /// `intstr.IntOrString` ({type, intVal, strVal}).
     IntOrStr,
     Msg(&'static [(u64, &'static str, F)]),
@@ -101,7 +101,7 @@ const LABEL_SELECTOR: &[(u64, &str, F)] = &[
 ];
 const CONTAINER_PORT: &[(u64, &str, F)] = &[
     (1, "name", F::Str),
-    (2, "hostPort", F::IntZ),
+    (2, "hostPort", F::IntOmitZero),
     (3, "containerPort", F::Int),
     (4, "protocol", F::Str),
     (5, "hostIP", F::Str),
@@ -138,9 +138,9 @@ const DEPLOYMENT_SPEC: &[(u64, &str, F)] = &[
     (2, "selector", F::Msg(LABEL_SELECTOR)),
     (3, "template", F::Msg(POD_TEMPLATE)),
     (4, "strategy", F::Msg(&[(1, "type", F::Str)])),
-    (5, "minReadySeconds", F::IntZ),
+    (5, "minReadySeconds", F::IntOmitZero),
     (6, "revisionHistoryLimit", F::Int),
-    (7, "paused", F::BoolF),
+    (7, "paused", F::BoolOmitFalse),
     (9, "progressDeadlineSeconds", F::Int),
 ];
 const DEPLOYMENT: &[(u64, &str, F)] = &[
@@ -153,7 +153,7 @@ const SERVICE_PORT: &[(u64, &str, F)] = &[
     (2, "protocol", F::Str),
     (3, "port", F::Int),
     (4, "targetPort", F::IntOrStr),
-    (5, "nodePort", F::IntZ),
+    (5, "nodePort", F::IntOmitZero),
     (6, "appProtocol", F::Str),
 ];
 const SERVICE_SPEC: &[(u64, &str, F)] = &[
@@ -167,8 +167,8 @@ const SERVICE_SPEC: &[(u64, &str, F)] = &[
     (9, "loadBalancerSourceRanges", F::RepStr),
     (10, "externalName", F::Str),
     (11, "externalTrafficPolicy", F::Str),
-    (12, "healthCheckNodePort", F::IntZ),
-    (13, "publishNotReadyAddresses", F::BoolF),
+    (12, "healthCheckNodePort", F::IntOmitZero),
+    (13, "publishNotReadyAddresses", F::BoolOmitFalse),
     (17, "ipFamilyPolicy", F::Str),
     (18, "clusterIPs", F::RepStr),
     (19, "ipFamilies", F::RepStr),
@@ -337,7 +337,7 @@ fn message(b: &[u8], schema: &[(u64, &str, F)]) -> Result<Value, String> {
             (F::Int, Wire::Varint(v)) => {
                 out.insert(name, json!(v as i64));
             }
-            (F::IntZ, Wire::Varint(v)) => {
+            (F::IntOmitZero, Wire::Varint(v)) => {
                 if v != 0 {
                     out.insert(name, json!(v as i64));
                 }
@@ -345,7 +345,7 @@ fn message(b: &[u8], schema: &[(u64, &str, F)]) -> Result<Value, String> {
             (F::Bool, Wire::Varint(v)) => {
                 out.insert(name, json!(v != 0));
             }
-            (F::BoolF, Wire::Varint(v)) => {
+            (F::BoolOmitFalse, Wire::Varint(v)) => {
                 if v != 0 {
                     out.insert(name, json!(true));
                 }

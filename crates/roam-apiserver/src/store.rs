@@ -583,6 +583,15 @@ impl Store {
                     (EventType::Deleted, Arc::new(last), None)
                 }
             };
+            // The previous state as JSON for the log: the stored bytes, unless a
+            // write still being committed made it.
+            let prev_bytes = match (&prev, st.overlay.contains_key(key)) {
+                (None, _) => None,
+                (Some(_), false) if let Some(b) = st.objects.get(key) => Some(b.to_vec()),
+                (Some(p), _) => {
+                    Some(serde_json::to_vec(&**p).map_err(|e| StoreError(e.to_string()))?)
+                }
+            };
             st.next = rev;
             let live = (kind != EventType::Deleted).then(|| object.clone());
             st.overlay.insert(key.to_string(), (rev, live));
@@ -598,10 +607,6 @@ impl Store {
                 prev,
                 json,
             });
-            let prev_bytes = match &event.prev {
-                Some(p) => Some(serde_json::to_vec(&**p).map_err(|e| StoreError(e.to_string()))?),
-                None => None,
-            };
             st.pending.push((
                 Pending {
                     record: Record {
