@@ -610,12 +610,13 @@ struct Watch {
 /// and at about the same time, and nothing accumulates.
 type LineCache = std::sync::Mutex<Option<(u64, Option<Bytes>)>>;
 
-/// The line cache shared by the watches whose class is `key`.
-fn watch_class(key: String) -> Arc<LineCache> {
-    type Classes = HashMap<String, std::sync::Weak<LineCache>>;
-    static CLASSES: std::sync::Mutex<Option<Classes>> = std::sync::Mutex::new(None);
-    let mut classes = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
-    let classes = classes.get_or_insert_with(HashMap::new);
+/// The watch classes of one server (revisions, and so cached lines, are
+/// per store), by class key.
+pub(crate) type WatchClasses = std::sync::Mutex<HashMap<String, std::sync::Weak<LineCache>>>;
+
+/// The line cache shared by the server's watches whose class is `key`.
+fn watch_class(classes: &WatchClasses, key: String) -> Arc<LineCache> {
+    let mut classes = classes.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(c) = classes.get(&key).and_then(std::sync::Weak::upgrade) {
         return c;
     }
@@ -741,14 +742,17 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
     };
     let table = req.wants_table();
     let class = (!table).then(|| {
-        watch_class(format!(
-            "{}\0{}\0{}\0{}\0{}",
-            t.rt.api_version(),
-            t.rt.plural,
-            pfx,
-            req.q("labelSelector").unwrap_or_default(),
-            req.q("fieldSelector").unwrap_or_default(),
-        ))
+        watch_class(
+            &srv.watch_classes,
+            format!(
+                "{}\0{}\0{}\0{}\0{}",
+                t.rt.api_version(),
+                t.rt.plural,
+                pfx,
+                req.q("labelSelector").unwrap_or_default(),
+                req.q("fieldSelector").unwrap_or_default(),
+            ),
+        )
     });
     let mut w = Watch {
         srv,

@@ -30,6 +30,8 @@ pub struct ApiServer {
     pub registry: Registry,
     /// When set, every request must carry `Authorization: Bearer <token>`.
     pub token: Option<String>,
+    /// The line caches of this server's watch classes (see `http.rs`).
+    pub(crate) watch_classes: crate::http::WatchClasses,
 }
 
 /// Where a request points: a resource, optionally a namespace, name and subresource.
@@ -178,6 +180,7 @@ impl ApiServer {
             store,
             registry: Registry::with_builtins(),
             token,
+            watch_classes: Default::default(),
         });
         let crd_rt = srv.builtin("apiextensions.k8s.io", "customresourcedefinitions");
         let (crds, _) = srv.store.list(&prefix(&crd_rt, None));

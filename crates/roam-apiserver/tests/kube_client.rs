@@ -1702,3 +1702,41 @@ async fn watchers_of_one_class_and_of_another() {
         ]
     );
 }
+
+/// Two servers in one process (as in these tests) keep their watch lines apart,
+/// although their revisions coincide.
+#[tokio::test]
+async fn watch_lines_stay_with_their_server() {
+    let mut seen = Vec::new();
+    let servers = [TestServer::in_memory().await, TestServer::in_memory().await];
+    for (srv, name) in servers.iter().zip(["on-first", "on-second"]) {
+        let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+        let mut s = api
+            .watch(&WatchParams::default().timeout(10), "0")
+            .await
+            .unwrap()
+            .boxed();
+        let made = api
+            .create(&PostParams::default(), &cm(name, json!({}), json!({})))
+            .await
+            .unwrap();
+        loop {
+            let ev = tokio::time::timeout(HANG, s.next())
+                .await
+                .expect("an event")
+                .expect("stream open")
+                .unwrap();
+            if let WatchEvent::Added(o) = ev {
+                seen.push((
+                    o.metadata.name.unwrap(),
+                    o.metadata.resource_version.unwrap(),
+                    made.metadata.resource_version.clone().unwrap(),
+                ));
+                break;
+            }
+        }
+    }
+    assert_eq!(seen[0].0, "on-first");
+    assert_eq!(seen[1].0, "on-second");
+    assert_eq!(seen[0].1, seen[1].1, "the same revision on both servers");
+}
