@@ -105,10 +105,15 @@ fn hash_of(v: &Value) -> String {
 pub fn openapi_index(reg: &Registry) -> Value {
     let mut paths = Map::new();
     for (path, g, v) in group_versions(reg) {
-        let doc = build_document(reg, &g, &v);
+        // The built-in schemas are fixed: their hash is computed once.
+        let doc = build_document(reg, &g, &v, false);
+        let mut hash = hash_of(&doc);
+        if let Some(b) = crate::openapi::builtin(&g, &v) {
+            hash = format!("{hash}{:016X}", b.hash);
+        }
         paths.insert(
             path.clone(),
-            json!({"serverRelativeURL": format!("/openapi/v3/{path}?hash={}", hash_of(&doc))}),
+            json!({"serverRelativeURL": format!("/openapi/v3/{path}?hash={hash}")}),
         );
     }
     json!({"paths": paths})
@@ -119,7 +124,7 @@ pub fn openapi_document(reg: &Registry, gv_path: &str) -> Option<Value> {
     let (_, g, v) = group_versions(reg)
         .into_iter()
         .find(|(p, _, _)| p == gv_path)?;
-    Some(build_document(reg, &g, &v))
+    Some(build_document(reg, &g, &v, true))
 }
 
 fn schema_name(rt: &ResourceType) -> String {
@@ -134,14 +139,20 @@ fn schema_name(rt: &ResourceType) -> String {
 /// A minimal OpenAPI 3.0 document: every operation carries
 /// `x-kubernetes-group-version-kind`, PATCH operations accept the `fieldValidation`
 /// parameter (so kubectl relies on server-side validation and does not need OpenAPI v2),
-/// and schemas are the CRD's own or a permissive object for built-ins. Strategic merge
-/// patch is not advertised, so kubectl uses its compiled-in types for built-ins.
-fn build_document(reg: &Registry, group: &str, version: &str) -> Value {
+/// and schemas are the CRD's own or, for built-ins, generated from the k8s-openapi
+/// types ([`crate::openapi`]; left out when `builtins` is false). Strategic merge
+/// patch is not advertised (the generated schemas have no patch extensions), so
+/// kubectl uses its compiled-in types for built-ins.
+fn build_document(reg: &Registry, group: &str, version: &str, builtins: bool) -> Value {
     let mut paths = Map::new();
     let mut schemas = Map::new();
+    let generated = crate::openapi::builtin(group, version);
     for rt in reg.in_group_version(group, version) {
         let gvk = json!({"group": rt.group, "version": rt.version, "kind": rt.kind});
-        let sname = schema_name(&rt);
+        let builtin_root = generated
+            .filter(|_| rt.schema.is_none())
+            .and_then(|b| b.roots.get(&rt.kind));
+        let sname = builtin_root.cloned().unwrap_or_else(|| schema_name(&rt));
         let reference = json!({"$ref": format!("#/components/schemas/{sname}")});
         let content = json!({"application/json": {"schema": reference}});
         let op = |action: &str, extra: Value| -> Value {
@@ -199,6 +210,9 @@ fn build_document(reg: &Registry, group: &str, version: &str) -> Value {
                 "parameters": params(true),
             }),
         );
+        if builtin_root.is_some() {
+            continue;
+        }
         let mut schema = rt.schema.clone().unwrap_or_else(
             || json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true}),
         );
@@ -214,6 +228,13 @@ fn build_document(reg: &Registry, group: &str, version: &str) -> Value {
             }
         }
         schemas.insert(sname, schema);
+    }
+    if let (true, Some(b)) = (builtins, generated) {
+        for (name, schema) in &b.components {
+            schemas
+                .entry(name.clone())
+                .or_insert_with(|| schema.clone());
+        }
     }
     json!({
         "openapi": "3.0.0",

@@ -600,6 +600,33 @@ struct Watch {
     /// Table watch events carry `columnDefinitions` only in the first.
     first: bool,
     last_rev: u64,
+    /// Watches of one class (same resource, scope and selectors, not Tables)
+    /// see the same lines: the first to handle an event makes its line for all.
+    class: Option<Arc<LineCache>>,
+}
+
+/// The line the watchers of a class see for the latest event they handled
+/// (revision, line). Only the latest is kept: watchers handle events in order
+/// and at about the same time, and nothing accumulates.
+type LineCache = std::sync::Mutex<Option<(u64, Option<Bytes>)>>;
+
+/// The watch classes of one server (revisions, and so cached lines, are
+/// per store), by class key.
+pub(crate) type WatchClasses = std::sync::Mutex<HashMap<String, std::sync::Weak<LineCache>>>;
+
+/// The line cache shared by the server's watches whose class is `key`.
+fn watch_class(classes: &WatchClasses, key: String) -> Arc<LineCache> {
+    let mut classes = classes.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(c) = classes.get(&key).and_then(std::sync::Weak::upgrade) {
+        return c;
+    }
+    // Classes of ended watches (e.g. one per `kubectl wait` object) are dropped.
+    if classes.len() >= 1024 {
+        classes.retain(|_, w| w.strong_count() > 0);
+    }
+    let c = Arc::new(LineCache::new(None));
+    classes.insert(key, Arc::downgrade(&c));
+    c
 }
 
 impl Watch {
@@ -643,6 +670,25 @@ impl Watch {
             return None;
         }
         self.last_rev = e.rev;
+        let Some(cache) = self.class.clone() else {
+            return self.line_of(e);
+        };
+        let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((rev, line)) = &*lock()
+            && *rev == e.rev
+        {
+            return line.clone();
+        }
+        // Made outside the lock; another watcher of the class may make it too.
+        let line = self.line_of(e);
+        let mut c = lock();
+        if c.as_ref().is_none_or(|(rev, _)| *rev < e.rev) {
+            *c = Some((e.rev, line.clone()));
+        }
+        line
+    }
+
+    fn line_of(&mut self, e: &crate::store::Event) -> Option<Bytes> {
         if !e.key.starts_with(&self.pfx) {
             return None;
         }
@@ -694,15 +740,30 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
             .unwrap_or(from.unwrap_or(0))
             .max(from.unwrap_or(0)),
     };
+    let table = req.wants_table();
+    let class = (!table).then(|| {
+        watch_class(
+            &srv.watch_classes,
+            format!(
+                "{}\0{}\0{}\0{}\0{}",
+                t.rt.api_version(),
+                t.rt.plural,
+                pfx,
+                req.q("labelSelector").unwrap_or_default(),
+                req.q("fieldSelector").unwrap_or_default(),
+            ),
+        )
+    });
     let mut w = Watch {
         srv,
         rt: t.rt.clone(),
         sel,
         pfx,
-        table: req.wants_table(),
+        table,
         include: req.q("includeObject").map(str::to_string),
         first: true,
         last_rev,
+        class,
     };
     let initial: Vec<Bytes> = match start {
         WatchStart::Snapshot { objects, .. } => {
@@ -763,24 +824,27 @@ fn watch(srv: Arc<ApiServer>, req: &Req, t: Target) -> Result<Response, ApiError
                 ev = l.rx.recv() => match ev {
                     Ok(e) => {
                         let Some(first) = l.w.live(&e) else { continue };
-                        // Whatever else is already queued goes out in the same write.
-                        let mut out = first.to_vec();
+                        // Whatever else is already queued goes out in the same write;
+                        // a lone event goes out as the line shared by its class.
+                        let mut out: Option<Vec<u8>> = None;
                         for _ in 0..255 {
-                            match l.rx.try_recv() {
-                                Ok(e) => {
-                                    if let Some(line) = l.w.live(&e) {
-                                        out.extend_from_slice(&line);
-                                    }
-                                }
+                            let more = match l.rx.try_recv() {
+                                Ok(e) => match l.w.live(&e) {
+                                    Some(line) => line,
+                                    None => continue,
+                                },
                                 Err(broadcast::error::TryRecvError::Lagged(_)) => {
                                     l.done = true;
-                                    out.extend_from_slice(&gone_line());
-                                    break;
+                                    gone_line()
                                 }
                                 Err(_) => break,
+                            };
+                            out.get_or_insert_with(|| first.to_vec()).extend_from_slice(&more);
+                            if l.done {
+                                break;
                             }
                         }
-                        return Some((Ok(Bytes::from(out)), l));
+                        return Some((Ok(out.map_or(first, Bytes::from)), l));
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         l.done = true;

@@ -25,6 +25,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod object;
+pub mod openapi;
 pub mod patch;
 pub mod protobuf;
 pub mod registry;

@@ -1,11 +1,14 @@
 //! Kubernetes protobuf request bodies for the kinds kubectl's generator commands
-//! (`kubectl create namespace|configmap|secret|serviceaccount|deployment`) send
-//! that way.
+//! (`kubectl create namespace|configmap|secret|serviceaccount|deployment|job|
+//! cronjob|service|role|rolebinding|clusterrole|clusterrolebinding`) send that way.
 //!
 //! A body is the `k8s\0` magic and a `runtime.Unknown` envelope (`typeMeta`,
 //! `raw`) around the object's protobuf encoding; it is decoded to the JSON form
 //! with a small table of field numbers per message (from the upstream
-//! `generated.proto` files). Other kinds get a 415 naming the kind.
+//! `generated.proto` files). Go's protobuf encoding writes every non-pointer field,
+//! set or not; as kube-apiserver's JSON (`omitempty`) would, empty strings, and
+//! zeros and `false` of the fields marked so, are left out. Other kinds get a 415
+//! naming the kind.
 
 use serde_json::{Map, Value, json};
 
@@ -16,7 +19,13 @@ const MAGIC: &[u8] = b"k8s\x00";
 enum F {
     Str,
     Int,
+    /// A non-pointer `omitempty` integer: 0 is left out.
+    IntOmitZero,
     Bool,
+    /// A non-pointer `omitempty` boolean: `false` is left out.
+    BoolOmitFalse,
+    /// `intstr.IntOrString` ({type, intVal, strVal}).
+    IntOrStr,
     Msg(&'static [(u64, &'static str, F)]),
     /// `meta.v1.Time` ({seconds, nanos}), shown as RFC 3339.
     Time,
@@ -92,7 +101,7 @@ const LABEL_SELECTOR: &[(u64, &str, F)] = &[
 ];
 const CONTAINER_PORT: &[(u64, &str, F)] = &[
     (1, "name", F::Str),
-    (2, "hostPort", F::Int),
+    (2, "hostPort", F::IntOmitZero),
     (3, "containerPort", F::Int),
     (4, "protocol", F::Str),
     (5, "hostIP", F::Str),
@@ -129,14 +138,113 @@ const DEPLOYMENT_SPEC: &[(u64, &str, F)] = &[
     (2, "selector", F::Msg(LABEL_SELECTOR)),
     (3, "template", F::Msg(POD_TEMPLATE)),
     (4, "strategy", F::Msg(&[(1, "type", F::Str)])),
-    (5, "minReadySeconds", F::Int),
+    (5, "minReadySeconds", F::IntOmitZero),
     (6, "revisionHistoryLimit", F::Int),
-    (7, "paused", F::Bool),
+    (7, "paused", F::BoolOmitFalse),
     (9, "progressDeadlineSeconds", F::Int),
 ];
 const DEPLOYMENT: &[(u64, &str, F)] = &[
     (1, "metadata", F::Msg(OBJECT_META)),
     (2, "spec", F::Msg(DEPLOYMENT_SPEC)),
+];
+
+const SERVICE_PORT: &[(u64, &str, F)] = &[
+    (1, "name", F::Str),
+    (2, "protocol", F::Str),
+    (3, "port", F::Int),
+    (4, "targetPort", F::IntOrStr),
+    (5, "nodePort", F::IntOmitZero),
+    (6, "appProtocol", F::Str),
+];
+const SERVICE_SPEC: &[(u64, &str, F)] = &[
+    (1, "ports", F::RepMsg(SERVICE_PORT)),
+    (2, "selector", F::MapStr),
+    (3, "clusterIP", F::Str),
+    (4, "type", F::Str),
+    (5, "externalIPs", F::RepStr),
+    (7, "sessionAffinity", F::Str),
+    (8, "loadBalancerIP", F::Str),
+    (9, "loadBalancerSourceRanges", F::RepStr),
+    (10, "externalName", F::Str),
+    (11, "externalTrafficPolicy", F::Str),
+    (12, "healthCheckNodePort", F::IntOmitZero),
+    (13, "publishNotReadyAddresses", F::BoolOmitFalse),
+    (17, "ipFamilyPolicy", F::Str),
+    (18, "clusterIPs", F::RepStr),
+    (19, "ipFamilies", F::RepStr),
+    (20, "allocateLoadBalancerNodePorts", F::Bool),
+    (21, "loadBalancerClass", F::Str),
+    (22, "internalTrafficPolicy", F::Str),
+];
+const SERVICE: &[(u64, &str, F)] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "spec", F::Msg(SERVICE_SPEC)),
+];
+const JOB_SPEC: &[(u64, &str, F)] = &[
+    (1, "parallelism", F::Int),
+    (2, "completions", F::Int),
+    (3, "activeDeadlineSeconds", F::Int),
+    (4, "selector", F::Msg(LABEL_SELECTOR)),
+    (5, "manualSelector", F::Bool),
+    (6, "template", F::Msg(POD_TEMPLATE)),
+    (7, "backoffLimit", F::Int),
+    (8, "ttlSecondsAfterFinished", F::Int),
+    (9, "completionMode", F::Str),
+    (10, "suspend", F::Bool),
+];
+const JOB: &[(u64, &str, F)] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "spec", F::Msg(JOB_SPEC)),
+];
+const CRON_JOB_SPEC: &[(u64, &str, F)] = &[
+    (1, "schedule", F::Str),
+    (2, "startingDeadlineSeconds", F::Int),
+    (3, "concurrencyPolicy", F::Str),
+    (4, "suspend", F::Bool),
+    (5, "jobTemplate", F::Msg(JOB)),
+    (6, "successfulJobsHistoryLimit", F::Int),
+    (7, "failedJobsHistoryLimit", F::Int),
+    (8, "timeZone", F::Str),
+];
+const CRON_JOB: &[(u64, &str, F)] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "spec", F::Msg(CRON_JOB_SPEC)),
+];
+const POLICY_RULE: &[(u64, &str, F)] = &[
+    (1, "verbs", F::RepStr),
+    (2, "apiGroups", F::RepStr),
+    (3, "resources", F::RepStr),
+    (4, "resourceNames", F::RepStr),
+    (5, "nonResourceURLs", F::RepStr),
+];
+const ROLE: &[(u64, &str, F)] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "rules", F::RepMsg(POLICY_RULE)),
+];
+const CLUSTER_ROLE: &[(u64, &str, F)] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "rules", F::RepMsg(POLICY_RULE)),
+    (
+        3,
+        "aggregationRule",
+        F::Msg(&[(1, "clusterRoleSelectors", F::RepMsg(LABEL_SELECTOR))]),
+    ),
+];
+const SUBJECT: &[(u64, &str, F)] = &[
+    (1, "kind", F::Str),
+    (2, "apiGroup", F::Str),
+    (3, "name", F::Str),
+    (4, "namespace", F::Str),
+];
+const ROLE_REF: &[(u64, &str, F)] = &[
+    (1, "apiGroup", F::Str),
+    (2, "kind", F::Str),
+    (3, "name", F::Str),
+];
+const ROLE_BINDING: &[(u64, &str, F)] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "subjects", F::RepMsg(SUBJECT)),
+    (3, "roleRef", F::Msg(ROLE_REF)),
 ];
 
 /// One decoded field: (number, wire value).
@@ -222,13 +330,37 @@ fn message(b: &[u8], schema: &[(u64, &str, F)]) -> Result<Value, String> {
         let name = name.to_string();
         match (kind, w) {
             (F::Str, Wire::Bytes(s)) => {
-                out.insert(name, json!(text(s)?));
+                if !s.is_empty() {
+                    out.insert(name, json!(text(s)?));
+                }
             }
             (F::Int, Wire::Varint(v)) => {
                 out.insert(name, json!(v as i64));
             }
+            (F::IntOmitZero, Wire::Varint(v)) => {
+                if v != 0 {
+                    out.insert(name, json!(v as i64));
+                }
+            }
             (F::Bool, Wire::Varint(v)) => {
                 out.insert(name, json!(v != 0));
+            }
+            (F::BoolOmitFalse, Wire::Varint(v)) => {
+                if v != 0 {
+                    out.insert(name, json!(true));
+                }
+            }
+            (F::IntOrStr, Wire::Bytes(s)) => {
+                let v = message(
+                    s,
+                    &[(1, "type", F::Int), (2, "i", F::Int), (3, "s", F::Str)],
+                )?;
+                let value = if v["type"] == 1 {
+                    v.get("s").cloned().unwrap_or(json!(""))
+                } else {
+                    v.get("i").cloned().unwrap_or(json!(0))
+                };
+                out.insert(name, value);
             }
             (F::Msg(inner), Wire::Bytes(s)) => {
                 out.insert(name, message(s, inner)?);
@@ -297,12 +429,19 @@ pub fn decode(body: &[u8]) -> Result<Value, String> {
         ("v1", "ConfigMap") => CONFIG_MAP,
         ("v1", "Secret") => SECRET,
         ("v1", "ServiceAccount") => SERVICE_ACCOUNT,
+        ("v1", "Service") => SERVICE,
         ("apps/v1", "Deployment") => DEPLOYMENT,
+        ("batch/v1", "Job") => JOB,
+        ("batch/v1", "CronJob") => CRON_JOB,
+        ("rbac.authorization.k8s.io/v1", "Role") => ROLE,
+        ("rbac.authorization.k8s.io/v1", "ClusterRole") => CLUSTER_ROLE,
+        ("rbac.authorization.k8s.io/v1", "RoleBinding" | "ClusterRoleBinding") => ROLE_BINDING,
         _ => {
             return Err(format!(
                 "protobuf bodies are understood for Namespaces, ConfigMaps, Secrets, \
-                 ServiceAccounts and Deployments only, not {kind} ({api_version}); send JSON or YAML \
-                 (e.g. `kubectl create ... --dry-run=client -o yaml | kubectl apply -f -`)"
+                 ServiceAccounts, Services, Deployments, Jobs, CronJobs, Roles, ClusterRoles, \
+                 RoleBindings and ClusterRoleBindings only, not {kind} ({api_version}); send \
+                 JSON or YAML (e.g. `kubectl create ... --dry-run=client -o yaml | kubectl apply -f -`)"
             ));
         }
     };
@@ -338,9 +477,9 @@ mod tests {
                    "metadata": {"name": "demo", "namespace": "default"},
                    "data": {"greeting": "hello"}})
         );
-        let dep = [field(1, b"batch/v1"), field(2, b"Job")].concat();
-        let body = [MAGIC.to_vec(), field(1, &dep), field(2, b"")].concat();
-        assert!(decode(&body).unwrap_err().contains("Job"));
+        let ing = [field(1, b"networking.k8s.io/v1"), field(2, b"Ingress")].concat();
+        let body = [MAGIC.to_vec(), field(1, &ing), field(2, b"")].concat();
+        assert!(decode(&body).unwrap_err().contains("Ingress"));
         assert!(decode(b"{}").is_err());
     }
 }

@@ -30,6 +30,8 @@ pub struct ApiServer {
     pub registry: Registry,
     /// When set, every request must carry `Authorization: Bearer <token>`.
     pub token: Option<String>,
+    /// The line caches of this server's watch classes (see `http.rs`).
+    pub(crate) watch_classes: crate::http::WatchClasses,
 }
 
 /// Where a request points: a resource, optionally a namespace, name and subresource.
@@ -178,6 +180,7 @@ impl ApiServer {
             store,
             registry: Registry::with_builtins(),
             token,
+            watch_classes: Default::default(),
         });
         let crd_rt = srv.builtin("apiextensions.k8s.io", "customresourcedefinitions");
         let (crds, _) = srv.store.list(&prefix(&crd_rt, None));
@@ -936,7 +939,7 @@ impl ApiServer {
             }
         }
         if let Some(m) = &opts.field_manager {
-            crate::ssa::track_update(&mut body, None, m, &rt.api_version(), !rt.is_custom());
+            crate::ssa::track_update(&mut body, None, m, None, &rt.api_version(), lists(rt));
         }
         check_size(&body, rt, &name)?;
         let body = stored_form(rt, body);
@@ -972,13 +975,16 @@ impl ApiServer {
             )));
         }
         if t.status {
-            // Only the status changes.
+            // Only the status changes (and who manages it).
             let mut merged = cur.clone();
             merged["status"] = new.get("status").cloned().unwrap_or(Value::Null);
             if merged["status"].is_null()
                 && let Some(m) = merged.as_object_mut()
             {
                 m.remove("status");
+            }
+            if let Some(mf) = new["metadata"].get("managedFields") {
+                meta_mut(&mut merged).insert("managedFields".into(), mf.clone());
             }
             new = merged;
         } else {
@@ -1278,17 +1284,30 @@ impl ApiServer {
             field_manager: None,
             ..opts.clone()
         };
+        let what = (rt.group.as_str(), rt.plural.as_str(), name.as_str());
         if t.status {
-            // Status apply: the status is merged; ownership of status fields is not tracked yet.
-            let status = config.get("status").cloned().unwrap_or(Value::Null);
+            // Status apply: the manager owns the status fields it applies
+            // (an entry with `subresource: status`); the rest stays as it is.
             return self.write_existing(t, &name, &plain, |cur| {
-                let mut new = Self::present(rt, cur);
-                patch::merge_patch(&mut new, &json!({ "status": status }));
-                Ok(stored_form(rt, new))
+                let live = Self::present(rt, cur);
+                let merged = crate::ssa::apply(
+                    Some(&live),
+                    &config,
+                    &manager,
+                    opts.force,
+                    &rt.api_version(),
+                    lists(rt),
+                    crate::ssa::Scope::Status,
+                    what,
+                )?;
+                Ok(stored_form(rt, merged))
             });
         }
-        let builtin = !rt.is_custom();
-        let what = (rt.group.as_str(), rt.plural.as_str(), name.as_str());
+        let scope = if rt.status_subresource {
+            crate::ssa::Scope::Main
+        } else {
+            crate::ssa::Scope::All
+        };
         let k = key(rt, t.namespace.as_deref(), &name);
         if self.store.get(&k).is_none() {
             let obj = crate::ssa::apply(
@@ -1297,7 +1316,8 @@ impl ApiServer {
                 &manager,
                 opts.force,
                 &rt.api_version(),
-                builtin,
+                lists(rt),
+                scope,
                 what,
             )?;
             return self.create(t, obj, &plain);
@@ -1310,7 +1330,8 @@ impl ApiServer {
                 &manager,
                 opts.force,
                 &rt.api_version(),
-                builtin,
+                lists(rt),
+                scope,
                 what,
             )?;
             Self::check_body(t, &mut merged)?;
@@ -1343,15 +1364,14 @@ impl ApiServer {
             if !crate::events::is_events_v1(rt) {
                 check_fields(t, &mut requested, Some(cur), name, opts)?;
             }
-            if let Some(m) = &opts.field_manager
-                && !t.status
-            {
+            if let Some(m) = &opts.field_manager {
                 crate::ssa::track_update(
                     &mut requested,
                     Some(cur),
                     m,
+                    t.status.then_some("status"),
                     &rt.api_version(),
-                    !rt.is_custom(),
+                    lists(rt),
                 );
             }
             let mut w = Self::reconcile_update(t, cur, requested, name)?;
@@ -1804,6 +1824,15 @@ pub fn apply_defaults(v: &mut Value, schema: &Value, root: bool) {
 }
 
 /// The form an object is stored in (events.k8s.io/v1 Events become core/v1).
+/// Where server-side apply finds list types for `rt`.
+fn lists(rt: &ResourceType) -> crate::ssa::Lists<'_> {
+    if rt.is_custom() {
+        crate::ssa::Lists::Schema(rt.schema.as_ref())
+    } else {
+        crate::ssa::Lists::Builtin
+    }
+}
+
 fn stored_form(rt: &ResourceType, obj: Value) -> Value {
     if crate::events::is_events_v1(rt) {
         crate::events::to_core(&obj)

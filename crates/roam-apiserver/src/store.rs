@@ -36,7 +36,7 @@ impl EventType {
 }
 
 /// One committed revision.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Event {
     pub rev: u64,
     pub key: String,
@@ -67,12 +67,16 @@ impl From<StoreError> for ApiError {
     }
 }
 
-/// One revision to persist: `bytes` is the object's JSON, `None` for a delete.
+/// One revision to persist: `bytes` is the object's JSON, `None` for a delete;
+/// `prev` the JSON of the state before it (`None`: the key did not exist), so
+/// that watches can be replayed from the log with the right event types and
+/// selector membership (kine keeps the old value for the same reason).
 #[derive(Debug, Clone)]
 pub struct Record {
     pub rev: u64,
     pub key: String,
     pub bytes: Option<Vec<u8>>,
+    pub prev: Option<Vec<u8>>,
 }
 
 /// Live objects as (key, JSON) pairs.
@@ -85,6 +89,12 @@ pub trait Backend: Send + Sync {
     /// Durably records a batch of consecutive revisions, all or none. Must not
     /// return before the batch survives a crash.
     fn commit(&self, batch: &[Record]) -> Result<(), StoreError>;
+    /// The records of revisions `after + 1 ..= upto`, if the log still holds
+    /// all of them with their previous states; `None` otherwise.
+    fn history(&self, after: u64, upto: u64) -> Result<Option<Vec<Record>>, StoreError> {
+        let _ = (after, upto);
+        Ok(None)
+    }
 }
 
 /// Keeps nothing: the in-memory mode for tests and throwaway servers.
@@ -102,6 +112,10 @@ impl Backend for MemoryBackend {
 
 /// revision → (key, JSON; empty for a delete). Append-only.
 const LOG: redb::TableDefinition<u64, (&str, &[u8])> = redb::TableDefinition::new("log");
+/// revision → (1 if the key existed before, JSON of the state before): what a
+/// watch replayed from the log needs besides `LOG`. Revisions written before
+/// this table existed have no entry (and cannot be replayed).
+const PREV: redb::TableDefinition<u64, (u8, &[u8])> = redb::TableDefinition::new("log_prev");
 /// key → (revision, JSON): the live objects.
 const OBJECTS: redb::TableDefinition<&str, (u64, &[u8])> = redb::TableDefinition::new("objects");
 
@@ -134,6 +148,8 @@ impl RedbBackend {
             .map_err(|e| StoreError(format!("opening {}: {e}", path.display())))?;
         let txn = db.begin_write().map_err(|e| se("begin")(e.into()))?;
         txn.open_table(LOG).map_err(|e| se("log table")(e.into()))?;
+        txn.open_table(PREV)
+            .map_err(|e| se("log_prev table")(e.into()))?;
         txn.open_table(OBJECTS)
             .map_err(|e| se("objects table")(e.into()))?;
         txn.commit().map_err(|e| se("commit")(e.into()))?;
@@ -199,6 +215,9 @@ impl Backend for RedbBackend {
             .map_err(|e| se("begin write")(e.into()))?;
         {
             let mut log = txn.open_table(LOG).map_err(|e| se("log table")(e.into()))?;
+            let mut prevs = txn
+                .open_table(PREV)
+                .map_err(|e| se("log_prev table")(e.into()))?;
             let mut objects = txn
                 .open_table(OBJECTS)
                 .map_err(|e| se("objects table")(e.into()))?;
@@ -206,6 +225,10 @@ impl Backend for RedbBackend {
                 let bytes = r.bytes.as_deref().unwrap_or_default();
                 log.insert(r.rev, (r.key.as_str(), bytes))
                     .map_err(|e| se("log insert")(e.into()))?;
+                let prev = r.prev.as_deref().unwrap_or_default();
+                prevs
+                    .insert(r.rev, (u8::from(r.prev.is_some()), prev))
+                    .map_err(|e| se("log_prev insert")(e.into()))?;
                 if r.bytes.is_some() {
                     objects
                         .insert(r.key.as_str(), (r.rev, bytes))
@@ -223,10 +246,54 @@ impl Backend for RedbBackend {
                 let below = last.rev - self.retain;
                 log.retain_in(..below, |_, _| false)
                     .map_err(|e| se("log compaction")(e.into()))?;
+                prevs
+                    .retain_in(..below, |_, _| false)
+                    .map_err(|e| se("log compaction")(e.into()))?;
             }
         }
         txn.commit().map_err(|e| se("commit")(e.into()))?;
         Ok(())
+    }
+
+    fn history(&self, after: u64, upto: u64) -> Result<Option<Vec<Record>>, StoreError> {
+        use redb::ReadableDatabase;
+        if upto <= after {
+            return Ok(Some(Vec::new()));
+        }
+        // One read transaction: a snapshot that compaction cannot change under us.
+        let txn = self
+            .db
+            .begin_read()
+            .map_err(|e| se("begin read")(e.into()))?;
+        let log = txn.open_table(LOG).map_err(|e| se("log table")(e.into()))?;
+        let prevs = txn
+            .open_table(PREV)
+            .map_err(|e| se("log_prev table")(e.into()))?;
+        let mut out = Vec::new();
+        let mut want = after + 1;
+        for row in log
+            .range(after + 1..=upto)
+            .map_err(|e| se("log")(e.into()))?
+        {
+            let (k, v) = row.map_err(|e| se("log")(e.into()))?;
+            let rev = k.value();
+            if rev != want {
+                return Ok(None);
+            }
+            want += 1;
+            let Some(p) = prevs.get(rev).map_err(|e| se("log_prev")(e.into()))? else {
+                return Ok(None);
+            };
+            let (existed, prev) = p.value();
+            let (key, bytes) = v.value();
+            out.push(Record {
+                rev,
+                key: key.to_string(),
+                bytes: (!bytes.is_empty()).then(|| bytes.to_vec()),
+                prev: (existed == 1).then(|| prev.to_vec()),
+            });
+        }
+        Ok((want == upto + 1).then_some(out))
     }
 }
 
@@ -516,6 +583,15 @@ impl Store {
                     (EventType::Deleted, Arc::new(last), None)
                 }
             };
+            // The previous state as JSON for the log: the stored bytes, unless a
+            // write still being committed made it.
+            let prev_bytes = match (&prev, st.overlay.contains_key(key)) {
+                (None, _) => None,
+                (Some(_), false) if let Some(b) = st.objects.get(key) => Some(b.to_vec()),
+                (Some(p), _) => {
+                    Some(serde_json::to_vec(&**p).map_err(|e| StoreError(e.to_string()))?)
+                }
+            };
             st.next = rev;
             let live = (kind != EventType::Deleted).then(|| object.clone());
             st.overlay.insert(key.to_string(), (rev, live));
@@ -537,6 +613,7 @@ impl Store {
                         rev,
                         key: key.to_string(),
                         bytes,
+                        prev: prev_bytes,
                     },
                     event,
                 },
@@ -629,10 +706,24 @@ impl Store {
                 rev: st.rev,
             },
             Some(n) if n < st.oldest => {
-                return Err(ApiError::gone(format!(
-                    "too old resource version: {n} ({})",
-                    st.oldest + 1
-                )));
+                // Older than the ring (after a restart the ring starts empty):
+                // replay from the durable log while it still holds the revisions.
+                let older = self
+                    .backend
+                    .history(n, st.oldest)?
+                    .ok_or_else(|| {
+                        ApiError::gone(format!("too old resource version: {n} ({})", st.oldest + 1))
+                    })?
+                    .into_iter()
+                    .map(replayed)
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                WatchStart::Events(
+                    older
+                        .into_iter()
+                        .chain(st.ring.iter().cloned())
+                        .filter(|e| e.rev > n && e.key.starts_with(prefix))
+                        .collect(),
+                )
             }
             Some(n) => WatchStart::Events(
                 st.ring
@@ -644,6 +735,45 @@ impl Store {
         };
         Ok((start, rx))
     }
+}
+
+/// The event a log record stands for.
+fn replayed(r: Record) -> Result<Arc<Event>, StoreError> {
+    let parse = |b: &[u8]| {
+        serde_json::from_slice::<Value>(b)
+            .map_err(|e| StoreError(format!("revision {} is not valid JSON: {e}", r.rev)))
+    };
+    let prev = r.prev.as_deref().map(parse).transpose()?.map(Arc::new);
+    let json = std::sync::OnceLock::new();
+    let (kind, object) = match &r.bytes {
+        Some(b) => {
+            let _ = json.set(Bytes::from(b.clone()));
+            let kind = if prev.is_some() {
+                EventType::Modified
+            } else {
+                EventType::Added
+            };
+            (kind, Arc::new(parse(b)?))
+        }
+        None => {
+            let mut last = prev.as_deref().cloned().ok_or_else(|| {
+                StoreError(format!(
+                    "revision {} deletes a key that did not exist",
+                    r.rev
+                ))
+            })?;
+            set_rv(&mut last, r.rev);
+            (EventType::Deleted, Arc::new(last))
+        }
+    };
+    Ok(Arc::new(Event {
+        rev: r.rev,
+        key: r.key,
+        kind,
+        object,
+        prev,
+        json,
+    }))
 }
 
 fn set_rv(value: &mut Value, rev: u64) {
@@ -748,5 +878,30 @@ mod tests {
         let store = Store::new(Box::new(backend), 10).unwrap();
         assert_eq!(store.revision(), 1100);
         assert_eq!(store.get("/k/0").unwrap()["n"], 1099);
+    }
+
+    #[test]
+    fn watches_older_than_the_ring_replay_the_log_until_compacted() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = RedbBackend::open(&dir.path().join("s.redb"))
+            .unwrap()
+            .with_retain(100);
+        let store = Store::new(Box::new(backend), 10).unwrap();
+        for i in 0..1100 {
+            put(&store, &format!("/k/{}", i % 7), i);
+        }
+        // The ring holds the last 10 revisions, the log 924..=1100.
+        let Ok((WatchStart::Events(events), _)) = store.watch("/k/", Some(950)) else {
+            panic!("a watch from 950 replays the log");
+        };
+        let revs: Vec<u64> = events.iter().map(|e| e.rev).collect();
+        assert_eq!(revs, (951..=1100).collect::<Vec<u64>>());
+        assert!(events.iter().all(|e| e.kind == EventType::Modified));
+        assert_eq!(events[0].prev.as_ref().unwrap()["n"], 943);
+        assert_eq!(events[0].object["n"], 950);
+        let Err(e) = store.watch("/k/", Some(900)) else {
+            panic!("compacted revisions cannot be replayed");
+        };
+        assert_eq!(e.code, 410);
     }
 }

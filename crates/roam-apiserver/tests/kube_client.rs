@@ -1377,3 +1377,366 @@ async fn watcher_with_streaming_lists() {
     .unwrap();
     follow.abort();
 }
+
+/// Server-side apply with list types: two managers applying different elements
+/// of an associative list (built-in merge keys, and a CRD's
+/// `x-kubernetes-list-type: map` with two keys) or members of a set do not
+/// conflict, each keeps its own, and a manager that stops applying its element
+/// removes only that one.
+#[tokio::test]
+async fn server_side_apply_list_types() {
+    let srv = TestServer::in_memory().await;
+    let client = srv.client().await;
+    // Built-in: containers by name, env by name, ports by containerPort and protocol.
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), "default");
+    let base = |containers: serde_json::Value| {
+        json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "lists"},
+            "spec": {
+                "selector": {"matchLabels": {"app": "lists"}},
+                "template": {"metadata": {"labels": {"app": "lists"}},
+                             "spec": {"containers": containers}}
+            }
+        })
+    };
+    let alice = base(json!([{"name": "app", "image": "app:1",
+        "env": [{"name": "A", "value": "1"}],
+        "ports": [{"containerPort": 53, "protocol": "TCP"}]}]));
+    deps.patch("lists", &PatchParams::apply("alice"), &Patch::Apply(&alice))
+        .await
+        .unwrap();
+    // Bob adds a sidecar, an env var and a UDP port on the same number to Alice's container.
+    let bob = base(json!([
+        {"name": "app", "env": [{"name": "B", "value": "2"}],
+         "ports": [{"containerPort": 53, "protocol": "UDP"}]},
+        {"name": "sidecar", "image": "side:1"}
+    ]));
+    let d = deps
+        .patch("lists", &PatchParams::apply("bob"), &Patch::Apply(&bob))
+        .await
+        .unwrap();
+    let spec = serde_json::to_value(d.spec.unwrap().template.spec.unwrap()).unwrap();
+    let names: Vec<&str> = spec["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["app", "sidecar"]);
+    assert_eq!(spec["containers"][0]["image"], "app:1");
+    assert_eq!(
+        spec["containers"][0]["env"],
+        json!([{"name": "A", "value": "1"}, {"name": "B", "value": "2"}])
+    );
+    assert_eq!(spec["containers"][0]["ports"].as_array().unwrap().len(), 2);
+    let mf = serde_json::to_value(d.metadata.managed_fields.unwrap()).unwrap();
+    let bobs = mf
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["manager"] == "bob")
+        .unwrap();
+    let containers = &bobs["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"];
+    assert!(
+        containers["k:{\"name\":\"app\"}"]["f:ports"]
+            .get("k:{\"containerPort\":53,\"protocol\":\"UDP\"}")
+            .is_some(),
+        "{containers}"
+    );
+    // Alice re-applies: no conflict, Bob's elements stay.
+    let d = deps
+        .patch("lists", &PatchParams::apply("alice"), &Patch::Apply(&alice))
+        .await
+        .unwrap();
+    let spec = serde_json::to_value(d.spec.unwrap().template.spec.unwrap()).unwrap();
+    assert_eq!(spec["containers"].as_array().unwrap().len(), 2);
+    // Bob stops applying the sidecar: it goes, his env var stays.
+    let bob2 = base(json!([{"name": "app", "env": [{"name": "B", "value": "2"}]}]));
+    let d = deps
+        .patch("lists", &PatchParams::apply("bob"), &Patch::Apply(&bob2))
+        .await
+        .unwrap();
+    let spec = serde_json::to_value(d.spec.unwrap().template.spec.unwrap()).unwrap();
+    assert_eq!(spec["containers"].as_array().unwrap().len(), 1);
+    assert_eq!(spec["containers"][0]["env"].as_array().unwrap().len(), 2);
+    assert_eq!(spec["containers"][0]["ports"].as_array().unwrap().len(), 1);
+
+    // A CRD with a map list keyed by two fields and a set.
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let crd: CustomResourceDefinition = serde_json::from_value(json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "routers.example.roam.dev"},
+        "spec": {
+            "group": "example.roam.dev", "scope": "Namespaced",
+            "names": {"plural": "routers", "singular": "router", "kind": "Router"},
+            "versions": [{"name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                    "spec": {"type": "object", "properties": {
+                        "routes": {"type": "array",
+                            "x-kubernetes-list-type": "map",
+                            "x-kubernetes-list-map-keys": ["host", "path"],
+                            "items": {"type": "object", "properties": {
+                                "host": {"type": "string"}, "path": {"type": "string"},
+                                "backend": {"type": "string"}}}},
+                        "tags": {"type": "array", "x-kubernetes-list-type": "set",
+                                 "items": {"type": "string"}},
+                        "plain": {"type": "array", "items": {"type": "string"}}
+                    }}}}}}]
+        }
+    }))
+    .unwrap();
+    crds.create(&PostParams::default(), &crd).await.unwrap();
+    let gvk = GroupVersionKind::gvk("example.roam.dev", "v1", "Router");
+    let ar = ApiResource::from_gvk_with_plural(&gvk, "routers");
+    let routers: Api<DynamicObject> = Api::namespaced_with(client.clone(), "default", &ar);
+    let router = |spec: serde_json::Value| {
+        json!({"apiVersion": "example.roam.dev/v1", "kind": "Router",
+               "metadata": {"name": "r"}, "spec": spec})
+    };
+    routers
+        .patch(
+            "r",
+            &PatchParams::apply("alice"),
+            &Patch::Apply(router(json!({
+                "routes": [{"host": "a.example", "path": "/", "backend": "one"}],
+                "tags": ["x"], "plain": ["p1"]}))),
+        )
+        .await
+        .unwrap();
+    let r = routers
+        .patch(
+            "r",
+            &PatchParams::apply("bob"),
+            &Patch::Apply(router(json!({
+                "routes": [{"host": "a.example", "path": "/api", "backend": "two"}],
+                "tags": ["y"]}))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        r.data["spec"]["routes"],
+        json!([{"host": "a.example", "path": "/", "backend": "one"},
+               {"host": "a.example", "path": "/api", "backend": "two"}])
+    );
+    assert_eq!(r.data["spec"]["tags"], json!(["x", "y"]));
+    // Atomic lists still conflict as a whole.
+    let err = routers
+        .patch(
+            "r",
+            &PatchParams::apply("bob"),
+            &Patch::Apply(router(json!({"plain": ["p2"]}))),
+        )
+        .await
+        .unwrap_err();
+    let (code, _, message) = api_error(err);
+    assert_eq!(code, 409);
+    assert!(message.contains(".spec.plain"), "{message}");
+    // Bob changing Alice's route element conflicts on its field only.
+    let err = routers
+        .patch(
+            "r",
+            &PatchParams::apply("bob"),
+            &Patch::Apply(router(json!({"routes": [
+                {"host": "a.example", "path": "/api", "backend": "two"},
+                {"host": "a.example", "path": "/", "backend": "three"}]}))),
+        )
+        .await
+        .unwrap_err();
+    let (code, _, message) = api_error(err);
+    assert_eq!(code, 409);
+    assert!(message.contains("backend"), "{message}");
+    // Alice drops her tag: only hers goes.
+    let r = routers
+        .patch(
+            "r",
+            &PatchParams::apply("alice"),
+            &Patch::Apply(router(json!({
+                "routes": [{"host": "a.example", "path": "/", "backend": "one"}],
+                "plain": ["p1"]}))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.data["spec"]["tags"], json!(["y"]));
+    assert_eq!(r.data["spec"]["routes"].as_array().unwrap().len(), 2);
+}
+
+/// Applies to `/status` own status fields only (entries with `subresource:
+/// status`), conflict with other status managers, and applies to the main
+/// resource own no status fields.
+#[tokio::test]
+async fn server_side_apply_status_ownership() {
+    let srv = TestServer::in_memory().await;
+    let deps: Api<Deployment> = Api::namespaced(srv.client().await, "default");
+    let config = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "st"},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "st"}},
+            "template": {"metadata": {"labels": {"app": "st"}},
+                         "spec": {"containers": [{"name": "app", "image": "v1"}]}}
+        },
+        // Ignored on the main resource, as upstream.
+        "status": {"replicas": 7}
+    });
+    let d = deps
+        .patch("st", &PatchParams::apply("author"), &Patch::Apply(&config))
+        .await
+        .unwrap();
+    assert!(d.status.as_ref().and_then(|s| s.replicas).is_none());
+    let mf = serde_json::to_value(d.metadata.managed_fields.unwrap()).unwrap();
+    assert!(mf[0]["fieldsV1"].get("f:status").is_none(), "{mf}");
+
+    let status = |observed: i64, ready: i64| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "st"},
+               "status": {"observedGeneration": observed, "readyReplicas": ready}})
+    };
+    let d = deps
+        .patch_status(
+            "st",
+            &PatchParams::apply("ctrl"),
+            &Patch::Apply(status(1, 1)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.status.as_ref().unwrap().ready_replicas, Some(1));
+    assert_eq!(d.spec.as_ref().unwrap().replicas, Some(1));
+    let mf = serde_json::to_value(d.metadata.managed_fields.unwrap()).unwrap();
+    let ctrl = mf
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["manager"] == "ctrl")
+        .expect("a managedFields entry for the status manager");
+    assert_eq!(ctrl["operation"], "Apply");
+    assert_eq!(ctrl["subresource"], "status");
+    assert!(
+        ctrl["fieldsV1"]["f:status"]
+            .get("f:readyReplicas")
+            .is_some()
+    );
+    assert!(ctrl["fieldsV1"].get("f:spec").is_none(), "{ctrl}");
+    // A status apply cannot change the spec.
+    let mut sneaky = status(1, 1);
+    sneaky["spec"] = json!({"replicas": 5});
+    let d = deps
+        .patch_status("st", &PatchParams::apply("ctrl"), &Patch::Apply(sneaky))
+        .await
+        .unwrap();
+    assert_eq!(d.spec.as_ref().unwrap().replicas, Some(1));
+    // Another status manager conflicts on the field ctrl owns, unless forced.
+    let err = deps
+        .patch_status(
+            "st",
+            &PatchParams::apply("other"),
+            &Patch::Apply(status(1, 3)),
+        )
+        .await
+        .unwrap_err();
+    let (code, _, message) = api_error(err);
+    assert_eq!(code, 409);
+    assert!(message.contains(".status.readyReplicas"), "{message}");
+    let d = deps
+        .patch_status(
+            "st",
+            &PatchParams::apply("other").force(),
+            &Patch::Apply(status(1, 3)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.status.as_ref().unwrap().ready_replicas, Some(3));
+    // The spec's manager re-applies without conflicts and without touching status.
+    let d = deps
+        .patch("st", &PatchParams::apply("author"), &Patch::Apply(&config))
+        .await
+        .unwrap();
+    assert_eq!(d.status.as_ref().unwrap().ready_replicas, Some(3));
+}
+
+/// Watchers with the same selectors share the lines made for an event; watchers
+/// with other selectors still see their own event types.
+#[tokio::test]
+async fn watchers_of_one_class_and_of_another() {
+    let srv = TestServer::in_memory().await;
+    let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+    let selected = WatchParams::default().labels("app=a").timeout(10);
+    let all = WatchParams::default().timeout(10);
+    let mut streams = Vec::new();
+    for wp in [&selected, &selected, &all] {
+        streams.push(api.watch(wp, "0").await.unwrap().boxed());
+    }
+    api.create(
+        &PostParams::default(),
+        &cm("w", json!({"app": "a"}), json!({})),
+    )
+    .await
+    .unwrap();
+    let p = Patch::Merge(json!({"metadata": {"labels": {"app": "b"}}}));
+    api.patch("w", &PatchParams::default(), &p).await.unwrap();
+    let mut seen = Vec::new();
+    for s in streams.iter_mut() {
+        let mut types = Vec::new();
+        while types.len() < 2 {
+            let ev = tokio::time::timeout(HANG, s.next())
+                .await
+                .expect("an event")
+                .expect("stream open")
+                .unwrap();
+            match ev {
+                WatchEvent::Added(_) => types.push("ADDED"),
+                WatchEvent::Modified(_) => types.push("MODIFIED"),
+                WatchEvent::Deleted(_) => types.push("DELETED"),
+                WatchEvent::Bookmark(_) => {}
+                WatchEvent::Error(e) => panic!("{e:?}"),
+            }
+        }
+        seen.push(types);
+    }
+    assert_eq!(
+        seen,
+        [
+            ["ADDED", "DELETED"],
+            ["ADDED", "DELETED"],
+            ["ADDED", "MODIFIED"]
+        ]
+    );
+}
+
+/// Two servers in one process (as in these tests) keep their watch lines apart,
+/// although their revisions coincide.
+#[tokio::test]
+async fn watch_lines_stay_with_their_server() {
+    let mut seen = Vec::new();
+    let servers = [TestServer::in_memory().await, TestServer::in_memory().await];
+    for (srv, name) in servers.iter().zip(["on-first", "on-second"]) {
+        let api: Api<ConfigMap> = Api::namespaced(srv.client().await, "default");
+        let mut s = api
+            .watch(&WatchParams::default().timeout(10), "0")
+            .await
+            .unwrap()
+            .boxed();
+        let made = api
+            .create(&PostParams::default(), &cm(name, json!({}), json!({})))
+            .await
+            .unwrap();
+        loop {
+            let ev = tokio::time::timeout(HANG, s.next())
+                .await
+                .expect("an event")
+                .expect("stream open")
+                .unwrap();
+            if let WatchEvent::Added(o) = ev {
+                seen.push((
+                    o.metadata.name.unwrap(),
+                    o.metadata.resource_version.unwrap(),
+                    made.metadata.resource_version.clone().unwrap(),
+                ));
+                break;
+            }
+        }
+    }
+    assert_eq!(seen[0].0, "on-first");
+    assert_eq!(seen[1].0, "on-second");
+    assert_eq!(seen[0].1, seen[1].1, "the same revision on both servers");
+}

@@ -981,8 +981,8 @@ data:
 }
 
 /// kubectl's generator commands send protobuf: understood for Namespaces,
-/// ConfigMaps, Secrets, ServiceAccounts and Deployments; other kinds get a 415
-/// that says what to do.
+/// ConfigMaps, Secrets, ServiceAccounts and Deployments (and the kinds of
+/// `generator_commands_for_more_kinds`); other kinds get a 415 that says what to do.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generator_commands_send_protobuf() {
     let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
@@ -1054,11 +1054,222 @@ async fn generator_commands_send_protobuf() {
             .get("creationTimestamp")
             .is_none()
     );
-    let out = k.run(&["create", "job", "once", "--image=busybox"]).await;
+    let out = k
+        .run(&["create", "ingress", "web", "--rule=web.example/=web:8080"])
+        .await;
     assert!(!out.ok);
     assert!(
-        out.stderr.contains("Job") && out.stderr.contains("send JSON or YAML"),
+        out.stderr.contains("Ingress") && out.stderr.contains("send JSON or YAML"),
         "{}",
         out.stderr
     );
+}
+
+/// `kubectl explain` on built-in kinds walks the schemas generated from the
+/// k8s-openapi types: nested fields, their types and descriptions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explain_builtin_kinds() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let out = k.ok(&["explain", "deployment.spec.template"]).await;
+    assert!(out.contains("GROUP:      apps"), "{out}");
+    assert!(out.contains("KIND:       Deployment"), "{out}");
+    assert!(out.contains("FIELD: template <PodTemplateSpec>"), "{out}");
+    assert!(out.contains("metadata\t<ObjectMeta>"), "{out}");
+    assert!(out.contains("spec\t<PodSpec>"), "{out}");
+    let out = k
+        .ok(&["explain", "deployment.spec.template.spec.containers.image"])
+        .await;
+    assert!(out.contains("FIELD: image <string>"), "{out}");
+    assert!(out.contains("Container image name."), "{out}");
+    // Core kinds, and --recursive.
+    let out = k.ok(&["explain", "configmap.data"]).await;
+    assert!(out.contains("VERSION:    v1"), "{out}");
+    assert!(out.contains("FIELD: data <map[string]string>"), "{out}");
+    let out = k.ok(&["explain", "job.spec", "--recursive"]).await;
+    assert!(out.contains("backoffLimit\t<integer>"), "{out}");
+    assert!(out.contains("containers\t<[]Container>"), "{out}");
+}
+
+/// An unknown field in a built-in kind fails `kubectl apply --validate=strict`
+/// (and `create`), naming the field, and nothing is stored; `--validate=false`
+/// stores the object without it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_validation_rejects_unknown_builtin_fields() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let f = k.write(
+        "deploy.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: typo
+spec:
+  replica: 3
+  selector:
+    matchLabels: {app: typo}
+  template:
+    metadata:
+      labels: {app: typo}
+    spec:
+      containers:
+      - name: app
+        image: nginx
+        imagePullPolicyy: Always
+",
+    );
+    for verb in ["apply", "create"] {
+        let out = k.run(&[verb, "--validate=strict", "-f", &k.path(&f)]).await;
+        assert!(!out.ok, "{verb} succeeded: {}", out.stdout);
+        assert!(
+            out.stderr.contains("unknown field \"spec.replica\""),
+            "{verb}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains("unknown field \"spec.template.spec.containers[0].imagePullPolicyy\""),
+            "{verb}: {}",
+            out.stderr
+        );
+    }
+    assert!(!k.run(&["get", "deployment", "typo"]).await.ok);
+    let out = k
+        .ok(&["apply", "--validate=false", "-f", &k.path(&f)])
+        .await;
+    assert!(out.contains("deployment.apps/typo created"), "{out}");
+    let d: serde_json::Value =
+        serde_json::from_str(&k.ok(&["get", "deploy", "typo", "-o", "json"]).await).unwrap();
+    assert!(d["spec"].get("replica").is_none(), "{d}");
+    assert_eq!(d["spec"]["replicas"], 1, "defaulted");
+}
+
+/// More generator commands that send protobuf: Services, Jobs (also from a
+/// CronJob), CronJobs and RBAC objects are stored as kubectl meant them, without
+/// the empty and zero fields Go's protobuf encoding carries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generator_commands_for_more_kinds() {
+    let srv = TestServer::start_tls(Arc::new(Store::in_memory())).await;
+    let Some(k) = Kubectl::new(&srv) else { return };
+    let get = |kind: &'static str, name: &'static str| {
+        let k = &k;
+        async move {
+            serde_json::from_str::<serde_json::Value>(
+                &k.ok(&["get", kind, name, "-o", "json"]).await,
+            )
+            .unwrap()
+        }
+    };
+    k.ok(&["create", "service", "clusterip", "web", "--tcp=80:8080"])
+        .await;
+    let svc = get("service", "web").await;
+    assert_eq!(svc["spec"]["type"], "ClusterIP");
+    assert_eq!(svc["spec"]["selector"]["app"], "web");
+    let port = &svc["spec"]["ports"][0];
+    assert_eq!(
+        (&port["port"], &port["targetPort"], &port["protocol"]),
+        (
+            &serde_json::json!(80),
+            &serde_json::json!(8080),
+            &serde_json::json!("TCP")
+        )
+    );
+    assert!(port.get("nodePort").is_none(), "{port}");
+    assert!(svc["spec"].get("externalName").is_none(), "{svc}");
+    k.ok(&[
+        "create",
+        "service",
+        "externalname",
+        "ext",
+        "--external-name=db.example.com",
+    ])
+    .await;
+    let ext = get("service", "ext").await;
+    assert_eq!(ext["spec"]["type"], "ExternalName");
+    assert_eq!(ext["spec"]["externalName"], "db.example.com");
+
+    k.ok(&[
+        "create",
+        "job",
+        "once",
+        "--image=busybox",
+        "--",
+        "echo",
+        "hi",
+    ])
+    .await;
+    let job = get("job", "once").await;
+    let c = &job["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["image"], "busybox");
+    assert_eq!(c["command"], serde_json::json!(["echo", "hi"]));
+    assert_eq!(job["spec"]["template"]["spec"]["restartPolicy"], "Never");
+    k.ok(&[
+        "create",
+        "cronjob",
+        "nightly",
+        "--image=busybox",
+        "--schedule=0 3 * * *",
+    ])
+    .await;
+    let cj = get("cronjob", "nightly").await;
+    assert_eq!(cj["spec"]["schedule"], "0 3 * * *");
+    assert_eq!(
+        cj["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["image"],
+        "busybox"
+    );
+    k.ok(&["create", "job", "manual", "--from=cronjob/nightly"])
+        .await;
+    let manual = get("job", "manual").await;
+    assert_eq!(
+        manual["metadata"]["ownerReferences"][0]["name"], "nightly",
+        "{manual}"
+    );
+
+    k.ok(&[
+        "create",
+        "role",
+        "reader",
+        "--verb=get,list",
+        "--resource=configmaps",
+    ])
+    .await;
+    let role = get("role", "reader").await;
+    assert_eq!(
+        role["rules"][0]["verbs"],
+        serde_json::json!(["get", "list"])
+    );
+    assert_eq!(
+        role["rules"][0]["resources"],
+        serde_json::json!(["configmaps"])
+    );
+    k.ok(&[
+        "create",
+        "rolebinding",
+        "read",
+        "--role=reader",
+        "--serviceaccount=default:robot",
+    ])
+    .await;
+    let rb = get("rolebinding", "read").await;
+    assert_eq!(rb["roleRef"]["name"], "reader");
+    assert_eq!(rb["subjects"][0]["kind"], "ServiceAccount");
+    k.ok(&[
+        "create",
+        "clusterrole",
+        "viewer",
+        "--verb=get",
+        "--resource=pods",
+    ])
+    .await;
+    k.ok(&[
+        "create",
+        "clusterrolebinding",
+        "view",
+        "--clusterrole=viewer",
+        "--user=alice",
+    ])
+    .await;
+    let crb = get("clusterrolebinding", "view").await;
+    assert_eq!(crb["subjects"][0]["name"], "alice");
+    assert_eq!(crb["roleRef"]["kind"], "ClusterRole");
 }
