@@ -1039,7 +1039,20 @@ impl ApiServer {
             }
         }
         let mut new = new;
-        if object::spec_changed(cur, &new) {
+        // kube-apiserver also bumps a Deployment's generation when its
+        // annotations change (they are copied to its ReplicaSets); an absent
+        // map equals an empty one.
+        let annotations = |v: &Value| {
+            v["metadata"]["annotations"]
+                .as_object()
+                .filter(|m| !m.is_empty())
+                .cloned()
+        };
+        let deployment_annotations = !t.status
+            && rt.group == "apps"
+            && rt.kind == "Deployment"
+            && annotations(cur) != annotations(&new);
+        if object::spec_changed(cur, &new) || deployment_annotations {
             let g = cur["metadata"]["generation"].as_i64().unwrap_or(1);
             meta_mut(&mut new).insert("generation".into(), json!(g + 1));
         }
