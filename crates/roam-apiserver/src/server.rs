@@ -912,17 +912,6 @@ impl ApiServer {
         }
         self.prepare(rt, &mut body, &name)?;
         check_fields(t, &mut body, None, &name, opts)?;
-        if rt.group == "apiextensions.k8s.io" && rt.plural == "customresourcedefinitions" {
-            // As kube-apiserver: deleting a CRD waits for its instances to go.
-            let fins = meta_mut(&mut body)
-                .entry("finalizers")
-                .or_insert_with(|| json!([]));
-            if let Some(f) = fins.as_array_mut()
-                && !f.iter().any(|f| f == CRD_CLEANUP)
-            {
-                f.push(json!(CRD_CLEANUP));
-            }
-        }
         if let Some(crd) = rt.crd.as_deref() {
             let crd_rt = self.builtin("apiextensions.k8s.io", "customresourcedefinitions");
             if self
@@ -1424,8 +1413,33 @@ impl ApiServer {
             }
         }
         let mut unchanged = None;
+        let is_crd = rt.group == "apiextensions.k8s.io" && rt.plural == "customresourcedefinitions";
         let event = self.store.mutate(&k, |cur, _| {
             let cur = cur.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, &name))?;
+            // As kube-apiserver: the first delete of a CRD adds the cleanup
+            // finalizer, so the CRD waits for its instances to go.
+            let mut with_cleanup;
+            let cur = if is_crd
+                && !opts.dry_run
+                && !cur["metadata"]["deletionTimestamp"].is_string()
+                && !cur["metadata"]["finalizers"]
+                    .as_array()
+                    .is_some_and(|f| f.iter().any(|f| f == CRD_CLEANUP))
+            {
+                with_cleanup = cur.clone();
+                let fins = meta_mut(&mut with_cleanup)
+                    .entry("finalizers")
+                    .or_insert_with(|| json!([]));
+                if !fins.is_array() {
+                    *fins = json!([]);
+                }
+                if let Some(f) = fins.as_array_mut() {
+                    f.push(json!(CRD_CLEANUP));
+                }
+                &with_cleanup
+            } else {
+                cur
+            };
             let has_finalizers = cur["metadata"]["finalizers"]
                 .as_array()
                 .is_some_and(|a| !a.is_empty());
