@@ -961,8 +961,18 @@ impl ApiServer {
             )));
         }
         if t.status {
-            // Only the status changes.
+            // Only the status changes (and, for Deployments, annotations: as
+            // kube-apiserver's deployment status strategy, which the deployment
+            // controller relies on to write its revision annotation).
             let mut merged = cur.clone();
+            if rt.group == "apps" && rt.kind == "Deployment" {
+                merged["metadata"]["annotations"] = new["metadata"]["annotations"].clone();
+                if merged["metadata"]["annotations"].is_null()
+                    && let Some(m) = merged["metadata"].as_object_mut()
+                {
+                    m.remove("annotations");
+                }
+            }
             merged["status"] = new.get("status").cloned().unwrap_or(Value::Null);
             if merged["status"].is_null()
                 && let Some(m) = merged.as_object_mut()
