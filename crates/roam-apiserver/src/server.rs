@@ -896,7 +896,11 @@ impl ApiServer {
         }
         meta.insert("uid".into(), json!(uuid::Uuid::new_v4().to_string()));
         meta.insert("creationTimestamp".into(), json!(object::now()));
-        meta.insert("generation".into(), json!(1));
+        if has_generation(rt) {
+            meta.insert("generation".into(), json!(1));
+        } else {
+            meta.remove("generation");
+        }
         for f in [
             "deletionTimestamp",
             "deletionGracePeriodSeconds",
@@ -1051,7 +1055,7 @@ impl ApiServer {
             && rt.group == "apps"
             && rt.kind == "Deployment"
             && annotations(cur) != annotations(&new);
-        if object::spec_changed(cur, &new) || deployment_annotations {
+        if (object::spec_changed(cur, &new) || deployment_annotations) && has_generation(rt) {
             let g = cur["metadata"]["generation"].as_i64().unwrap_or(1);
             meta_mut(&mut new).insert("generation".into(), json!(g + 1));
         }
@@ -1465,11 +1469,13 @@ impl ApiServer {
                 return Ok(Write::Unchanged);
             }
             let mut marked = cur.clone();
-            let g = cur["metadata"]["generation"].as_i64().unwrap_or(1);
+            let g = cur["metadata"]["generation"].as_i64();
             let m = meta_mut(&mut marked);
             m.insert("deletionTimestamp".into(), json!(object::now()));
             m.insert("deletionGracePeriodSeconds".into(), json!(0));
-            m.insert("generation".into(), json!(g + 1));
+            if let Some(g) = g {
+                m.insert("generation".into(), json!(g + 1));
+            }
             Ok(Write::Put(marked))
         })?;
         match event {
@@ -1497,7 +1503,7 @@ impl ApiServer {
             let cur = cur.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, &name))?;
             let mut marked = cur.clone();
             let already = cur["metadata"]["deletionTimestamp"].is_string();
-            let g = cur["metadata"]["generation"].as_i64().unwrap_or(1);
+            let g = cur["metadata"]["generation"].as_i64();
             let m = meta_mut(&mut marked);
             let fins = m.entry("finalizers").or_insert_with(|| json!([]));
             if !fins.is_array() {
@@ -1510,7 +1516,9 @@ impl ApiServer {
             if !already {
                 m.insert("deletionTimestamp".into(), json!(object::now()));
                 m.insert("deletionGracePeriodSeconds".into(), json!(0));
-                m.insert("generation".into(), json!(g + 1));
+                if let Some(g) = g {
+                    m.insert("generation".into(), json!(g + 1));
+                }
             }
             Ok(if marked == *cur {
                 Write::Unchanged
@@ -1847,4 +1855,20 @@ fn stored_form(rt: &ResourceType, obj: Value) -> Value {
     } else {
         obj
     }
+}
+
+/// Whether kube-apiserver keeps `metadata.generation` for the kind: custom
+/// resources, CRDs and the built-ins with a spec their controllers observe;
+/// not ConfigMaps, Secrets, Services, Pods, Namespaces, RBAC, Events, Leases, ….
+fn has_generation(rt: &crate::registry::ResourceType) -> bool {
+    rt.crd.is_some()
+        || matches!(
+            (rt.group.as_str(), rt.kind.as_str()),
+            ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+                | ("batch", _)
+                | ("networking.k8s.io", "Ingress" | "IngressClass" | "NetworkPolicy")
+                | ("autoscaling", "HorizontalPodAutoscaler")
+                | ("policy", "PodDisruptionBudget")
+                | ("apiextensions.k8s.io", _)
+        )
 }
