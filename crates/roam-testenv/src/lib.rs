@@ -288,10 +288,24 @@ fn kill_group(child: &mut Child, wait: bool) {
     }
 }
 
+/// How to run the pair.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// etcd fsyncs its writes (its default). Off for tests (`--unsafe-no-fsync`,
+    /// as envtest); on for benchmarks comparing durable writes.
+    pub fsync: bool,
+}
+
 impl KubeApiserver {
-    /// Starts etcd and kube-apiserver and waits until `/readyz` answers 200
-    /// (up to two minutes). Blocks; from async code use `spawn_blocking`.
+    /// Starts etcd (without fsync) and kube-apiserver and waits until `/readyz`
+    /// answers 200 (up to two minutes). Blocks; from async code use
+    /// `spawn_blocking`.
     pub fn start(bins: &Binaries) -> Result<KubeApiserver, String> {
+        Self::start_with(bins, &Options::default())
+    }
+
+    /// [`KubeApiserver::start`] with options.
+    pub fn start_with(bins: &Binaries, opts: &Options) -> Result<KubeApiserver, String> {
         let t0 = Instant::now();
         let dir = tempfile::Builder::new()
             .prefix("roam-testenv-")
@@ -335,12 +349,14 @@ impl KubeApiserver {
             .arg(format!("--listen-peer-urls={peer_url}"))
             .arg(format!("--initial-advertise-peer-urls={peer_url}"))
             .arg(format!("--initial-cluster=roam-testenv={peer_url}"))
-            // A throwaway store: no fsync (as envtest), tmpfs-like speed.
-            .arg("--unsafe-no-fsync")
             .arg("--log-level=warn")
             .stdin(Stdio::null())
             .stdout(etcd_out)
             .stderr(etcd_err);
+        if !opts.fsync {
+            // A throwaway store: no fsync (as envtest).
+            etcd.arg("--unsafe-no-fsync");
+        }
         let etcd = spawn(etcd).map_err(|e| format!("starting {}: {e}", bins.etcd.display()))?;
 
         let mut api = Command::new(&bins.kube_apiserver);
@@ -466,6 +482,19 @@ impl KubeApiserver {
         client_for(&self.kubeconfig(namespace))
             .await
             .expect("kube client for the harness apiserver")
+    }
+
+    /// The process ids of kube-apiserver and etcd (for measuring them).
+    pub fn pids(&self) -> Vec<u32> {
+        [&self.apiserver, &self.etcd]
+            .iter()
+            .filter_map(|c| {
+                c.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .as_ref()
+                    .map(Child::id)
+            })
+            .collect()
     }
 
     /// Kills both processes (their process groups) and removes the data.
