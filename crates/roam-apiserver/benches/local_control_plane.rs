@@ -15,15 +15,15 @@
 //! `docs/benchmarks.md`; nothing here asserts on them.
 
 use http_body_util::{BodyExt, Full};
-use std::pin::Pin;
-use tokio::io::{AsyncRead, AsyncWrite};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite};
 
 const NS: &str = "bench";
 
@@ -39,7 +39,11 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "kube") {
         args.remove(i);
         KUBE.set(true).unwrap();
-        println!("server: kube-apiserver {} + etcd {} (fsync on)", roam_testenv::KUBE_VERSION, roam_testenv::ETCD_VERSION);
+        println!(
+            "server: kube-apiserver {} + etcd {} (fsync on)",
+            roam_testenv::KUBE_VERSION,
+            roam_testenv::ETCD_VERSION
+        );
     } else {
         println!("server: roam (redb, fsync on)");
     }

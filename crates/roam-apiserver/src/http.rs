@@ -454,9 +454,13 @@ fn dispatch_inner(
                 ))
             })?;
             // An apply that creates the object answers 201, as kube-apiserver.
-            let creates = matches!(ptype, PatchType::Apply) && !t.status && srv.get_json(&t).is_err();
+            let creates =
+                matches!(ptype, PatchType::Apply) && !t.status && srv.get_json(&t).is_err();
             let code = if creates { 201 } else { 200 };
-            Ok(json_response(code, &srv.patch(&t, ptype, &req.body, &opts)?))
+            Ok(json_response(
+                code,
+                &srv.patch(&t, ptype, &req.body, &opts)?,
+            ))
         }
         (&Method::DELETE, true) => {
             let mut opts = opts;

@@ -243,17 +243,20 @@ fn element_order(
     key: &str,
 ) -> Vec<Value> {
     let index = |list: &[Value], v: &Value| list.iter().position(|x| x.get(key) == v.get(key));
-    let (mut mentioned, mut live_only): (Vec<Value>, Vec<Value>) = merged
-        .into_iter()
-        .partition(|v| index(patch, v).is_some());
+    let (mut mentioned, mut live_only): (Vec<Value>, Vec<Value>) =
+        merged.into_iter().partition(|v| index(patch, v).is_some());
     mentioned.sort_by_key(|v| index(patch_order, v).unwrap_or(usize::MAX));
     live_only.sort_by_key(|v| index(live, v).unwrap_or(usize::MAX));
     let mut out = Vec::with_capacity(mentioned.len() + live_only.len());
-    let (mut l, mut r) = (live_only.into_iter().peekable(), mentioned.into_iter().peekable());
+    let (mut l, mut r) = (
+        live_only.into_iter().peekable(),
+        mentioned.into_iter().peekable(),
+    );
     loop {
         match (l.peek(), r.peek()) {
             (Some(a), Some(b)) => {
-                let before = matches!((index(live, a), index(live, b)), (Some(i), Some(j)) if i < j);
+                let before =
+                    matches!((index(live, a), index(live, b)), (Some(i), Some(j)) if i < j);
                 out.extend(if before { l.next() } else { r.next() });
             }
             (Some(_), None) => out.extend(l.next()),

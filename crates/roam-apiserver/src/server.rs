@@ -1864,9 +1864,14 @@ fn has_generation(rt: &crate::registry::ResourceType) -> bool {
     rt.crd.is_some()
         || matches!(
             (rt.group.as_str(), rt.kind.as_str()),
-            ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
-                | ("batch", _)
-                | ("networking.k8s.io", "Ingress" | "IngressClass" | "NetworkPolicy")
+            (
+                "apps",
+                "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+            ) | ("batch", _)
+                | (
+                    "networking.k8s.io",
+                    "Ingress" | "IngressClass" | "NetworkPolicy"
+                )
                 | ("autoscaling", "HorizontalPodAutoscaler")
                 | ("policy", "PodDisruptionBudget")
                 | ("apiextensions.k8s.io", _)

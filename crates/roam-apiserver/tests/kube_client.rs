@@ -1019,7 +1019,10 @@ async fn yaml_request_bodies(env: &Env) {
     let apply = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  z: two\n";
     let req = http_request(
         "PATCH",
-        &format!("/api/v1/namespaces/{}/configmaps/applied?fieldManager=yaml-test", env.ns),
+        &format!(
+            "/api/v1/namespaces/{}/configmaps/applied?fieldManager=yaml-test",
+            env.ns
+        ),
         "application/apply-patch+yaml",
         apply.as_bytes().to_vec(),
     );

@@ -705,7 +705,10 @@ spec:
     // Not a fixed number: kube-apiserver (and roam) also bump a Deployment's
     // generation when its annotations change, as the simulator's revision
     // annotation does.
-    assert!(json["metadata"]["generation"].as_i64() >= Some(2), "{json:#}");
+    assert!(
+        json["metadata"]["generation"].as_i64() >= Some(2),
+        "{json:#}"
+    );
     assert_eq!(
         json["status"]["observedGeneration"],
         json["metadata"]["generation"]

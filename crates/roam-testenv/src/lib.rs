@@ -192,7 +192,14 @@ fn spawn_here(cmd: &mut Command) -> std::io::Result<Child> {
     // fork and exec.
     unsafe {
         cmd.pre_exec(move || {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
+            if libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            ) != 0
+            {
                 return Err(std::io::Error::last_os_error());
             }
             // The parent may have died before prctl took effect.
@@ -373,7 +380,10 @@ impl KubeApiserver {
             .arg("--authorization-mode=RBAC")
             .arg("--service-account-issuer=https://kubernetes.default.svc.cluster.local")
             .arg(format!("--service-account-key-file={}", sa_pub.display()))
-            .arg(format!("--service-account-signing-key-file={}", sa.display()))
+            .arg(format!(
+                "--service-account-signing-key-file={}",
+                sa.display()
+            ))
             .arg("--service-cluster-ip-range=10.0.0.0/24")
             // No controller-manager creates `default` service accounts, so the
             // ServiceAccount admission plugin would reject every Pod.
@@ -388,10 +398,7 @@ impl KubeApiserver {
             Err(e) => {
                 let mut etcd = etcd;
                 kill_group(&mut etcd, true);
-                return Err(format!(
-                    "starting {}: {e}",
-                    bins.kube_apiserver.display()
-                ));
+                return Err(format!("starting {}: {e}", bins.kube_apiserver.display()));
             }
         };
         let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();

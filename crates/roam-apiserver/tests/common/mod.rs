@@ -201,10 +201,9 @@ impl Env {
 
     pub fn kubeconfig(&self) -> String {
         match &self.backing {
-            Backing::Roam(s) => s.kubeconfig().replace(
-                "namespace: default",
-                &format!("namespace: {}", self.ns),
-            ),
+            Backing::Roam(s) => s
+                .kubeconfig()
+                .replace("namespace: default", &format!("namespace: {}", self.ns)),
             Backing::Kube(k) => k.kubeconfig(&self.ns),
             Backing::KubeOwned(k) => k.kubeconfig(&self.ns),
         }
