@@ -6,7 +6,8 @@
 //! cargo bench -p roam-apiserver --bench local_control_plane            # everything
 //! cargo bench -p roam-apiserver --bench local_control_plane -- writes  # one part
 //! cargo bench -p roam-apiserver --bench local_control_plane -- kube    # the same load
-//!                                   # on kube-apiserver + etcd (fsync on; scripts/test-deps)
+//!                                   # on kube-apiserver + etcd (fsync on; scripts/test-deps;
+//!                                   # ROAM_BENCH_ETCD_FSYNC=0 turns etcd's fsync off)
 //! ```
 //!
 //! Parts: `writes` (creates/s and updates/s, 1 and 16 clients), `gets`,
@@ -40,9 +41,14 @@ fn main() {
         args.remove(i);
         KUBE.set(true).unwrap();
         println!(
-            "server: kube-apiserver {} + etcd {} (fsync on)",
+            "server: kube-apiserver {} + etcd {} (fsync {})",
             roam_testenv::KUBE_VERSION,
-            roam_testenv::ETCD_VERSION
+            roam_testenv::ETCD_VERSION,
+            if etcd_fsync() {
+                "on"
+            } else {
+                "off: ROAM_BENCH_ETCD_FSYNC=0"
+            }
         );
     } else {
         println!("server: roam (redb, fsync on)");
@@ -95,6 +101,12 @@ fn kube() -> bool {
     KUBE.get().copied().unwrap_or(false)
 }
 
+/// etcd fsyncs unless `ROAM_BENCH_ETCD_FSYNC=0` (on a disk shared with other
+/// load, fsync'd etcd can time out requests).
+fn etcd_fsync() -> bool {
+    std::env::var("ROAM_BENCH_ETCD_FSYNC").map_or(true, |v| v != "0")
+}
+
 /// A client connection: plain TCP to roam, TLS to kube-apiserver.
 trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
@@ -114,7 +126,9 @@ impl Server {
             let bins = roam_testenv::Binaries::find().expect("kube-apiserver and etcd");
             let api = roam_testenv::KubeApiserver::start_with(
                 &bins,
-                &roam_testenv::Options { fsync: true },
+                &roam_testenv::Options {
+                    fsync: etcd_fsync(),
+                },
             )
             .expect("kube-apiserver starts");
             use tokio_rustls::rustls;
