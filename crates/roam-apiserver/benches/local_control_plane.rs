@@ -5,6 +5,9 @@
 //! ```sh
 //! cargo bench -p roam-apiserver --bench local_control_plane            # everything
 //! cargo bench -p roam-apiserver --bench local_control_plane -- writes  # one part
+//! cargo bench -p roam-apiserver --bench local_control_plane -- kube    # the same load
+//!                                   # on kube-apiserver + etcd (fsync on; scripts/test-deps;
+//!                                   # ROAM_BENCH_ETCD_FSYNC=0 turns etcd's fsync off)
 //! ```
 //!
 //! Parts: `writes` (creates/s and updates/s, 1 and 16 clients), `gets`,
@@ -17,9 +20,11 @@ use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite};
 
 const NS: &str = "bench";
 
@@ -28,10 +33,26 @@ fn main() {
         serve(&dir);
         return;
     }
-    let args: Vec<String> = std::env::args()
+    let mut args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
+    if let Some(i) = args.iter().position(|a| a == "kube") {
+        args.remove(i);
+        KUBE.set(true).unwrap();
+        println!(
+            "server: kube-apiserver {} + etcd {} (fsync {})",
+            roam_testenv::KUBE_VERSION,
+            roam_testenv::ETCD_VERSION,
+            if etcd_fsync() {
+                "on"
+            } else {
+                "off: ROAM_BENCH_ETCD_FSYNC=0"
+            }
+        );
+    } else {
+        println!("server: roam (redb, fsync on)");
+    }
     let want = |part: &str| args.is_empty() || args.iter().any(|a| a == part);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -73,14 +94,65 @@ fn serve(dir: &str) {
     });
 }
 
+/// Whether the load goes to kube-apiserver + etcd instead of roam.
+static KUBE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+fn kube() -> bool {
+    KUBE.get().copied().unwrap_or(false)
+}
+
+/// etcd fsyncs unless `ROAM_BENCH_ETCD_FSYNC=0` (on a disk shared with other
+/// load, fsync'd etcd can time out requests).
+fn etcd_fsync() -> bool {
+    std::env::var("ROAM_BENCH_ETCD_FSYNC").map_or(true, |v| v != "0")
+}
+
+/// A client connection: plain TCP to roam, TLS to kube-apiserver.
+trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
+
 struct Server {
-    child: std::process::Child,
+    /// roam: the child process; kube: None.
+    child: Option<std::process::Child>,
+    kube: Option<roam_testenv::KubeApiserver>,
+    tls: Option<tokio_rustls::TlsConnector>,
     addr: SocketAddr,
     _dir: tempfile::TempDir,
 }
 
 impl Server {
     fn start() -> Server {
+        if kube() {
+            let bins = roam_testenv::Binaries::find().expect("kube-apiserver and etcd");
+            let api = roam_testenv::KubeApiserver::start_with(
+                &bins,
+                &roam_testenv::Options {
+                    fsync: etcd_fsync(),
+                },
+            )
+            .expect("kube-apiserver starts");
+            use tokio_rustls::rustls;
+            use tokio_rustls::rustls::pki_types::CertificateDer;
+            use tokio_rustls::rustls::pki_types::pem::PemObject;
+            let mut roots = rustls::RootCertStore::empty();
+            for c in CertificateDer::pem_slice_iter(api.ca_pem.as_bytes()) {
+                roots.add(c.unwrap()).unwrap();
+            }
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let mut config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            config.alpn_protocols = vec![b"http/1.1".to_vec()];
+            return Server {
+                child: None,
+                addr: api.addr,
+                kube: Some(api),
+                tls: Some(tokio_rustls::TlsConnector::from(Arc::new(config))),
+                _dir: tempfile::tempdir().unwrap(),
+            };
+        }
         let dir = tempfile::tempdir().unwrap();
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
             .env("ROAM_BENCH_SERVE", dir.path())
@@ -94,27 +166,51 @@ impl Server {
             .unwrap();
         let port: u16 = line.trim().parse().expect("the server prints its port");
         Server {
-            child,
+            child: Some(child),
+            kube: None,
+            tls: None,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
             _dir: dir,
         }
     }
 
-    /// The server's resident set size in MiB.
+    /// The server's resident set size in MiB (kube: kube-apiserver + etcd).
     fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map(|kb| kb / 1024.0)
-            .unwrap_or(f64::NAN)
+        let pids: Vec<u32> = match (&self.child, &self.kube) {
+            (Some(c), _) => vec![c.id()],
+            (None, Some(k)) => k.pids(),
+            _ => Vec::new(),
+        };
+        pids.iter()
+            .map(|pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/status"))
+                    .unwrap_or_default()
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+                    .map(|kb| kb / 1024.0)
+                    .unwrap_or(f64::NAN)
+            })
+            .sum()
+    }
+
+    /// A connected stream (TLS to kube-apiserver).
+    async fn stream(&self) -> Pin<Box<dyn Stream>> {
+        let stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        match &self.tls {
+            Some(tls) => {
+                let name = tokio_rustls::rustls::pki_types::ServerName::try_from("127.0.0.1")
+                    .unwrap()
+                    .to_owned();
+                Box::pin(tls.connect(name, stream).await.unwrap())
+            }
+            None => Box::pin(stream),
+        }
     }
 
     async fn conn(&self) -> SendRequest<Full<Bytes>> {
-        let stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
-        stream.set_nodelay(true).unwrap();
+        let stream = self.stream().await;
         let (send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
             .await
             .unwrap();
@@ -125,8 +221,10 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(c) = &mut self.child {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }
 
@@ -142,6 +240,7 @@ async fn request(
         .method(method)
         .uri(path)
         .header("host", "127.0.0.1")
+        .header("authorization", format!("Bearer {}", roam_testenv::TOKEN))
         .header("content-type", ct)
         .body(Full::new(Bytes::from(body)))
         .unwrap();
@@ -332,15 +431,15 @@ async fn watch() {
     // Each watcher is a bare TCP connection read in place (no HTTP client), so
     // that the clients take as little of the two cores as possible.
     for _ in 0..WATCHERS {
-        let mut stream = tokio::net::TcpStream::connect(srv.addr).await.unwrap();
-        stream.set_nodelay(true).unwrap();
+        let mut stream = srv.stream().await;
         let tx = tx.clone();
         let ready = ready.clone();
         tokio::spawn(async move {
             use tokio::io::{AsyncReadExt, AsyncWriteExt};
             let req = format!(
                 "GET /api/v1/namespaces/{NS}/configmaps?watch=true&labelSelector=app%3Dwatch HTTP/1.1\r\n\
-                 Host: 127.0.0.1\r\n\r\n"
+                 Host: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\r\n",
+                roam_testenv::TOKEN
             );
             stream.write_all(req.as_bytes()).await.unwrap();
             let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);

@@ -317,9 +317,9 @@ fn dispatch_inner(
     let opts = WriteOptions {
         dry_run: req.q("dryRun").is_some_and(|d| d == "All"),
         field_manager: req.q("fieldManager").map(str::to_string).or_else(|| {
-            // As kube-apiserver: the User-Agent's program name.
+            // As kube-apiserver: the User-Agent's program name, else "unknown".
             let ua = req.user_agent.split('/').next().unwrap_or("").trim();
-            (!ua.is_empty()).then(|| ua.to_string())
+            Some(if ua.is_empty() { "unknown" } else { ua }.to_string())
         }),
         force: req.q("force") == Some("true"),
         field_validation: crate::schema::FieldValidation::parse(req.q("fieldValidation"))
@@ -453,7 +453,14 @@ fn dispatch_inner(
                     req.content_type
                 ))
             })?;
-            Ok(json_response(200, &srv.patch(&t, ptype, &req.body, &opts)?))
+            // An apply that creates the object answers 201, as kube-apiserver.
+            let creates =
+                matches!(ptype, PatchType::Apply) && !t.status && srv.get_json(&t).is_err();
+            let code = if creates { 201 } else { 200 };
+            Ok(json_response(
+                code,
+                &srv.patch(&t, ptype, &req.body, &opts)?,
+            ))
         }
         (&Method::DELETE, true) => {
             let mut opts = opts;

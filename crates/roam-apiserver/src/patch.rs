@@ -91,8 +91,10 @@ fn is_set_list(field: &str) -> bool {
 /// Strategic merge patch for built-in kinds: maps merge, `null` deletes, lists with a
 /// merge key merge element-wise (with `$patch: delete|replace` on elements), primitive
 /// `finalizers` merge as a set, other lists are replaced. Directives `$patch`,
-/// `$retainKeys` and `$deleteFromPrimitiveList/<field>` are honoured;
-/// `$setElementOrder/<field>` is accepted and ignored (element order is not enforced).
+/// `$retainKeys`, `$deleteFromPrimitiveList/<field>` and `$setElementOrder/<field>`
+/// are honoured. Merged lists are ordered as upstream's `normalizeElementOrder`:
+/// the patch's elements in patch (or `$setElementOrder`) order, with the live
+/// elements the patch does not mention inserted where the live order puts them.
 pub fn strategic_merge_patch(target: &mut Value, patch: &Value) -> Result<(), String> {
     let Value::Object(p) = patch else {
         return Err("a strategic merge patch must be a JSON object".into());
@@ -141,7 +143,10 @@ fn smp_object(target: &mut Value, patch: &Map<String, Value>) -> Result<(), Stri
                 }
             }
             Value::Array(items) => {
-                let merged = smp_list(k, t.get(k), items)?;
+                let order = patch
+                    .get(&format!("$setElementOrder/{k}"))
+                    .and_then(Value::as_array);
+                let merged = smp_list(k, t.get(k), items, order)?;
                 t.insert(k.clone(), merged);
             }
             other => {
@@ -156,7 +161,12 @@ fn smp_object(target: &mut Value, patch: &Map<String, Value>) -> Result<(), Stri
     Ok(())
 }
 
-fn smp_list(field: &str, current: Option<&Value>, items: &[Value]) -> Result<Value, String> {
+fn smp_list(
+    field: &str,
+    current: Option<&Value>,
+    items: &[Value],
+    order: Option<&Vec<Value>>,
+) -> Result<Value, String> {
     let current = current
         .and_then(Value::as_array)
         .cloned()
@@ -184,6 +194,7 @@ fn smp_list(field: &str, current: Option<&Value>, items: &[Value]) -> Result<Val
     let Some(key) = merge_key(field, items) else {
         return Ok(Value::Array(items.to_vec()));
     };
+    let live = current.clone();
     let mut out = current;
     for item in items {
         let Some(obj) = item.as_object() else {
@@ -210,7 +221,50 @@ fn smp_list(field: &str, current: Option<&Value>, items: &[Value]) -> Result<Val
             }
         }
     }
-    Ok(Value::Array(out))
+    Ok(Value::Array(element_order(
+        out,
+        &live,
+        order.map(Vec::as_slice).unwrap_or(items),
+        items,
+        key,
+    )))
+}
+
+/// Upstream's element order after a keyed merge (`normalizeElementOrder` and
+/// `mergeSortedSlice` in apimachinery's strategicpatch): the elements the patch
+/// mentions, sorted by `patch_order`, and the others, sorted by the live order,
+/// interleaved so that a live-only element goes before a patch element that
+/// follows it in the live list.
+fn element_order(
+    merged: Vec<Value>,
+    live: &[Value],
+    patch_order: &[Value],
+    patch: &[Value],
+    key: &str,
+) -> Vec<Value> {
+    let index = |list: &[Value], v: &Value| list.iter().position(|x| x.get(key) == v.get(key));
+    let (mut mentioned, mut live_only): (Vec<Value>, Vec<Value>) =
+        merged.into_iter().partition(|v| index(patch, v).is_some());
+    mentioned.sort_by_key(|v| index(patch_order, v).unwrap_or(usize::MAX));
+    live_only.sort_by_key(|v| index(live, v).unwrap_or(usize::MAX));
+    let mut out = Vec::with_capacity(mentioned.len() + live_only.len());
+    let (mut l, mut r) = (
+        live_only.into_iter().peekable(),
+        mentioned.into_iter().peekable(),
+    );
+    loop {
+        match (l.peek(), r.peek()) {
+            (Some(a), Some(b)) => {
+                let before =
+                    matches!((index(live, a), index(live, b)), (Some(i), Some(j)) if i < j);
+                out.extend(if before { l.next() } else { r.next() });
+            }
+            (Some(_), None) => out.extend(l.next()),
+            (None, Some(_)) => out.extend(r.next()),
+            (None, None) => break,
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -235,6 +289,33 @@ mod tests {
             &json!([{"op": "test", "path": "/metadata/name", "value": "b"}]),
         );
         assert!(err.unwrap_err().contains("operation 0"));
+    }
+
+    #[test]
+    fn smp_orders_merged_lists_like_upstream() {
+        // Checked against kube-apiserver v1.32 (tests/differential.rs).
+        let mut o = json!({"spec": {"containers": [
+            {"name": "a", "image": "a:1"},
+            {"name": "b", "image": "b:1", "env": [{"name": "Y", "value": "2"}]}
+        ]}});
+        strategic_merge_patch(
+            &mut o,
+            &json!({"spec": {"containers": [
+                {"name": "b", "env": [{"name": "Z", "value": "3"}]},
+                {"name": "c", "image": "c:1"}
+            ]}}),
+        )
+        .unwrap();
+        let names = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(names(&o["spec"]["containers"]), ["a", "b", "c"]);
+        // The patch's elements first, then the live ones it does not mention.
+        assert_eq!(names(&o["spec"]["containers"][1]["env"]), ["Z", "Y"]);
     }
 
     #[test]

@@ -899,7 +899,11 @@ impl ApiServer {
         }
         meta.insert("uid".into(), json!(uuid::Uuid::new_v4().to_string()));
         meta.insert("creationTimestamp".into(), json!(object::now()));
-        meta.insert("generation".into(), json!(1));
+        if has_generation(rt) {
+            meta.insert("generation".into(), json!(1));
+        } else {
+            meta.remove("generation");
+        }
         for f in [
             "deletionTimestamp",
             "deletionGracePeriodSeconds",
@@ -915,17 +919,6 @@ impl ApiServer {
         }
         self.prepare(rt, &mut body, &name)?;
         check_fields(t, &mut body, None, &name, opts)?;
-        if rt.group == "apiextensions.k8s.io" && rt.plural == "customresourcedefinitions" {
-            // As kube-apiserver: deleting a CRD waits for its instances to go.
-            let fins = meta_mut(&mut body)
-                .entry("finalizers")
-                .or_insert_with(|| json!([]));
-            if let Some(f) = fins.as_array_mut()
-                && !f.iter().any(|f| f == CRD_CLEANUP)
-            {
-                f.push(json!(CRD_CLEANUP));
-            }
-        }
         if let Some(crd) = rt.crd.as_deref() {
             let crd_rt = self.builtin("apiextensions.k8s.io", "customresourcedefinitions");
             if self
@@ -975,8 +968,18 @@ impl ApiServer {
             )));
         }
         if t.status {
-            // Only the status changes (and who manages it).
+            // Only the status changes (and, for Deployments, annotations: as
+            // kube-apiserver's deployment status strategy, which the deployment
+            // controller relies on to write its revision annotation).
             let mut merged = cur.clone();
+            if rt.group == "apps" && rt.kind == "Deployment" {
+                merged["metadata"]["annotations"] = new["metadata"]["annotations"].clone();
+                if merged["metadata"]["annotations"].is_null()
+                    && let Some(m) = merged["metadata"].as_object_mut()
+                {
+                    m.remove("annotations");
+                }
+            }
             merged["status"] = new.get("status").cloned().unwrap_or(Value::Null);
             if merged["status"].is_null()
                 && let Some(m) = merged.as_object_mut()
@@ -1045,7 +1048,20 @@ impl ApiServer {
             }
         }
         let mut new = new;
-        if object::spec_changed(cur, &new) {
+        // kube-apiserver also bumps a Deployment's generation when its
+        // annotations change (they are copied to its ReplicaSets); an absent
+        // map equals an empty one.
+        let annotations = |v: &Value| {
+            v["metadata"]["annotations"]
+                .as_object()
+                .filter(|m| !m.is_empty())
+                .cloned()
+        };
+        let deployment_annotations = !t.status
+            && rt.group == "apps"
+            && rt.kind == "Deployment"
+            && annotations(cur) != annotations(&new);
+        if (object::spec_changed(cur, &new) || deployment_annotations) && has_generation(rt) {
             let g = cur["metadata"]["generation"].as_i64().unwrap_or(1);
             meta_mut(&mut new).insert("generation".into(), json!(g + 1));
         }
@@ -1431,8 +1447,33 @@ impl ApiServer {
             }
         }
         let mut unchanged = None;
+        let is_crd = rt.group == "apiextensions.k8s.io" && rt.plural == "customresourcedefinitions";
         let event = self.store.mutate(&k, |cur, _| {
             let cur = cur.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, &name))?;
+            // As kube-apiserver: the first delete of a CRD adds the cleanup
+            // finalizer, so the CRD waits for its instances to go.
+            let mut with_cleanup;
+            let cur = if is_crd
+                && !opts.dry_run
+                && !cur["metadata"]["deletionTimestamp"].is_string()
+                && !cur["metadata"]["finalizers"]
+                    .as_array()
+                    .is_some_and(|f| f.iter().any(|f| f == CRD_CLEANUP))
+            {
+                with_cleanup = cur.clone();
+                let fins = meta_mut(&mut with_cleanup)
+                    .entry("finalizers")
+                    .or_insert_with(|| json!([]));
+                if !fins.is_array() {
+                    *fins = json!([]);
+                }
+                if let Some(f) = fins.as_array_mut() {
+                    f.push(json!(CRD_CLEANUP));
+                }
+                &with_cleanup
+            } else {
+                cur
+            };
             let has_finalizers = cur["metadata"]["finalizers"]
                 .as_array()
                 .is_some_and(|a| !a.is_empty());
@@ -1448,11 +1489,13 @@ impl ApiServer {
                 return Ok(Write::Unchanged);
             }
             let mut marked = cur.clone();
-            let g = cur["metadata"]["generation"].as_i64().unwrap_or(1);
+            let g = cur["metadata"]["generation"].as_i64();
             let m = meta_mut(&mut marked);
             m.insert("deletionTimestamp".into(), json!(object::now()));
             m.insert("deletionGracePeriodSeconds".into(), json!(0));
-            m.insert("generation".into(), json!(g + 1));
+            if let Some(g) = g {
+                m.insert("generation".into(), json!(g + 1));
+            }
             Ok(Write::Put(marked))
         })?;
         match event {
@@ -1480,7 +1523,7 @@ impl ApiServer {
             let cur = cur.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, &name))?;
             let mut marked = cur.clone();
             let already = cur["metadata"]["deletionTimestamp"].is_string();
-            let g = cur["metadata"]["generation"].as_i64().unwrap_or(1);
+            let g = cur["metadata"]["generation"].as_i64();
             let m = meta_mut(&mut marked);
             let fins = m.entry("finalizers").or_insert_with(|| json!([]));
             if !fins.is_array() {
@@ -1493,7 +1536,9 @@ impl ApiServer {
             if !already {
                 m.insert("deletionTimestamp".into(), json!(object::now()));
                 m.insert("deletionGracePeriodSeconds".into(), json!(0));
-                m.insert("generation".into(), json!(g + 1));
+                if let Some(g) = g {
+                    m.insert("generation".into(), json!(g + 1));
+                }
             }
             Ok(if marked == *cur {
                 Write::Unchanged
@@ -1839,4 +1884,25 @@ fn stored_form(rt: &ResourceType, obj: Value) -> Value {
     } else {
         obj
     }
+}
+
+/// Whether kube-apiserver keeps `metadata.generation` for the kind: custom
+/// resources, CRDs and the built-ins with a spec their controllers observe;
+/// not ConfigMaps, Secrets, Services, Pods, Namespaces, RBAC, Events, Leases, ….
+fn has_generation(rt: &crate::registry::ResourceType) -> bool {
+    rt.crd.is_some()
+        || matches!(
+            (rt.group.as_str(), rt.kind.as_str()),
+            (
+                "apps",
+                "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+            ) | ("batch", _)
+                | (
+                    "networking.k8s.io",
+                    "Ingress" | "IngressClass" | "NetworkPolicy"
+                )
+                | ("autoscaling", "HorizontalPodAutoscaler")
+                | ("policy", "PodDisruptionBudget")
+                | ("apiextensions.k8s.io", _)
+        )
 }

@@ -243,7 +243,7 @@ async fn reconcile(kind: Kind, obj: Arc<DynamicObject>, ctx: Arc<Ctx>) -> Result
         service(&ctx, &api, &o).await?;
         return Ok(Action::await_change());
     }
-    mark(&api, &o, Map::new()).await?;
+    mark(&api, &o, Map::new(), kind == Kind::Deployment).await?;
     if kind == Kind::Deployment {
         deployment_replicasets(&ctx, &ns, &o).await?;
     }
@@ -285,10 +285,14 @@ fn name_of(o: &Value) -> &str {
 }
 
 /// Adds the simulated annotation (and `extra` annotations) to an object when missing.
+/// `via_status`: through the status subresource, as the deployment controller
+/// writes a Deployment's annotations (on the main resource, an annotation
+/// change bumps a Deployment's generation).
 async fn mark(
     api: &Api<DynamicObject>,
     o: &Value,
     mut extra: Map<String, Value>,
+    via_status: bool,
 ) -> Result<(), SimError> {
     extra.insert(ANNOTATION.into(), json!("true"));
     let annotations = &o["metadata"]["annotations"];
@@ -296,8 +300,13 @@ async fn mark(
         return Ok(());
     }
     let patch = json!({"metadata": {"annotations": extra}});
-    api.patch(name_of(o), &params(), &Patch::Merge(&patch))
-        .await?;
+    if via_status {
+        api.patch_status(name_of(o), &params(), &Patch::Merge(&patch))
+            .await?;
+    } else {
+        api.patch(name_of(o), &params(), &Patch::Merge(&patch))
+            .await?;
+    }
     Ok(())
 }
 
@@ -545,8 +554,14 @@ pub fn template_hash(template: &Value) -> String {
     fn canonical(v: &Value) -> Value {
         match v {
             Value::Object(m) => {
-                let sorted: BTreeMap<&String, Value> =
-                    m.iter().map(|(k, v)| (k, canonical(v))).collect();
+                // Nulls are left out: `creationTimestamp: null` (as
+                // kube-apiserver stores a template's) is the same template as
+                // none, and typed clients drop it.
+                let sorted: BTreeMap<&String, Value> = m
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k, canonical(v)))
+                    .collect();
                 Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
             }
             Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
@@ -568,9 +583,12 @@ pub fn template_hash(template: &Value) -> String {
     out
 }
 
-fn owner_ref(o: &Value) -> Value {
+/// An owner reference to `o`, of kind `kind`. The kind is passed because
+/// kube-apiserver leaves `apiVersion` and `kind` out of list items.
+fn owner_ref(kind: Kind, o: &Value) -> Value {
+    let r = kind.resource();
     json!({
-        "apiVersion": o["apiVersion"], "kind": o["kind"], "name": o["metadata"]["name"],
+        "apiVersion": r.api_version, "kind": r.kind, "name": o["metadata"]["name"],
         "uid": o["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true,
     })
 }
@@ -653,7 +671,7 @@ async fn deployment_replicasets(ctx: &Ctx, ns: &str, d: &Value) -> Result<(), Si
                         "deployment.kubernetes.io/desired-replicas": r.to_string(),
                         "deployment.kubernetes.io/max-replicas": r.to_string(),
                     },
-                    "ownerReferences": [owner_ref(d)],
+                    "ownerReferences": [owner_ref(Kind::Deployment, d)],
                 },
                 "spec": {
                     "replicas": r,
@@ -700,7 +718,7 @@ async fn deployment_replicasets(ctx: &Ctx, ns: &str, d: &Value) -> Result<(), Si
         "deployment.kubernetes.io/revision".into(),
         json!(revision.to_string()),
     );
-    mark(&ctx.api(Kind::Deployment, ns), d, extra).await
+    mark(&ctx.api(Kind::Deployment, ns), d, extra, true).await
 }
 
 /// A cluster IP for Services that have none (not for `ExternalName` or headless ones).
@@ -803,8 +821,14 @@ async fn pods(ctx: &Ctx, kind: Kind, o: &Value, ready: bool) -> Result<(), SimEr
             missing.extend((0..(count - have).max(0)).map(|_| None));
         }
     }
+    // Grace period 0, as a kubelet confirms a deletion: kube-apiserver keeps a
+    // scheduled Pod terminating for its grace period otherwise.
+    let now = DeleteParams {
+        grace_period_seconds: Some(0),
+        ..DeleteParams::default()
+    };
     for p in extra {
-        match api.delete(name_of(p), &DeleteParams::default()).await {
+        match api.delete(name_of(p), &now).await {
             Ok(_) => {}
             Err(kube::Error::Api(e)) if e.code == 404 => {}
             Err(e) => return Err(e.into()),
@@ -816,7 +840,7 @@ async fn pods(ctx: &Ctx, kind: Kind, o: &Value, ready: bool) -> Result<(), SimEr
             "namespace": ns,
             "labels": template["metadata"]["labels"],
             "annotations": template["metadata"]["annotations"],
-            "ownerReferences": [owner_ref(o)],
+            "ownerReferences": [owner_ref(kind, o)],
         });
         if !meta["annotations"].is_object() {
             meta["annotations"] = json!({});

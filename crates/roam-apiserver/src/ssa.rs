@@ -641,21 +641,29 @@ pub fn apply(
         }
     }
     if !conflicts.is_empty() {
-        let (group, plural, name) = what;
-        let list: Vec<String> = conflicts
-            .iter()
-            .map(|(m, f)| format!("conflict with \"{m}\": {f}"))
-            .collect();
-        let mut err = ApiError::conflict_msg(
-            group,
-            plural,
-            name,
+        // kube-apiserver's words (fieldmanager's getConflictMessage): one
+        // conflict inline, several grouped by manager; details carry only the
+        // causes.
+        let _ = what;
+        let message = if let [(m, f)] = conflicts.as_slice() {
+            format!("Apply failed with 1 conflict: conflict with \"{m}\": {f}")
+        } else {
+            let mut by_manager: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+            for (m, f) in &conflicts {
+                by_manager.entry(m).or_default().push(f);
+            }
+            let mut lines = Vec::new();
+            for (m, fields) in by_manager {
+                lines.push(format!("conflicts with \"{m}\":"));
+                lines.extend(fields.into_iter().map(|f| format!("- {f}")));
+            }
             format!(
-                "Apply failed with {} conflict(s): {}",
+                "Apply failed with {} conflicts: {}",
                 conflicts.len(),
-                list.join("; ")
-            ),
-        );
+                lines.join("\n")
+            )
+        };
+        let mut err = ApiError::new(409, "Conflict", message);
         err.causes = conflicts
             .into_iter()
             .map(|(m, f)| {
