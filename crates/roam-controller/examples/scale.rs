@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use kube::api::{Api, ListParams, Patch, PatchParams};
+use kube::api::{Api, Patch, PatchParams};
 use roam_api::{Application, ApplicationPhase};
 use serde_json::json;
 
@@ -83,30 +83,35 @@ async fn main() {
         .await;
     let created = start.elapsed();
     eprintln!("{n} apps created in {:.1}s", created.as_secs_f64());
-    let mut last = 0;
-    loop {
-        let list = apps.list(&ListParams::default()).await.expect("list").items;
-        let running = list
-            .iter()
-            .filter(|a| {
-                a.status.as_ref().is_some_and(|s| {
-                    s.status == Some(ApplicationPhase::Running)
-                        && s.observed_generation == a.metadata.generation
-                })
-            })
-            .count();
-        if running != last {
-            eprintln!(
-                "{:>6.1}s  {running}/{n} running",
-                start.elapsed().as_secs_f64()
-            );
-            last = running;
+    // Watch (not poll: listing thousands of apps is itself load) until
+    // every app runs at its generation.
+    let mut running = std::collections::HashSet::new();
+    let stream = kube::runtime::watcher((*apps).clone(), kube::runtime::watcher::Config::default());
+    let mut stream = std::pin::pin!(kube::runtime::WatchStreamExt::applied_objects(stream));
+    let mut last_report = Instant::now();
+    while let Some(ev) = stream.next().await {
+        let Ok(a) = ev else { continue };
+        let ok = a.status.as_ref().is_some_and(|s| {
+            s.status == Some(ApplicationPhase::Running)
+                && s.observed_generation == a.metadata.generation
+        });
+        let name = a.metadata.name.clone().unwrap_or_default();
+        if ok {
+            running.insert(name);
+        } else {
+            running.remove(&name);
         }
-        if running >= n {
+        if last_report.elapsed() > Duration::from_secs(2) || running.len() >= n {
+            eprintln!(
+                "{:>6.1}s  {}/{n} running",
+                start.elapsed().as_secs_f64(),
+                running.len()
+            );
+            last_report = Instant::now();
+        }
+        if running.len() >= n {
             break;
         }
-        // Listing every app is itself load: poll less often for many.
-        tokio::time::sleep(Duration::from_millis(500.max(n as u64 / 4))).await;
     }
     println!(
         "{}",

@@ -13,34 +13,79 @@ use roam_api::{Application, ApplicationRevision, ResourceTracker};
 use roam_apiserver::{ApiServer, Store};
 use serde_json::{Value, json};
 
+/// Which API server a test runs against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Server {
+    /// `roam local` in-process, in-memory store.
+    Roam,
+    /// A real etcd + kube-apiserver of the test's own (the controller is
+    /// cluster-wide, so it is not shared).
+    Kube,
+}
+
 struct Env {
     client: Client,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     controller: tokio::task::JoinHandle<()>,
     metrics: Arc<roam_controller::metrics::Metrics>,
+    _kube: Option<roam_testenv::KubeApiserver>,
+}
+
+/// Each test runs against roam local and against kube-apiserver (skipped
+/// with a notice when its binaries are missing, except under CI).
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn roam() {
+                if let Some(env) = super::Env::start(super::Server::Roam).await {
+                    super::$name(env).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn kube() {
+                if let Some(env) = super::Env::start(super::Server::Kube).await {
+                    super::$name(env).await;
+                }
+            }
+        }
+    };
 }
 
 impl Env {
-    async fn start() -> Env {
-        Env::start_with(roam_controller::Config {
-            state_keep_interval: Duration::from_secs(1),
-            ..Default::default()
-        })
-        .await
-    }
-
-    async fn start_with(config: roam_controller::Config) -> Env {
+    async fn start(server: Server) -> Option<Env> {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
-        let server = ApiServer::new(Arc::new(Store::in_memory()), None).expect("server");
-        let client = roam_apiserver::in_process_client(server);
+        let (client, kube) = match server {
+            Server::Roam => {
+                let server = ApiServer::new(Arc::new(Store::in_memory()), None).expect("server");
+                (roam_apiserver::in_process_client(server), None)
+            }
+            Server::Kube => {
+                let bins = roam_testenv::Binaries::or_skip("the controller's e2e tests")?;
+                let api =
+                    tokio::task::spawn_blocking(move || roam_testenv::KubeApiserver::start(&bins))
+                        .await
+                        .expect("join")
+                        .unwrap_or_else(|e| panic!("kube-apiserver did not start: {e}"));
+                (api.client("default").await, Some(api))
+            }
+        };
         let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
         for crd in roam_api::crds() {
             crds.create(&PostParams::default(), &crd)
                 .await
                 .expect("crd");
+        }
+        // A real apiserver serves a CRD a moment after it is created.
+        for _ in 0..100 {
+            if roam_controller::runner::check_crds(&client).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
         tokio::spawn(roam_apiserver::simulator::run(
             client.clone(),
@@ -49,6 +94,10 @@ impl Env {
                 pods: false,
             },
         ));
+        let config = roam_controller::Config {
+            state_keep_interval: Duration::from_secs(1),
+            ..Default::default()
+        };
         let metrics = Arc::new(roam_controller::metrics::Metrics::new());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let controller = tokio::spawn({
@@ -62,12 +111,13 @@ impl Env {
                 .expect("controller");
             }
         });
-        Env {
+        Some(Env {
             client,
             stop: Some(tx),
             controller,
             metrics,
-        }
+            _kube: kube,
+        })
     }
 
     fn apps(&self) -> Api<Application> {
@@ -168,9 +218,8 @@ where
     panic!("{name} still exists");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn create_update_gc_and_delete() {
-    let env = Env::start().await;
+both!(create_update_gc_and_delete);
+async fn create_update_gc_and_delete(env: Env) {
     env.apply_app(web_app(
         "nginx:1.27",
         json!([{"type": "scaler", "properties": {"replicas": 2}}, {"type": "labels", "properties": {"team": "shop"}}]),
@@ -334,9 +383,8 @@ async fn create_update_gc_and_delete() {
     env.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn drift_is_repaired_and_reported_with_the_manager() {
-    let env = Env::start().await;
+both!(drift_is_repaired_and_reported_with_the_manager);
+async fn drift_is_repaired_and_reported_with_the_manager(env: Env) {
     env.apply_app(web_app(
         "nginx:1.27",
         json!([{"type": "scaler", "properties": {"replicas": 2}}]),
@@ -417,9 +465,8 @@ async fn drift_is_repaired_and_reported_with_the_manager() {
     env.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_input_applies_nothing_and_says_why() {
-    let env = Env::start().await;
+both!(bad_input_applies_nothing_and_says_why);
+async fn bad_input_applies_nothing_and_says_why(env: Env) {
     env.apply_app(json!({
         "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
         "metadata": {"name": "bad", "namespace": "default"},
@@ -504,9 +551,8 @@ async fn bad_input_applies_nothing_and_says_why() {
     env.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pause_dependencies_and_cluster_definitions() {
-    let env = Env::start().await;
+both!(pause_dependencies_and_cluster_definitions);
+async fn pause_dependencies_and_cluster_definitions(env: Env) {
     // A definition from the cluster (vela-system), used by the app.
     let defs: Api<DynamicObject> = Api::namespaced_with(
         env.client.clone(),
