@@ -75,7 +75,8 @@ impl<'p> Instance<'p> {
         self.depth += 1;
         let x = self.vm(v);
         x.status = Status::Evaluating;
-        x.base = x.conjuncts.clone();
+        x.base = Vec::new();
+        x.base_len = Some(x.conjuncts.len() as u32);
         let my_index = self.eval_stack.len();
         self.eval_stack.push(v);
         let saved_hit = std::mem::replace(&mut self.cycle_hit, usize::MAX);
@@ -145,7 +146,13 @@ impl<'p> Instance<'p> {
     fn reset_vertex(&mut self, v: VId) {
         let x = self.vm(v);
         let fresh = Vertex::new(x.parent, x.label, v);
-        let base = std::mem::take(&mut x.base);
+        let base = match x.base_len {
+            Some(n) => {
+                x.conjuncts.truncate(n as usize);
+                std::mem::take(&mut x.conjuncts)
+            }
+            None => std::mem::take(&mut x.base),
+        };
         *x = Vertex {
             arc: x.arc,
             orig: x.orig,
@@ -294,6 +301,12 @@ impl<'p> Instance<'p> {
             return;
         }
         if x.status == Status::Evaluating && x.insert_at <= x.conjuncts.len() {
+            if let Some(n) = x.base_len
+                && x.insert_at < n as usize
+            {
+                x.base = x.conjuncts[..n as usize].to_vec();
+                x.base_len = None;
+            }
             x.conjuncts.insert(x.insert_at, c);
             x.insert_at += 1;
         } else {
@@ -624,7 +637,7 @@ impl<'p> Instance<'p> {
         let cs: Vec<Conjunct<'p>> = if tv.status == Status::New {
             tv.conjuncts.clone()
         } else {
-            tv.base.clone()
+            tv.base_conjuncts().to_vec()
         };
         for tc in cs {
             let (close, outer) = if tc.close == 0 {
@@ -2156,7 +2169,7 @@ impl<'p> Instance<'p> {
             x.arc = arc;
             x.orig = orig;
             x.conjuncts = base.to_vec();
-            x.skip_disj = skip.to_vec();
+            x.skip_disj = SmallVec::from_slice(skip);
         }
         let refs = self.v(v).refs.clone();
         self.vm(t).refs = refs;
