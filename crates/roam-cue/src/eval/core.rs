@@ -703,7 +703,6 @@ impl<'p> Instance<'p> {
                 let arc = self.v(a).arc;
                 let child = self.get_arc(v, l, arc);
                 if let Label::Field(f) = l {
-                    self.vm(v).lits[lid as usize - 1].labels.push(f);
                     self.vm(v).topo[lid as usize - 1]
                         .entries
                         .push((i as u32, f, None));
@@ -964,7 +963,6 @@ impl<'p> Instance<'p> {
                     if !attrs.is_empty() {
                         self.vm(child).attrs.push(attrs.clone());
                     }
-                    self.vm(v).lits[lid as usize - 1].labels.push(*label);
                 }
                 Decl::DynamicField { key, arc, value } => {
                     self.vm(v)
@@ -1087,7 +1085,6 @@ impl<'p> Instance<'p> {
             },
         );
         if lid > 0 {
-            self.vm(v).lits[lid as usize - 1].labels.push(f);
             let t = &mut self.vm(v).topo[lid as usize - 1];
             t.entries.push((idx, f, Some(key.pos)));
             t.has_dyn = true;
@@ -1710,7 +1707,8 @@ impl<'p> Instance<'p> {
     /// literal that embeds one declares it, matches it with a pattern, or
     /// is open.
     pub(crate) fn allowed(&mut self, v: VId, g: u32, f: Feature) -> bool {
-        let lits = self.v(v).lits.clone();
+        let x = self.v(v);
+        let lits = &x.lits;
         let n = lits.len();
         let mut inset = vec![false; n + 1];
         for (i, l) in lits.iter().enumerate() {
@@ -1742,7 +1740,8 @@ impl<'p> Instance<'p> {
             if !inset[i + 1] {
                 continue;
             }
-            if l.open || l.labels.contains(&f) {
+            // The fields a literal declares are its field-order entries.
+            if l.open || x.topo[i].entries.iter().any(|e| e.1 == f) {
                 return true;
             }
             pats.extend(&l.patterns);

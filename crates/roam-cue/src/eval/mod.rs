@@ -321,7 +321,8 @@ pub struct LitInfo {
     pub group: u32,
     pub outer: u32,
     pub parent: u32,
-    pub labels: Vec<Feature>,
+    /// (The fields it declares are the entries of the `TopoLit` at the
+    /// same index.)
     pub patterns: Vec<usize>,
     pub open: bool,
 }
@@ -981,6 +982,10 @@ impl<'p> Instance<'p> {
         let atom = match value {
             J::Null => Atom::Null,
             J::Bool(b) => Atom::Bool(*b),
+            // Integers directly (the same value as parsing their text,
+            // without the text; `tests/num.rs` checks they agree).
+            J::Number(n) if n.is_i64() => Atom::Num(Number::from(n.as_i64().unwrap_or(0))),
+            J::Number(n) if n.is_u64() => Atom::Num(Number::from(n.as_u64().unwrap_or(0))),
             J::Number(n) => {
                 let s = n.to_string();
                 match Number::parse(&s) {
