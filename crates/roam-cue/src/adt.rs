@@ -56,23 +56,28 @@ impl LabelKind {
 #[derive(Clone, Debug, Default)]
 pub struct Labels {
     names: Vec<(Arc<str>, LabelKind)>,
-    index: HashMap<(Arc<str>, LabelKind), Feature>,
+    /// By name, then kind: looked up with a `&str`, without allocating.
+    index: LabelIndex,
 }
+
+/// Features by name and kind (a name rarely has more than one kind).
+pub(crate) type LabelIndex =
+    HashMap<Arc<str>, Vec<(LabelKind, Feature)>, foldhash::fast::RandomState>;
 
 impl Labels {
     pub fn intern(&mut self, name: &str, kind: LabelKind) -> Feature {
-        if let Some(&f) = self.index.get(&(Arc::from(name), kind)) {
+        if let Some(f) = self.lookup(name, kind) {
             return f;
         }
         let f = Feature(self.names.len() as u32);
         let name: Arc<str> = Arc::from(name);
         self.names.push((name.clone(), kind));
-        self.index.insert((name, kind), f);
+        self.index.entry(name).or_default().push((kind, f));
         f
     }
 
     pub fn lookup(&self, name: &str, kind: LabelKind) -> Option<Feature> {
-        self.index.get(&(Arc::from(name), kind)).copied()
+        label_index_get(&self.index, name, kind)
     }
 
     pub fn name(&self, f: Feature) -> &str {
@@ -360,4 +365,13 @@ pub struct FileUnit {
     pub experiments: Vec<String>,
     /// The file's top level as a struct literal (the package scope).
     pub root: Arc<StructLit>,
+}
+
+/// The feature of `name` as a label of `kind` in `index`.
+pub(crate) fn label_index_get(index: &LabelIndex, name: &str, kind: LabelKind) -> Option<Feature> {
+    index
+        .get(name)?
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, f)| *f)
 }

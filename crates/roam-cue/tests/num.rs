@@ -1269,3 +1269,42 @@ mod num_properties {
         }
     }
 }
+
+/// The evaluator builds JSON integers with `Number::from` instead of
+/// parsing their text: both must give the same representation.
+#[test]
+fn integers_from_machine_ints_match_parsed_text() {
+    use roam_cue::num::Number;
+    let mut xs: Vec<i64> = vec![
+        0,
+        1,
+        -1,
+        7,
+        -7,
+        10,
+        100,
+        1000,
+        8080,
+        -8080,
+        i64::MAX,
+        i64::MIN,
+    ];
+    xs.extend((0..64).map(|i| 1i64 << i));
+    xs.extend((0..19).map(|i| -(10i64.pow(i))));
+    for x in xs {
+        let parsed = Number::parse(&x.to_string()).expect("parses");
+        let n = Number::from(x);
+        assert!(
+            parsed.kind == n.kind && parsed.value.identical(&n.value),
+            "{x}"
+        );
+    }
+    for x in [u64::MAX, u64::MAX - 1, 1 << 63] {
+        let parsed = Number::parse(&x.to_string()).expect("parses");
+        let n = Number::from(x);
+        assert!(
+            parsed.kind == n.kind && parsed.value.identical(&n.value),
+            "{x}"
+        );
+    }
+}

@@ -71,6 +71,14 @@ fn context_fields(text: &str) -> Option<Vec<String>> {
 }
 
 impl CompiledTemplate {
+    /// Whether the template may read `context.<name>` (only those fields
+    /// are filled).
+    pub fn reads_context(&self, name: &str) -> bool {
+        self.context_fields
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|n| n == name))
+    }
+
     fn compile(name: &str, text: Arc<str>) -> Result<CompiledTemplate, String> {
         let parsed = roam_cue::syntax::parse_str(name, &text);
         let file: File = parsed.value;
@@ -106,6 +114,11 @@ impl CompiledTemplate {
 #[derive(Default)]
 pub struct TemplateCache {
     map: Mutex<HashMap<u64, Vec<Arc<CompiledTemplate>>>>,
+    /// The same templates by the address of the text they were compiled
+    /// from (`CompiledTemplate::text`, which keeps that address alive): a
+    /// definition passes the same `Arc` every render, and hashing and
+    /// comparing the whole text each time costs more than the lookup.
+    by_ptr: Mutex<HashMap<usize, Arc<CompiledTemplate>>>,
 }
 
 impl TemplateCache {
@@ -116,6 +129,24 @@ impl TemplateCache {
     /// The compiled form of `text` (compiling it on first use). `name` is
     /// the file name errors show.
     pub fn get(&self, name: &str, text: &Arc<str>) -> Result<Arc<CompiledTemplate>, String> {
+        let ptr = Arc::as_ptr(text) as *const u8 as usize;
+        {
+            let by_ptr = self.by_ptr.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(ct) = by_ptr.get(&ptr)
+                && Arc::ptr_eq(&ct.text, text)
+            {
+                return Ok(ct.clone());
+            }
+        }
+        let ct = self.get_by_text(name, text)?;
+        if Arc::ptr_eq(&ct.text, text) {
+            let mut by_ptr = self.by_ptr.lock().unwrap_or_else(|p| p.into_inner());
+            by_ptr.insert(ptr, ct.clone());
+        }
+        Ok(ct)
+    }
+
+    fn get_by_text(&self, name: &str, text: &Arc<str>) -> Result<Arc<CompiledTemplate>, String> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         text.hash(&mut h);
         let key = h.finish();

@@ -385,16 +385,16 @@ impl<'a> Renderer<'a> {
         }
         check_conflicts(&trait_defs).map_err(|message| fail(ErrorKind::Capability { message }))?;
 
+        // Built once per component; each template is given (borrowed) only
+        // the fields it reads.
         let base_ctx = self.component_context(app, comp, namespace, target);
         let ct = self.compiled(&def).map_err(&fail)?;
-        let (ev, _) = evaluate(
-            &ct,
-            props.as_ref(),
-            &Value::Object(base_ctx.clone()),
-            &at,
-            false,
-        )
-        .map_err(&fail)?;
+        let ctx: Vec<(&str, &Value)> = base_ctx
+            .iter()
+            .filter(|(k, _)| ct.reads_context(k))
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        let (ev, _) = evaluate(&ct, props, &ctx, &at, false).map_err(&fail)?;
         let mut workload = ev.output;
         let mut objects: Vec<RenderedObject> = ev
             .outputs
@@ -431,6 +431,7 @@ impl<'a> Renderer<'a> {
             }
         }
 
+        let component_type = Value::String(comp.type_.clone());
         let mut managed_by = None;
         for (ti, (t, td)) in comp.traits.iter().zip(&trait_defs).enumerate() {
             let tat = format!("{at}.traits[{ti}]");
@@ -444,21 +445,32 @@ impl<'a> Renderer<'a> {
             };
             let props = check_properties(t.properties.as_ref(), &format!("{tat}.properties"))
                 .map_err(&tfail)?;
-            let mut ctx = base_ctx.clone();
-            ctx.insert("componentType".into(), comp.type_.clone().into());
-            if let Some(w) = &workload {
-                ctx.insert("output".into(), w.clone());
-            }
-            let mut outs = Map::new();
-            for o in &objects {
-                if let Origin::Auxiliary { name } | Origin::Trait { name, .. } = &o.origin {
-                    outs.insert(name.clone(), o.object.clone());
-                }
-            }
-            ctx.insert("outputs".into(), Value::Object(outs));
             let ct = self.compiled(td).map_err(&tfail)?;
-            let (ev, mut inst) =
-                evaluate(&ct, props.as_ref(), &Value::Object(ctx), &tat, true).map_err(&tfail)?;
+            let mut ctx: Vec<(&str, &Value)> = base_ctx
+                .iter()
+                .filter(|(k, _)| ct.reads_context(k))
+                .map(|(k, v)| (k.as_str(), v))
+                .collect();
+            if ct.reads_context("componentType") {
+                ctx.push(("componentType", &component_type));
+            }
+            if let Some(w) = &workload
+                && ct.reads_context("output")
+            {
+                ctx.push(("output", w));
+            }
+            let outs;
+            if ct.reads_context("outputs") {
+                let mut m = Map::new();
+                for o in &objects {
+                    if let Origin::Auxiliary { name } | Origin::Trait { name, .. } = &o.origin {
+                        m.insert(name.clone(), o.object.clone());
+                    }
+                }
+                outs = Value::Object(m);
+                ctx.push(("outputs", &outs));
+            }
+            let (ev, mut inst) = evaluate(&ct, props, &ctx, &tat, true).map_err(&tfail)?;
             for (name, object) in ev.outputs {
                 objects.push(RenderedObject {
                     object,
@@ -550,7 +562,7 @@ impl<'a> Renderer<'a> {
             workload,
             workload_managed_by: managed_by,
             objects,
-            parameter: props,
+            parameter: props.cloned(),
         })
     }
 
@@ -582,10 +594,10 @@ impl<'a> Renderer<'a> {
 }
 
 /// Properties must be an object (or absent).
-fn check_properties(p: Option<&Value>, at: &str) -> Result<Option<Value>, ErrorKind> {
+fn check_properties<'v>(p: Option<&'v Value>, at: &str) -> Result<Option<&'v Value>, ErrorKind> {
     match p {
         None | Some(Value::Null) => Ok(None),
-        Some(v @ Value::Object(_)) => Ok(Some(v.clone())),
+        Some(v @ Value::Object(_)) => Ok(Some(v)),
         Some(other) => Err(ErrorKind::BadProperties {
             message: format!("{at}: expected an object, got {}", json_kind(other)),
         }),
@@ -606,28 +618,16 @@ fn json_kind(v: &Value) -> &'static str {
 /// Evaluates a template with `parameter` and `context` and reads the
 /// reserved fields. `at` is where the properties sit in the application
 /// (`components[0]`), for parameter-error paths.
+/// `ctx`: the `context` fields the template reads (the caller trims them
+/// with [`CompiledTemplate::reads_context`]).
 fn evaluate<'c>(
     ct: &'c CompiledTemplate,
     params: Option<&Value>,
-    ctx: &Value,
+    ctx: &[(&str, &Value)],
     at: &str,
     is_trait: bool,
 ) -> Result<(Evaluated, Instance<'c>), ErrorKind> {
     let mut inst = ct.program.instance();
-    // Only the context fields the template reads.
-    let trimmed;
-    let ctx = match (&ct.context_fields, ctx) {
-        (Some(names), Value::Object(m)) => {
-            trimmed = Value::Object(
-                m.iter()
-                    .filter(|(k, _)| names.iter().any(|n| n == *k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            );
-            &trimmed
-        }
-        _ => ctx,
-    };
     let fill_err = |e: roam_cue::eval::Bottom| ErrorKind::Invalid {
         user: Vec::new(),
         parameter: Vec::new(),
@@ -636,7 +636,7 @@ fn evaluate<'c>(
     if let Some(p) = params {
         inst.fill_json(&["parameter"], p).map_err(fill_err)?;
     }
-    inst.fill_json(&["context"], ctx).map_err(fill_err)?;
+    inst.fill_json_fields(&["context"], ctx).map_err(fill_err)?;
 
     let mut parameter = Vec::new();
     let mut template = Vec::new();

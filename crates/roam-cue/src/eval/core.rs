@@ -75,7 +75,8 @@ impl<'p> Instance<'p> {
         self.depth += 1;
         let x = self.vm(v);
         x.status = Status::Evaluating;
-        x.base = x.conjuncts.clone();
+        x.base = Vec::new();
+        x.base_len = Some(x.conjuncts.len() as u32);
         let my_index = self.eval_stack.len();
         self.eval_stack.push(v);
         let saved_hit = std::mem::replace(&mut self.cycle_hit, usize::MAX);
@@ -145,7 +146,13 @@ impl<'p> Instance<'p> {
     fn reset_vertex(&mut self, v: VId) {
         let x = self.vm(v);
         let fresh = Vertex::new(x.parent, x.label, v);
-        let base = std::mem::take(&mut x.base);
+        let base = match x.base_len {
+            Some(n) => {
+                x.conjuncts.truncate(n as usize);
+                std::mem::take(&mut x.conjuncts)
+            }
+            None => std::mem::take(&mut x.base),
+        };
         *x = Vertex {
             arc: x.arc,
             orig: x.orig,
@@ -294,6 +301,12 @@ impl<'p> Instance<'p> {
             return;
         }
         if x.status == Status::Evaluating && x.insert_at <= x.conjuncts.len() {
+            if let Some(n) = x.base_len
+                && x.insert_at < n as usize
+            {
+                x.base = x.conjuncts[..n as usize].to_vec();
+                x.base_len = None;
+            }
             x.conjuncts.insert(x.insert_at, c);
             x.insert_at += 1;
         } else {
@@ -624,7 +637,7 @@ impl<'p> Instance<'p> {
         let cs: Vec<Conjunct<'p>> = if tv.status == Status::New {
             tv.conjuncts.clone()
         } else {
-            tv.base.clone()
+            tv.base_conjuncts().to_vec()
         };
         for tc in cs {
             let (close, outer) = if tc.close == 0 {
@@ -690,7 +703,6 @@ impl<'p> Instance<'p> {
                 let arc = self.v(a).arc;
                 let child = self.get_arc(v, l, arc);
                 if let Label::Field(f) = l {
-                    self.vm(v).lits[lid as usize - 1].labels.push(f);
                     self.vm(v).topo[lid as usize - 1]
                         .entries
                         .push((i as u32, f, None));
@@ -951,7 +963,6 @@ impl<'p> Instance<'p> {
                     if !attrs.is_empty() {
                         self.vm(child).attrs.push(attrs.clone());
                     }
-                    self.vm(v).lits[lid as usize - 1].labels.push(*label);
                 }
                 Decl::DynamicField { key, arc, value } => {
                     self.vm(v)
@@ -1074,7 +1085,6 @@ impl<'p> Instance<'p> {
             },
         );
         if lid > 0 {
-            self.vm(v).lits[lid as usize - 1].labels.push(f);
             let t = &mut self.vm(v).topo[lid as usize - 1];
             t.entries.push((idx, f, Some(key.pos)));
             t.has_dyn = true;
@@ -1697,7 +1707,8 @@ impl<'p> Instance<'p> {
     /// literal that embeds one declares it, matches it with a pattern, or
     /// is open.
     pub(crate) fn allowed(&mut self, v: VId, g: u32, f: Feature) -> bool {
-        let lits = self.v(v).lits.clone();
+        let x = self.v(v);
+        let lits = &x.lits;
         let n = lits.len();
         let mut inset = vec![false; n + 1];
         for (i, l) in lits.iter().enumerate() {
@@ -1729,7 +1740,8 @@ impl<'p> Instance<'p> {
             if !inset[i + 1] {
                 continue;
             }
-            if l.open || l.labels.contains(&f) {
+            // The fields a literal declares are its field-order entries.
+            if l.open || x.topo[i].entries.iter().any(|e| e.1 == f) {
                 return true;
             }
             pats.extend(&l.patterns);
@@ -2156,7 +2168,7 @@ impl<'p> Instance<'p> {
             x.arc = arc;
             x.orig = orig;
             x.conjuncts = base.to_vec();
-            x.skip_disj = skip.to_vec();
+            x.skip_disj = SmallVec::from_slice(skip);
         }
         let refs = self.v(v).refs.clone();
         self.vm(t).refs = refs;

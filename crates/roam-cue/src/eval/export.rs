@@ -196,9 +196,65 @@ impl<'p> Instance<'p> {
         Ok(Val::Struct(out))
     }
 
-    /// Exports `v` as a `serde_json::Value` (numbers beyond f64 range or
-    /// precision are kept as their decimal text via parsing).
+    /// Exports `v` as a `serde_json::Value`: what parsing
+    /// [`Instance::export_json`]'s text gives, built directly (the text is
+    /// only written when a number needs serde_json's own parsing to fail
+    /// the same way).
     pub fn export_serde(&mut self, v: VId) -> Result<serde_json::Value, ExportError> {
+        match self.serde_value(v, 0)? {
+            Some(x) => Ok(x),
+            None => self.export_serde_text(v),
+        }
+    }
+
+    /// The value of `v` as `serde_json` would parse its JSON text; `None`
+    /// if a number does not parse (the caller then reports serde_json's
+    /// error for the whole text). Same traversal and errors as
+    /// [`Instance::write_json`].
+    fn serde_value(
+        &mut self,
+        v: VId,
+        depth: usize,
+    ) -> Result<Option<serde_json::Value>, ExportError> {
+        use serde_json::Value as J;
+        if depth > 10_000 {
+            let b = Bottom::new(ErrCode::StructuralCycle, "value too deep to export");
+            return Err(self.export_error(v, &b));
+        }
+        let t = stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.export_vertex(v))?;
+        if let Some(a) = &self.v(t).atom {
+            return Ok(atom_serde(a));
+        }
+        if self.v(t).is_list {
+            let n = self.v(t).arcs.len();
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let a = self.v(t).arcs[i];
+                match stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
+                    self.serde_value(a, depth + 1)
+                })? {
+                    Some(x) => out.push(x),
+                    None => return Ok(None),
+                }
+            }
+            return Ok(Some(J::Array(out)));
+        }
+        let arcs = self.export_arcs(t)?;
+        let mut out = serde_json::Map::new();
+        for (f, a) in arcs {
+            let x = match stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
+                self.serde_value(a, depth + 1)
+            })? {
+                Some(x) => x,
+                None => return Ok(None),
+            };
+            out.insert(self.labels.name(f).to_string(), x);
+        }
+        Ok(Some(J::Object(out)))
+    }
+
+    /// [`Instance::export_serde`] through JSON text.
+    fn export_serde_text(&mut self, v: VId) -> Result<serde_json::Value, ExportError> {
         let s = self.export_json(v, false)?;
         serde_json::from_str(&s).map_err(|e| ExportError {
             path: self.path(v),
@@ -246,6 +302,40 @@ impl<'p> Instance<'p> {
         }
         Ok(())
     }
+}
+
+/// An atom as serde_json parses its JSON text (`None`: a number it does
+/// not accept, such as one beyond the range of f64).
+fn atom_serde(a: &Atom) -> Option<serde_json::Value> {
+    use serde_json::Value as J;
+    Some(match a {
+        Atom::Null => J::Null,
+        Atom::Bool(b) => J::Bool(*b),
+        Atom::Num(n) => {
+            let s = n.to_json_string();
+            let digits = s.strip_prefix('-').unwrap_or(&s);
+            // Plain integers that fit: what serde_json makes of them
+            // (u64 for non-negative, i64 for negative); anything else
+            // (fractions, exponents, `-0`, large values) is parsed by
+            // serde_json itself.
+            if !digits.is_empty()
+                && digits.len() <= 18
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && s != "-0"
+            {
+                let i: i64 = s.parse().ok()?;
+                if i >= 0 {
+                    J::from(i as u64)
+                } else {
+                    J::from(i)
+                }
+            } else {
+                serde_json::from_str::<J>(&s).ok()?
+            }
+        }
+        Atom::Str(s) => J::String(s.to_string()),
+        Atom::Bytes(b) => J::String(crate::golang::encoding::STD_ENCODING.encode(b)),
+    })
 }
 
 pub(crate) fn write_atom_json(a: &Atom, out: &mut String) {

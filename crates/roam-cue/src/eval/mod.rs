@@ -28,6 +28,9 @@ mod stdcall;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+
+use smallvec::SmallVec;
 
 use crate::adt::{self, ArcType, Feature, LabelKind, Labels, Pos, Spanned, StructLit};
 use crate::compile::{self, CompileError};
@@ -41,6 +44,11 @@ pub use calls::{Call, CallFailure, CallOutcome, CallRun, run_calls};
 pub use export::ExportError;
 pub use host::{FieldFilter, FieldInfo, Step, ValueState};
 pub use print::PrintOptions;
+
+/// Hash maps and sets of the evaluator: keys are labels and indexes, hashed
+/// with foldhash (seeded per process) rather than SipHash.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// Index of a vertex in an instance's arena.
 pub type VId = u32;
@@ -313,7 +321,8 @@ pub struct LitInfo {
     pub group: u32,
     pub outer: u32,
     pub parent: u32,
-    pub labels: Vec<Feature>,
+    /// (The fields it declares are the entries of the `TopoLit` at the
+    /// same index.)
     pub patterns: Vec<usize>,
     pub open: bool,
 }
@@ -369,16 +378,21 @@ pub struct Vertex<'p> {
     /// Closedness groups active on this vertex.
     pub closed: Vec<u32>,
     /// Targets of references added here (structural cycle detection).
-    pub refs: Vec<VId>,
+    pub refs: SmallVec<[VId; 4]>,
     /// Attributes of the declarations that made this field.
     pub attrs: Vec<Arc<[syntax::ast::Attribute]>>,
     /// Whether a closedness `close()` or definition made this vertex closed.
     pub is_closed: bool,
     /// Disjunctions already expanded by the vertex this one is a disjunct of.
-    pub skip_disj: Vec<DisjKey>,
+    pub skip_disj: SmallVec<[DisjKey; 1]>,
     /// The conjuncts the vertex had when its evaluation started (what a
     /// reference copies; the rest are derived while evaluating).
     pub base: Vec<Conjunct<'p>>,
+    /// `Some(n)`: `base` is not materialised, it is `conjuncts[..n]` (the
+    /// conjuncts are only appended to while that prefix is intact); copied
+    /// into `base` before anything is inserted into the prefix. Saves a
+    /// copy per evaluated vertex.
+    pub base_len: Option<u32>,
     /// A struct literal with only embeddings (and definitions or hidden
     /// fields) was unified here: a struct unless an embedded value says
     /// otherwise (`{5}` is 5, `{_}` is `{}`).
@@ -400,6 +414,14 @@ pub type PendingDyn<'p> = (&'p Spanned, ArcType, &'p Spanned, EnvId, u32, u32, u
 pub type DisjKey = (usize, EnvId);
 
 impl<'p> Vertex<'p> {
+    /// The conjuncts the vertex had when its evaluation started.
+    pub(crate) fn base_conjuncts(&self) -> &[Conjunct<'p>] {
+        match self.base_len {
+            Some(n) => &self.conjuncts[..n as usize],
+            None => &self.base,
+        }
+    }
+
     fn new(parent: Option<VId>, label: Label, id: VId) -> Vertex<'p> {
         Vertex {
             parent,
@@ -426,11 +448,12 @@ impl<'p> Vertex<'p> {
             pcomps: Vec::new(),
             pdyns: Vec::new(),
             closed: Vec::new(),
-            refs: Vec::new(),
+            refs: SmallVec::new(),
             attrs: Vec::new(),
             is_closed: false,
-            skip_disj: Vec::new(),
+            skip_disj: SmallVec::new(),
             base: Vec::new(),
+            base_len: None,
             weak_struct: false,
             insert_at: usize::MAX,
             provisional: false,
@@ -446,6 +469,11 @@ pub struct Program {
     pub units: Vec<adt::FileUnit>,
     /// Host packages the program may import (`vela/kube`, …).
     pub hosts: Vec<Arc<HostPackage>>,
+    /// Arena sizes (vertices, environments) the last instance of this
+    /// program ended with: a new instance reserves that much at once
+    /// instead of growing (and copying) its arenas step by step. A hint
+    /// only; it changes no result.
+    arena_hint: [std::sync::atomic::AtomicU32; 2],
 }
 
 /// A package the host registers under an import path: CUE source (its
@@ -642,6 +670,7 @@ impl Program {
             files,
             units,
             hosts: hosts.to_vec(),
+            arena_hint: Default::default(),
         })
     }
 
@@ -672,7 +701,7 @@ pub struct LabelTable<'p> {
     base: &'p Labels,
     base_count: u32,
     extra: Vec<(Arc<str>, LabelKind)>,
-    index: HashMap<(Arc<str>, LabelKind), Feature>,
+    index: adt::LabelIndex,
 }
 
 impl<'p> LabelTable<'p> {
@@ -694,22 +723,19 @@ impl<'p> LabelTable<'p> {
         }
     }
     pub fn intern(&mut self, name: &str, kind: LabelKind) -> Feature {
-        if let Some(f) = self.base.lookup(name, kind) {
+        if let Some(f) = self.lookup(name, kind) {
             return f;
         }
-        let key: (Arc<str>, LabelKind) = (Arc::from(name), kind);
-        if let Some(f) = self.index.get(&key) {
-            return *f;
-        }
         let f = Feature(self.base_len() + self.extra.len() as u32);
-        self.extra.push(key.clone());
-        self.index.insert(key, f);
+        let name: Arc<str> = Arc::from(name);
+        self.extra.push((name.clone(), kind));
+        self.index.entry(name).or_default().push((kind, f));
         f
     }
     pub fn lookup(&self, name: &str, kind: LabelKind) -> Option<Feature> {
         self.base
             .lookup(name, kind)
-            .or_else(|| self.index.get(&(Arc::from(name), kind)).copied())
+            .or_else(|| adt::label_index_get(&self.index, name, kind))
     }
 }
 
@@ -722,10 +748,10 @@ pub struct Instance<'p> {
     pub root: VId,
     /// Closedness groups: parent group and whether children inherit.
     groups: Vec<(u32, bool)>,
-    child_groups: HashMap<(u32, Feature), u32>,
+    child_groups: FastMap<(u32, Feature), u32>,
     /// Group g's literals also declare fields for these groups (a
     /// definition used inside another definition's body).
-    within: HashMap<u32, Vec<u32>>,
+    within: FastMap<u32, Vec<u32>>,
     steps: u64,
     pub max_steps: u64,
     depth: u32,
@@ -744,7 +770,17 @@ pub struct Instance<'p> {
     /// Conjunct provenances (index 0: none).
     pub(crate) provs: Vec<Prov>,
     /// Compiled regular expressions by pattern.
-    regex_cache: HashMap<Arc<str>, Result<Arc<crate::golang::regex::GoRegex>, String>>,
+    regex_cache: FastMap<Arc<str>, Result<Arc<crate::golang::regex::GoRegex>, String>>,
+}
+
+impl Drop for Instance<'_> {
+    fn drop(&mut self) {
+        // Capped: a runaway instance should not make every later one
+        // reserve its size.
+        let cap = |n: usize| n.min(1 << 16) as u32;
+        self.prog.arena_hint[0].store(cap(self.vs.len()), Relaxed);
+        self.prog.arena_hint[1].store(cap(self.envs.len()), Relaxed);
+    }
 }
 
 /// The default step budget: enough for any sane program, small enough that
@@ -759,14 +795,14 @@ impl<'p> Instance<'p> {
                 base: &prog.labels,
                 base_count: prog.labels.len() as u32,
                 extra: Vec::new(),
-                index: HashMap::new(),
+                index: Default::default(),
             },
-            vs: Vec::new(),
-            envs: Vec::new(),
+            vs: Vec::with_capacity(prog.arena_hint[0].load(Relaxed) as usize),
+            envs: Vec::with_capacity(prog.arena_hint[1].load(Relaxed) as usize),
             root: 0,
             groups: vec![(0, false)],
-            child_groups: HashMap::new(),
-            within: HashMap::new(),
+            child_groups: FastMap::default(),
+            within: FastMap::default(),
             steps: 0,
             max_steps: DEFAULT_MAX_STEPS,
             depth: 0,
@@ -775,7 +811,7 @@ impl<'p> Instance<'p> {
             cycle_hit: usize::MAX,
             cycle_gen: 0,
             cycle_checks: Vec::new(),
-            regex_cache: HashMap::new(),
+            regex_cache: FastMap::default(),
             provs: vec![Prov::default()],
         };
         let root = inst.new_vertex(None, Label::Root);
@@ -870,6 +906,36 @@ impl<'p> Instance<'p> {
         self.fill_vertex(path, data)
     }
 
+    /// Fills a JSON object given as borrowed fields at `path`: the same as
+    /// [`Instance::fill_json`] with an object of these fields (a later
+    /// duplicate name wins, as in a map), without building the object.
+    pub fn fill_json_fields(
+        &mut self,
+        path: &[&str],
+        fields: &[(&str, &serde_json::Value)],
+    ) -> Result<(), Bottom> {
+        // A JSON object's fields come in key order (serde_json's map).
+        let mut sorted: Vec<(&str, &serde_json::Value)> = Vec::with_capacity(fields.len());
+        for &(k, v) in fields {
+            match sorted.binary_search_by(|(x, _)| (*x).cmp(k)) {
+                Ok(i) => sorted[i].1 = v,
+                Err(i) => sorted.insert(i, (k, v)),
+            }
+        }
+        let s = self.new_vertex(None, Label::Temp);
+        let x = self.vm(s);
+        x.status = Status::Done;
+        x.is_struct = true;
+        x.kinds = K_STRUCT;
+        for (k, item) in sorted {
+            let f = self.labels.intern(k, LabelKind::Regular);
+            let c = self.new_vertex(Some(s), Label::Field(f));
+            self.set_json(c, item);
+            self.vm(s).arcs.push(c);
+        }
+        self.fill_vertex(path, s)
+    }
+
     /// Fills an evaluated vertex (from [`Instance::vertex_from_json`] or any
     /// evaluated value) at `path`.
     pub fn fill_vertex(&mut self, path: &[&str], data: VId) -> Result<(), Bottom> {
@@ -916,6 +982,10 @@ impl<'p> Instance<'p> {
         let atom = match value {
             J::Null => Atom::Null,
             J::Bool(b) => Atom::Bool(*b),
+            // Integers directly (the same value as parsing their text,
+            // without the text; `tests/num.rs` checks they agree).
+            J::Number(n) if n.is_i64() => Atom::Num(Number::from(n.as_i64().unwrap_or(0))),
+            J::Number(n) if n.is_u64() => Atom::Num(Number::from(n.as_u64().unwrap_or(0))),
             J::Number(n) => {
                 let s = n.to_string();
                 match Number::parse(&s) {

@@ -8,7 +8,6 @@
 //! name.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 
 use super::*;
 
@@ -44,8 +43,9 @@ impl<'p> Instance<'p> {
         }
         let reserved = std::mem::take(&mut self.vm(v).reserved);
         let arcs = self.v(v).arcs.clone();
-        let by_label: HashMap<Label, VId> = arcs.iter().map(|&a| (self.v(a).label, a)).collect();
-        let mut done: HashSet<VId> = HashSet::with_capacity(arcs.len());
+        let by_label: FastMap<Label, VId> = arcs.iter().map(|&a| (self.v(a).label, a)).collect();
+        let mut done: FastSet<VId> =
+            FastSet::with_capacity_and_hasher(arcs.len(), Default::default());
         let mut out = Vec::with_capacity(arcs.len());
         let mut r = 0;
         for i in 0..=arcs.len() {
@@ -93,7 +93,8 @@ impl<'p> Instance<'p> {
             }
         }
         let feats = self.topo_features(t);
-        let mut by_label: HashMap<Feature, VId> = HashMap::with_capacity(x.arcs.len());
+        let mut by_label: FastMap<Feature, VId> =
+            FastMap::with_capacity_and_hasher(x.arcs.len(), Default::default());
         let mut rest = Vec::new();
         for &a in &x.arcs {
             match self.v(a).label {
@@ -142,8 +143,8 @@ impl<'p> Instance<'p> {
         // Positions: the field of each literal seen last in arc order (or
         // the reference the literal came through); all instances of one
         // literal move together.
-        let mut by_label: HashMap<Feature, Vec<(usize, Option<Pos>)>> = HashMap::new();
-        let mut by_src: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_label: FastMap<Feature, Vec<(usize, Option<Pos>)>> = FastMap::default();
+        let mut by_src: FastMap<usize, Vec<usize>> = FastMap::default();
         for (i, m) in metas.iter().enumerate() {
             for &(_, f, p) in &m.entries {
                 by_label.entry(f).or_default().push((i, p));
@@ -212,7 +213,7 @@ impl<'p> Instance<'p> {
 
         // The graph.
         let mut names: Vec<Feature> = Vec::new();
-        let mut index: HashMap<Feature, usize> = HashMap::new();
+        let mut index: FastMap<Feature, usize> = FastMap::default();
         let mut node = |f: Feature, names: &mut Vec<Feature>| -> usize {
             *index.entry(f).or_insert_with(|| {
                 names.push(f);
@@ -224,9 +225,9 @@ impl<'p> Instance<'p> {
                 node(f, &mut names);
             }
         }
-        let mut edges: HashSet<(usize, usize)> = HashSet::new();
+        let mut edges: FastSet<(usize, usize)> = FastSet::default();
         let mut out_edges: Vec<Vec<usize>> = Vec::new();
-        let mut owner: HashMap<Feature, usize> = HashMap::new();
+        let mut owner: FastMap<Feature, usize> = FastMap::default();
         let mut previous: Vec<Feature> = Vec::new();
         let mut prev_file: Option<Option<u32>> = None;
         for b in &batches {
@@ -289,7 +290,7 @@ impl<'p> Instance<'p> {
         }
         let mut indeg = vec![0usize; ncomp];
         let mut cout: Vec<Vec<usize>> = vec![Vec::new(); ncomp];
-        let mut seen: HashSet<(usize, usize)> = HashSet::new();
+        let mut seen: FastSet<(usize, usize)> = FastSet::default();
         for (i, outs) in out.iter().enumerate() {
             for &j in outs {
                 let (a, b) = (comp[i], comp[j]);
