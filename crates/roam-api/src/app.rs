@@ -157,6 +157,7 @@ pub struct WorkflowStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<WorkflowMode>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "crate::schema::free_json_list")]
     pub sub_steps: Vec<WorkflowStep>,
 }
 
@@ -328,6 +329,7 @@ pub struct WorkflowStepStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_execute_time: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "crate::schema::free_json_list")]
     pub sub_steps: Vec<WorkflowStepStatus>,
 }
 

@@ -106,6 +106,20 @@ mod tests {
     }
 
     #[test]
+    /// kube-apiserver rejects CRD schemas with `$ref` (recursive types are
+    /// declared free-form instead).
+    fn crd_schemas_have_no_refs() {
+        for crd in crds() {
+            let text = serde_json::to_string(&crd).unwrap();
+            assert!(
+                !text.contains("\"$ref\""),
+                "{} has a $ref in its schema",
+                crd.metadata.name.unwrap_or_default()
+            );
+        }
+    }
+
+    #[test]
     fn resource_tracker_is_cluster_scoped_and_apps_are_not() {
         assert_eq!(ResourceTracker::crd().spec.scope, "Cluster");
         assert_eq!(Application::crd().spec.scope, "Namespaced");

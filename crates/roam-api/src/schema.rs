@@ -20,3 +20,15 @@ pub fn free_json_opt(g: &mut SchemaGenerator) -> Schema {
     s.insert("nullable".into(), true.into());
     s
 }
+
+/// A list of objects kept as sent: for recursive types (workflow
+/// sub-steps), which a CRD cannot describe — kube-apiserver rejects `$ref`.
+pub fn free_json_list(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "x-kubernetes-preserve-unknown-fields": true,
+        },
+    })
+}
