@@ -103,7 +103,7 @@ pub struct ComponentDefinitionSpec {
     #[serde(default)]
     pub workload: WorkloadTypeDescriptor,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(with = "Vec<serde_json::Map<String, Value>>")]
+    #[schemars(schema_with = "crate::schema::free_json_list")]
     pub child_resource_kinds: Vec<Value>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub revision_label: String,
@@ -236,7 +236,7 @@ pub struct WorkflowStepDefinitionSpec {
 pub struct WorkloadDefinitionSpec {
     pub definition_ref: DefinitionReference,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(with = "Vec<serde_json::Map<String, Value>>")]
+    #[schemars(schema_with = "crate::schema::free_json_list")]
     pub child_resource_kinds: Vec<Value>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub revision_label: String,

@@ -119,6 +119,42 @@ mod tests {
         }
     }
 
+    /// An object schema with no properties, no typed additionalProperties
+    /// and no `x-kubernetes-preserve-unknown-fields` makes kube-apiserver
+    /// prune everything inside it.
+    #[test]
+    fn crd_schemas_keep_free_form_content() {
+        fn walk(v: &serde_json::Value, path: &str, bad: &mut Vec<String>) {
+            let Some(m) = v.as_object() else { return };
+            if m.get("type").and_then(|t| t.as_str()) == Some("object")
+                && !m.contains_key("properties")
+                && !m.get("additionalProperties").is_some_and(|a| a.is_object())
+                && m.get("x-kubernetes-preserve-unknown-fields") != Some(&serde_json::json!(true))
+                // The apiserver treats the top-level metadata itself.
+                && !path.ends_with("openAPIV3Schema.properties.metadata")
+            {
+                bad.push(path.to_string());
+            }
+            for (k, c) in m {
+                match c {
+                    serde_json::Value::Object(_) => walk(c, &format!("{path}.{k}"), bad),
+                    serde_json::Value::Array(a) => {
+                        for (i, e) in a.iter().enumerate() {
+                            walk(e, &format!("{path}.{k}[{i}]"), bad);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut bad = Vec::new();
+        for crd in crds() {
+            let name = crd.metadata.name.clone().unwrap_or_default();
+            walk(&serde_json::to_value(&crd.spec).unwrap(), &name, &mut bad);
+        }
+        assert!(bad.is_empty(), "pruned-empty object schemas: {bad:#?}");
+    }
+
     #[test]
     fn resource_tracker_is_cluster_scoped_and_apps_are_not() {
         assert_eq!(ResourceTracker::crd().spec.scope, "Cluster");

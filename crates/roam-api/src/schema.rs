@@ -32,3 +32,16 @@ pub fn free_json_list(_: &mut SchemaGenerator) -> Schema {
         },
     })
 }
+
+/// A map of name → object kept as sent (definition snapshots in an
+/// ApplicationRevision): without `x-kubernetes-preserve-unknown-fields` on
+/// the values, kube-apiserver prunes every field inside them.
+pub fn free_json_map(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "x-kubernetes-preserve-unknown-fields": true,
+        },
+    })
+}

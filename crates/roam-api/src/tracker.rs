@@ -28,25 +28,25 @@ pub struct ApplicationRevisionSpec {
     #[schemars(schema_with = "crate::schema::free_json")]
     pub application: Value,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(with = "BTreeMap<String, serde_json::Map<String, Value>>")]
+    #[schemars(schema_with = "crate::schema::free_json_map")]
     pub component_definitions: BTreeMap<String, Value>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(with = "BTreeMap<String, serde_json::Map<String, Value>>")]
+    #[schemars(schema_with = "crate::schema::free_json_map")]
     pub trait_definitions: BTreeMap<String, Value>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(with = "BTreeMap<String, serde_json::Map<String, Value>>")]
+    #[schemars(schema_with = "crate::schema::free_json_map")]
     pub policy_definitions: BTreeMap<String, Value>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(with = "BTreeMap<String, serde_json::Map<String, Value>>")]
+    #[schemars(schema_with = "crate::schema::free_json_map")]
     pub workflow_step_definitions: BTreeMap<String, Value>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(with = "BTreeMap<String, serde_json::Map<String, Value>>")]
+    #[schemars(schema_with = "crate::schema::free_json_map")]
     pub policies: BTreeMap<String, Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "free_json_opt")]
     pub workflow: Option<Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(with = "Vec<serde_json::Map<String, Value>>")]
+    #[schemars(schema_with = "crate::schema::free_json_list")]
     pub referred_objects: Vec<Value>,
 }
 
