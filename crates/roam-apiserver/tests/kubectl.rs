@@ -1097,9 +1097,9 @@ async fn generator_commands_send_protobuf(env: &Env) {
     }
 }
 
+both!(explain_builtin_kinds);
 /// `kubectl explain` on built-in kinds walks the schemas generated from the
 /// k8s-openapi types: nested fields, their types and descriptions.
-both!(explain_builtin_kinds);
 async fn explain_builtin_kinds(env: &Env) {
     let Some(k) = Kubectl::new(env) else { return };
     let out = k.ok(&["explain", "deployment.spec.template"]).await;
@@ -1122,10 +1122,10 @@ async fn explain_builtin_kinds(env: &Env) {
     assert!(out.contains("containers\t<[]Container>"), "{out}");
 }
 
+both!(strict_validation_rejects_unknown_builtin_fields);
 /// An unknown field in a built-in kind fails `kubectl apply --validate=strict`
 /// (and `create`), naming the field, and nothing is stored; `--validate=false`
 /// stores the object without it.
-both!(strict_validation_rejects_unknown_builtin_fields);
 async fn strict_validation_rejects_unknown_builtin_fields(env: &Env) {
     let Some(k) = Kubectl::new(env) else { return };
     let f = k.write(
@@ -1174,10 +1174,10 @@ spec:
     assert_eq!(d["spec"]["replicas"], 1, "defaulted");
 }
 
+both!(generator_commands_for_more_kinds);
 /// More generator commands that send protobuf: Services, Jobs (also from a
 /// CronJob), CronJobs and RBAC objects are stored as kubectl meant them, without
 /// the empty and zero fields Go's protobuf encoding carries.
-both!(generator_commands_for_more_kinds);
 async fn generator_commands_for_more_kinds(env: &Env) {
     let Some(k) = Kubectl::new(env) else { return };
     let get = |kind: &'static str, name: &'static str| {
