@@ -390,6 +390,7 @@ async fn pipeline(
         &tracker::versioned_name(&name, ns, generation, publish_version.as_deref()),
         generation,
         &rev.name,
+        generation <= 1 && publish_version.is_none(),
     )
     .await?;
 

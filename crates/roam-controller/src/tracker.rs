@@ -58,6 +58,10 @@ pub struct Trackers {
 impl Trackers {
     /// Loads the app's trackers; `current_name` is the tracker of this
     /// version (new if missing).
+    ///
+    /// Older trackers are listed only while they may exist: not for an app
+    /// at its first generation (no other tracker name was ever used), and
+    /// not once the current tracker says they were collected.
     pub async fn load(
         client: &Client,
         app: &str,
@@ -65,6 +69,7 @@ impl Trackers {
         current_name: &str,
         generation: i64,
         app_revision: &str,
+        first_version: bool,
     ) -> Result<Trackers, kube::Error> {
         let api: Api<ResourceTracker> = Api::all(client.clone());
         let mut current = api.get_opt(current_name).await?;
@@ -75,7 +80,7 @@ impl Trackers {
         let collected = current.as_ref().is_some_and(|c| {
             c.annotations().get(ANNO_COLLECTED).map(String::as_str) == Some("true")
         });
-        if !collected {
+        if !collected && !first_version {
             let lp = ListParams::default().labels(&format!(
                 "{}={app},{}={namespace}",
                 L::APP_NAME,
