@@ -144,9 +144,7 @@ pub async fn reconcile(app: Arc<Application>, ctx: Arc<Ctx>) -> Result<Action, E
     ctx.metrics.started();
     let key = app_key(&app);
     let span = tracing::info_span!("reconcile", app = %key);
-    let _g = span.enter();
-    drop(_g);
-    let r = reconcile_inner(&app, &ctx, &key).await;
+    let r = tracing::Instrument::instrument(reconcile_inner(&app, &ctx, &key), span).await;
     ctx.metrics.ended();
     ctx.metrics.stage("total", started.elapsed());
     r
@@ -638,8 +636,6 @@ fn parse(
 
 /// The app variant, target and components of a step.
 fn delivery_of(app: &Application, step: &workflow::StepPlan) -> Result<Delivery, String> {
-    let order =
-        roam_render::dataflow::dependency_order(&app.spec.components).map_err(|e| e.to_string())?;
     match &step.kind {
         StepKind::ApplyComponent {
             component,
@@ -718,9 +714,6 @@ fn delivery_of(app: &Application, step: &workflow::StepPlan) -> Result<Delivery,
                 app: variant,
                 cluster,
                 namespace,
-            })
-            .inspect(|_| {
-                let _ = &order;
             })
         }
         StepKind::Unsupported { type_ } => Err(format!(
