@@ -161,13 +161,22 @@ async fn reconcile_inner(app: &Application, ctx: &Ctx, key: &str) -> Result<Acti
     let name = app.name_any();
     let ns = app.namespace().unwrap_or_else(|| "default".into());
     let apps: Api<Application> = Api::namespaced(ctx.client.clone(), &ns);
+    let mut rv = app.resource_version();
     if !app.finalizers().iter().any(|f| f == FINALIZER) {
         let mut fins = app.finalizers().to_vec();
         fins.push(FINALIZER.into());
-        let p =
-            json!({"metadata": {"finalizers": fins, "resourceVersion": app.resource_version()}});
-        apps.patch(&name, &PatchParams::default(), &Patch::Merge(&p))
-            .await?;
+        let p = json!({"metadata": {"finalizers": fins, "resourceVersion": rv}});
+        match apps
+            .patch(&name, &PatchParams::default(), &Patch::Merge(&p))
+            .await
+        {
+            Ok(a) => rv = a.resource_version(),
+            // Changed since the cached copy: the newer one is on its way.
+            Err(kube::Error::Api(s)) if s.code == 409 => {
+                return Ok(Action::requeue(Duration::from_millis(200)));
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
     let old = app.status.clone().unwrap_or_default();
     let mut st = old.clone();
@@ -178,36 +187,49 @@ async fn reconcile_inner(app: &Application, ctx: &Ctx, key: &str) -> Result<Acti
         Err(e) => {
             // Say what failed in the status too, then retry.
             set_condition(&mut st, status::READY, false, "ReconcileError", &e.0);
-            write_status(&apps, &name, &old, &st).await?;
+            write_status(&apps, &name, rv.as_deref(), &old, &st).await?;
             return Err(e);
         }
     };
     let t = Instant::now();
-    write_status(&apps, &name, &old, &st).await?;
+    let written = write_status(&apps, &name, rv.as_deref(), &old, &st).await?;
     ctx.metrics.stage("status", t.elapsed());
+    if !written {
+        // The status was computed from a cached copy older than the
+        // object: writing it could undo a newer status. Look again.
+        return Ok(Action::requeue(Duration::from_millis(200)));
+    }
     if let Some(p) = st.status {
         ctx.metrics.phase(key, Some(phase_name(p)));
     }
     Ok(action)
 }
 
+/// Writes the status change, on condition that the app is still at
+/// `resource_version` (the copy the status was computed from). `Ok(false)`:
+/// the app changed meanwhile and nothing was written.
 async fn write_status(
     apps: &Api<Application>,
     name: &str,
+    resource_version: Option<&str>,
     old: &AppStatus,
     new: &AppStatus,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     if old == new {
-        return Ok(());
+        return Ok(true);
     }
-    let p = status::merge_patch(old, new);
+    let mut p = status::merge_patch(old, new);
+    if let Some(rv) = resource_version {
+        p["metadata"] = json!({"resourceVersion": rv});
+    }
     match apps
         .patch_status(name, &PatchParams::default(), &Patch::Merge(&p))
         .await
     {
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(true),
         // Deleted meanwhile: nothing to report to.
-        Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+        Err(kube::Error::Api(s)) if s.code == 404 => Ok(true),
+        Err(kube::Error::Api(s)) if s.code == 409 => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
@@ -1421,7 +1443,7 @@ async fn finalize(app: &Application, ctx: &Ctx, key: &str) -> Result<Action, Err
     let mut st = old.clone();
     st.status = Some(ApplicationPhase::Deleting);
     set_condition(&mut st, status::DELETING, true, "Deleting", "");
-    write_status(&apps, &name, &old, &st).await?;
+    write_status(&apps, &name, None, &old, &st).await?;
     let orphan = app.finalizers().iter().any(|f| f == FINALIZER_ORPHAN);
     let rt_api: Api<ResourceTracker> = Api::all(ctx.client.clone());
     let lp =
