@@ -216,6 +216,24 @@ pub enum ApplicationPhase {
     Deleting,
 }
 
+impl ApplicationPhase {
+    /// The phase as `status.status` spells it (`runningWorkflow`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationPhase::Starting => "starting",
+            ApplicationPhase::Rendering => "rendering",
+            ApplicationPhase::GeneratingPolicy => "generatingPolicy",
+            ApplicationPhase::RunningWorkflow => "runningWorkflow",
+            ApplicationPhase::WorkflowSuspending => "workflowSuspending",
+            ApplicationPhase::WorkflowTerminated => "workflowTerminated",
+            ApplicationPhase::WorkflowFailed => "workflowFailed",
+            ApplicationPhase::Running => "running",
+            ApplicationPhase::Unhealthy => "unhealthy",
+            ApplicationPhase::Deleting => "deleting",
+        }
+    }
+}
+
 /// A status condition.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -400,7 +400,10 @@ fn progress_line(app: &Application) -> String {
     let Some(st) = &app.status else {
         return "waiting for the controller".into();
     };
-    let phase = st.status.map(phase_str).unwrap_or("starting");
+    let phase = st
+        .status
+        .map(ApplicationPhase::as_str)
+        .unwrap_or("starting");
     let mut parts = vec![phase.to_string()];
     if let Some(wf) = &st.workflow {
         let total = wf.steps.len();
@@ -430,21 +433,6 @@ fn progress_line(app: &Application) -> String {
         parts.push(format!("{}: {}", c.type_, c.message));
     }
     parts.join(" · ")
-}
-
-fn phase_str(p: ApplicationPhase) -> &'static str {
-    match p {
-        ApplicationPhase::Starting => "starting",
-        ApplicationPhase::Rendering => "rendering",
-        ApplicationPhase::GeneratingPolicy => "generatingPolicy",
-        ApplicationPhase::RunningWorkflow => "runningWorkflow",
-        ApplicationPhase::WorkflowSuspending => "workflowSuspending",
-        ApplicationPhase::WorkflowTerminated => "workflowTerminated",
-        ApplicationPhase::WorkflowFailed => "workflowFailed",
-        ApplicationPhase::Running => "running",
-        ApplicationPhase::Unhealthy => "unhealthy",
-        ApplicationPhase::Deleting => "deleting",
-    }
 }
 
 async fn wait_app(
@@ -603,7 +591,10 @@ pub fn status_text(app: &Application) -> String {
         ("Healthy:", mark(healthy).to_string()),
         (
             "Details:",
-            st.status.map(phase_str).unwrap_or("").to_string(),
+            st.status
+                .map(ApplicationPhase::as_str)
+                .unwrap_or("")
+                .to_string(),
         ),
     ];
     let w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
@@ -949,7 +940,10 @@ pub fn ls(a: LsArgs) -> Result<ExitCode, String> {
                         .map(|t| t.type_.as_str())
                         .collect::<Vec<_>>()
                         .join(","),
-                    st.status.map(phase_str).unwrap_or("").to_string(),
+                    st.status
+                        .map(ApplicationPhase::as_str)
+                        .unwrap_or("")
+                        .to_string(),
                     svc.map(|s| if s.healthy { "healthy" } else { "unhealthy" })
                         .unwrap_or("")
                         .to_string(),

@@ -200,7 +200,7 @@ async fn reconcile_inner(app: &Application, ctx: &Ctx, key: &str) -> Result<Acti
         return Ok(Action::requeue(Duration::from_millis(200)));
     }
     if let Some(p) = st.status {
-        ctx.metrics.phase(key, Some(phase_name(p)));
+        ctx.metrics.phase(key, Some(p.as_str()));
     }
     Ok(action)
 }
@@ -231,21 +231,6 @@ async fn write_status(
         Err(kube::Error::Api(s)) if s.code == 404 => Ok(true),
         Err(kube::Error::Api(s)) if s.code == 409 => Ok(false),
         Err(e) => Err(e.into()),
-    }
-}
-
-fn phase_name(p: ApplicationPhase) -> &'static str {
-    match p {
-        ApplicationPhase::Starting => "starting",
-        ApplicationPhase::Rendering => "rendering",
-        ApplicationPhase::GeneratingPolicy => "generatingPolicy",
-        ApplicationPhase::RunningWorkflow => "runningWorkflow",
-        ApplicationPhase::WorkflowSuspending => "workflowSuspending",
-        ApplicationPhase::WorkflowTerminated => "workflowTerminated",
-        ApplicationPhase::WorkflowFailed => "workflowFailed",
-        ApplicationPhase::Running => "running",
-        ApplicationPhase::Unhealthy => "unhealthy",
-        ApplicationPhase::Deleting => "deleting",
     }
 }
 
@@ -1256,24 +1241,7 @@ async fn garbage_collect(
             }
         }
     }
-    garbage.sort_by_key(|m| order.get(&m.component).copied().unwrap_or(0));
-    let mut seen = HashSet::new();
-    for m in &garbage {
-        let key = ObjectKey::of_managed(m);
-        if !seen.insert(key.group_key()) {
-            continue;
-        }
-        let cluster = ctx.clusters.get(&key.cluster)?;
-        // Only delete what is still the app's.
-        if let Some(live) = cluster.get(&key).await?
-            && !owned_by(&live, app)
-        {
-            continue;
-        }
-        cluster.delete(&key).await?;
-        ctx.metrics.gc_deletions.inc();
-        tracing::info!(object = %key, "garbage-collected");
-    }
+    let removed = delete_in_order(ctx, app, &mut garbage, order).await?;
     if !garbage.is_empty() {
         publish(
             ctx,
@@ -1282,7 +1250,7 @@ async fn garbage_collect(
             "GarbageCollected",
             &format!(
                 "deleted {} object(s) no longer rendered: {}",
-                seen.len(),
+                removed,
                 garbage
                     .iter()
                     .map(|m| ObjectKey::of_managed(m).to_string())
@@ -1312,6 +1280,35 @@ async fn garbage_collect(
         trackers.save_current().await?;
     }
     Ok(())
+}
+
+/// Deletes recorded objects, dependents first (by `order`), each object
+/// once, and only while it is still labelled as the app's. Returns how many
+/// distinct objects were considered.
+async fn delete_in_order(
+    ctx: &Ctx,
+    app: &Application,
+    records: &mut [ManagedResource],
+    order: &HashMap<String, usize>,
+) -> Result<usize, Error> {
+    records.sort_by_key(|m| order.get(&m.component).copied().unwrap_or(0));
+    let mut seen = HashSet::new();
+    for m in records.iter() {
+        let key = ObjectKey::of_managed(m);
+        if !seen.insert(key.group_key()) {
+            continue;
+        }
+        let cluster = ctx.clusters.get(&key.cluster)?;
+        if let Some(live) = cluster.get(&key).await?
+            && !owned_by(&live, app)
+        {
+            continue;
+        }
+        cluster.delete(&key).await?;
+        ctx.metrics.gc_deletions.inc();
+        tracing::info!(object = %key, "deleted");
+    }
+    Ok(seen.len())
 }
 
 /// Re-applies recorded objects that drifted, and reports who changed what.
@@ -1456,22 +1453,7 @@ async fn finalize(app: &Application, ctx: &Ctx, key: &str) -> Result<Action, Err
             .flat_map(|rt| rt.spec.managed_resources.iter().cloned())
             .filter(|m| !m.skip_gc)
             .collect();
-        all.sort_by_key(|m| order.get(&m.component).copied().unwrap_or(0));
-        let mut seen = HashSet::new();
-        for m in all {
-            let k = ObjectKey::of_managed(&m);
-            if !seen.insert(k.group_key()) {
-                continue;
-            }
-            let cluster = ctx.clusters.get(&k.cluster)?;
-            if let Some(live) = cluster.get(&k).await?
-                && !owned_by(&live, app)
-            {
-                continue;
-            }
-            cluster.delete(&k).await?;
-            ctx.metrics.gc_deletions.inc();
-        }
+        delete_in_order(ctx, app, &mut all, &order).await?;
     }
     for rt in &rts {
         Trackers::delete(&ctx.client, rt).await?;
