@@ -544,20 +544,7 @@ pub fn status(a: StatusArgs) -> Result<ExitCode, String> {
             }
         };
         match a.output.as_str() {
-            "json" => {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&app).map_err(|e| e.to_string())?
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-            "yaml" => {
-                print!(
-                    "{}",
-                    to_k8s_yaml(&serde_json::to_value(&app).map_err(|e| e.to_string())?)
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
+            "json" | "yaml" => return print_as(&a.output, &app),
             "text" => {}
             other => return Err(format!("-o {other}: expected text, json or yaml")),
         }
@@ -856,6 +843,20 @@ fn detail_of(live: &Value) -> String {
     }
 }
 
+/// Prints `v` as JSON (pretty) or YAML (Kubernetes layout).
+fn print_as(format: &str, v: &impl k8s_openapi::serde::Serialize) -> Result<ExitCode, String> {
+    let v = serde_json::to_value(v).map_err(|e| e.to_string())?;
+    if format == "json" {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", to_k8s_yaml(&v));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 // ---------------------------------------------------------------- ls
 
 #[derive(Args)]
@@ -886,20 +887,7 @@ pub fn ls(a: LsArgs) -> Result<ExitCode, String> {
             .map_err(|e| api_error(e, "listing applications"))?
             .items;
         match a.output.as_str() {
-            "json" => {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-            "yaml" => {
-                print!(
-                    "{}",
-                    to_k8s_yaml(&serde_json::to_value(&list).map_err(|e| e.to_string())?)
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
+            "json" | "yaml" => return print_as(&a.output, &list),
             "table" => {}
             other => return Err(format!("-o {other}: expected table, json or yaml")),
         }
