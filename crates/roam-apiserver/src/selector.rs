@@ -158,6 +158,18 @@ impl LabelSelector {
         Ok(LabelSelector(reqs))
     }
 
+    /// The `label in (values)` and `label=value` requirements: every match carries
+    /// one of these values for each of these labels (what a label index can use).
+    pub fn required_values(&self) -> Vec<(&str, &[String])> {
+        self.0
+            .iter()
+            .filter_map(|r| match r {
+                Req::In(k, vs) => Some((k.as_str(), vs.as_slice())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Whether an object's `metadata.labels` satisfy every requirement.
     pub fn matches(&self, obj: &Value) -> bool {
         let labels = &obj["metadata"]["labels"];

@@ -325,7 +325,7 @@ impl ApiServer {
         let mut remaining = 0usize;
         let pfx = prefix(&t.rt, t.namespace.as_deref());
         let plain = sel.is_empty();
-        let now = self.store.scan(&pfx, after.as_deref(), |k, json| {
+        let visit = |k: &str, json: &axum::body::Bytes| {
             // The stored JSON goes out as it is unless a selector or another
             // presentation needs the object.
             let shown = if plain && Self::stored_form_shown(&t.rt, json) {
@@ -345,7 +345,14 @@ impl ApiServer {
                 }
             }
             true
-        });
+        };
+        let required = sel.labels.required_values();
+        let now = if required.is_empty() {
+            self.store.scan(&pfx, after.as_deref(), visit)
+        } else {
+            self.store
+                .scan_labelled(&pfx, after.as_deref(), &required, visit)
+        };
         let rev = if after.is_some() { rev } else { now };
         let continue_token = match (remaining, last_key) {
             (1.., Some(last_key)) => {

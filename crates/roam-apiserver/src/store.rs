@@ -335,6 +335,14 @@ fn owner_uids(v: &Value) -> impl Iterator<Item = &str> {
         .filter_map(|r| r["uid"].as_str())
 }
 
+fn labels_of(v: &Value) -> impl Iterator<Item = (&str, &str)> {
+    v["metadata"]["labels"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+}
+
 fn parse(json: &Bytes) -> Arc<Value> {
     Arc::new(serde_json::from_slice(json).unwrap_or(Value::Null))
 }
@@ -346,6 +354,10 @@ struct State {
     uids: HashMap<String, String>,
     /// owner uid → keys of the committed objects whose `ownerReferences` name it.
     owners: HashMap<String, BTreeSet<String>>,
+    /// label key → label value → keys of the committed objects carrying that label.
+    /// Label-selected lists (controllers, simulators) read candidates from here
+    /// instead of parsing every object of the resource.
+    labels: HashMap<String, HashMap<String, BTreeSet<String>>>,
     /// The last committed revision.
     rev: u64,
     /// The last allocated revision (≥ `rev`; above it while a batch is in flight).
@@ -379,6 +391,14 @@ impl State {
                 .or_default()
                 .insert(key.to_string());
         }
+        for (k, v) in labels_of(v) {
+            self.labels
+                .entry(k.to_string())
+                .or_default()
+                .entry(v.to_string())
+                .or_default()
+                .insert(key.to_string());
+        }
     }
 
     fn unindex(&mut self, key: &str, v: &Value) {
@@ -392,6 +412,19 @@ impl State {
                 keys.remove(key);
                 if keys.is_empty() {
                     self.owners.remove(o);
+                }
+            }
+        }
+        for (k, v) in labels_of(v) {
+            if let Some(values) = self.labels.get_mut(k) {
+                if let Some(keys) = values.get_mut(v) {
+                    keys.remove(key);
+                    if keys.is_empty() {
+                        values.remove(v);
+                    }
+                }
+                if values.is_empty() {
+                    self.labels.remove(k);
                 }
             }
         }
@@ -420,6 +453,7 @@ impl Store {
             objects: BTreeMap::new(),
             uids: HashMap::new(),
             owners: HashMap::new(),
+            labels: HashMap::new(),
             rev,
             next: rev,
             pending: Vec::new(),
@@ -534,6 +568,58 @@ impl Store {
         };
         for (k, v) in st.objects.range((start, Bound::Unbounded)) {
             if !k.starts_with(prefix) || !f(k, v) {
+                break;
+            }
+        }
+        st.rev
+    }
+
+    /// Like [`Store::scan`], but visits only the objects that carry, for every
+    /// `(label, values)` in `required`, that label with one of those values. The
+    /// cost is the size of the smallest such candidate set, not of the prefix.
+    /// Callers still apply their whole selector; `required` must not be empty.
+    pub fn scan_labelled(
+        &self,
+        prefix: &str,
+        after: Option<&str>,
+        required: &[(&str, &[String])],
+        mut f: impl FnMut(&str, &Bytes) -> bool,
+    ) -> u64 {
+        let st = self.lock();
+        let candidates = |(label, values): &(&str, &[String])| -> Vec<&String> {
+            let Some(by_value) = st.labels.get(*label) else {
+                return Vec::new();
+            };
+            let mut keys: Vec<&String> = values
+                .iter()
+                .filter_map(|v| by_value.get(v))
+                .flatten()
+                .collect();
+            if values.len() > 1 {
+                keys.sort_unstable();
+                keys.dedup();
+            }
+            keys
+        };
+        let size = |(label, values): &&(&str, &[String])| -> usize {
+            st.labels.get(*label).map_or(0, |by_value| {
+                values
+                    .iter()
+                    .filter_map(|v| by_value.get(v))
+                    .map(BTreeSet::len)
+                    .sum()
+            })
+        };
+        let Some(smallest) = required.iter().min_by_key(size) else {
+            return st.rev;
+        };
+        for k in candidates(smallest) {
+            if !k.starts_with(prefix) || after.is_some_and(|a| k.as_str() <= a) {
+                continue;
+            }
+            if let Some(v) = st.objects.get(k)
+                && !f(k, v)
+            {
                 break;
             }
         }
@@ -829,6 +915,62 @@ mod tests {
         let reopened = Store::open(&dir.path().join("s.redb")).unwrap();
         assert_eq!(reopened.revision(), 400);
         assert_eq!(reopened.get("/k/3").unwrap()["n"], 49);
+    }
+
+    #[test]
+    fn label_index_follows_relabels_and_deletes() {
+        let store = Store::in_memory();
+        let labelled = |key: &str, app: &str| {
+            store
+                .mutate(key, |_, _| {
+                    Ok(Write::Put(
+                        json!({"metadata": {"name": key, "labels": {"app": app, "tier": "web"}}}),
+                    ))
+                })
+                .unwrap();
+        };
+        labelled("/d/ns1/a", "shop");
+        labelled("/d/ns1/b", "blog");
+        labelled("/d/ns1/c", "shop");
+        labelled("/d/ns2/a", "shop");
+        labelled("/s/ns1/a", "shop");
+        let visit = |prefix: &str, after: Option<&str>, req: &[(&str, &[String])]| {
+            let mut seen = Vec::new();
+            store.scan_labelled(prefix, after, req, |k, _| {
+                seen.push(k.to_string());
+                true
+            });
+            seen
+        };
+        let shop = ["shop".to_string()];
+        let both = ["shop".to_string(), "blog".to_string()];
+        let web = ["web".to_string()];
+        assert_eq!(
+            visit("/d/ns1/", None, &[("app", &shop)]),
+            ["/d/ns1/a", "/d/ns1/c"]
+        );
+        assert_eq!(
+            visit("/d/", None, &[("app", &both), ("tier", &web)]),
+            ["/d/ns1/a", "/d/ns1/b", "/d/ns1/c", "/d/ns2/a"]
+        );
+        assert_eq!(
+            visit("/d/", Some("/d/ns1/b"), &[("app", &shop)]),
+            ["/d/ns1/c", "/d/ns2/a"]
+        );
+        assert!(visit("/d/", None, &[("app", &shop), ("missing", &shop)]).is_empty());
+        // Relabelled and deleted objects leave the index.
+        labelled("/d/ns1/a", "blog");
+        store.mutate("/d/ns1/c", |_, _| Ok(Write::Delete)).unwrap();
+        assert_eq!(
+            visit("/d/ns1/", None, &[("app", &shop)]),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            visit("/d/ns1/", None, &[("app", &both)]),
+            ["/d/ns1/a", "/d/ns1/b"]
+        );
+        let st = store.lock();
+        assert_eq!(st.labels["app"]["shop"].len(), 2, "{:?}", st.labels["app"]);
     }
 
     #[test]
