@@ -31,12 +31,12 @@ pub mod defs;
 pub mod drift;
 pub mod leader;
 pub mod metrics;
+mod provider;
 pub mod reconcile;
 pub mod revision;
 pub mod runner;
 pub mod status;
 pub mod tracker;
-pub mod workflow;
 
 pub use runner::{Config, run};
 

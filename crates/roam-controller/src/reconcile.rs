@@ -19,8 +19,7 @@ use roam_api::labels as L;
 use roam_api::{
     AppPolicy, AppStatus, Application, ApplicationComponent, ApplicationComponentStatus,
     ApplicationPhase, ApplicationRevision, ApplicationTraitStatus, ClusterObjectReference,
-    DriftField, DriftReport, GroupVersionKindRef, ManagedResource, ResourceTracker, WorkflowStatus,
-    WorkflowStepStatus,
+    DriftField, DriftReport, GroupVersionKindRef, ManagedResource, ResourceTracker, WorkflowStep,
 };
 use roam_render::health::{HealthInput, evaluate_health};
 use roam_render::render::{ErrorKind, Origin, RenderError, RenderErrors, RenderedComponent};
@@ -33,7 +32,6 @@ use crate::metrics::Metrics;
 use crate::runner::Config;
 use crate::status::{self, set_condition};
 use crate::tracker::{self, Trackers};
-use crate::workflow::{self, Readiness, StepKind, phase};
 use crate::{FINALIZER, LABEL_PAUSE, drift, revision};
 
 /// Finalizer: delete the app but keep what it created.
@@ -48,6 +46,8 @@ pub struct Ctx {
     pub metrics: Arc<Metrics>,
     pub config: Config,
     pub recorder: Recorder,
+    /// Compiled workflow step templates, shared by all apps.
+    pub step_templates: roam_workflow::Templates,
     /// Per app: how many times in a row it waited (for the backoff).
     waits: Mutex<HashMap<String, u32>>,
     /// Per app: when state-keep last ran.
@@ -69,6 +69,7 @@ impl Ctx {
             },
         );
         Ctx {
+            step_templates: roam_workflow::Templates::new(),
             clusters: Clusters::new(client.clone()),
             client,
             defs,
@@ -85,7 +86,7 @@ impl Ctx {
         let mut w = self.waits.lock().unwrap_or_else(|e| e.into_inner());
         let n = w.entry(key.to_string()).or_insert(0);
         *n += 1;
-        workflow::wait_backoff(*n)
+        roam_workflow::wait_backoff(*n)
     }
 
     fn reset_wait(&self, key: &str) {
@@ -236,17 +237,20 @@ async fn write_status(
 
 /// One delivery: components of an app variant (overrides applied) to a
 /// cluster and namespace.
-struct Delivery {
-    app: Application,
-    cluster: String,
-    namespace: Option<String>,
+pub(crate) struct Delivery {
+    pub app: Application,
+    pub cluster: String,
+    pub namespace: Option<String>,
     /// Component indices, in dependency order.
-    components: Vec<usize>,
+    pub components: Vec<usize>,
 }
 
 /// A component as delivered: its health.
 struct Delivered {
     status: ApplicationComponentStatus,
+    /// `{output: <live workload>, outputs: {<name>: <live object>}}`, what
+    /// a step's `outputs[].valueFrom` reads.
+    live: Value,
 }
 
 /// Which rendered object a live one is.
@@ -257,8 +261,8 @@ struct RenderedObjectRef {
 }
 
 /// What a step did this pass.
-enum Outcome {
-    Succeeded(String),
+pub(crate) enum Outcome {
+    Succeeded,
     Running(String),
     Failed(String),
 }
@@ -305,10 +309,22 @@ async fn pipeline(
     st.latest_revision = Some(rev.clone());
     ctx.metrics.stage("revision", t.elapsed());
 
-    // Render every component of every delivery (components fed by
-    // `inputs` are rendered when their inputs exist).
+    // The workflow's steps: explicit, from a referenced Workflow, or generated.
+    let referenced = match referenced_steps(ctx, app, ns).await? {
+        Ok(r) => r,
+        Err(msg) => {
+            set_condition(st, status::PARSED, false, "ParseError", &msg);
+            set_condition(st, status::READY, false, "ParseError", &msg);
+            st.status = Some(ApplicationPhase::Rendering);
+            return Ok(Action::requeue(ctx.config.resync));
+        }
+    };
+    let spec = roam_workflow::Spec::of(app, referenced.as_deref());
+
+    // Render every component of every delivery step (components fed by
+    // `inputs` are rendered when their inputs exist): nothing is applied
+    // unless everything renders.
     let t = Instant::now();
-    let plan = workflow::plan(app);
     let target = Target {
         app_revision: rev.name.clone(),
         app_revision_num: rev.revision,
@@ -316,10 +332,10 @@ async fn pipeline(
         ..Target::default()
     };
     let renderer = Renderer::new(&registry, &ctx.cache);
-    let mut deliveries: Vec<Result<Delivery, String>> = Vec::new();
+    let mut deliveries: Vec<(String, Result<Delivery, String>)> = Vec::new();
     let mut prerendered: HashMap<(usize, usize), RenderedComponent> = HashMap::new();
     let mut errors: Vec<RenderError> = Vec::new();
-    for step in &plan.steps {
+    for step in delivery_steps(&spec.steps) {
         let d = delivery_of(app, step);
         if let Ok(d) = &d {
             let di = deliveries.len();
@@ -347,7 +363,7 @@ async fn pipeline(
                 ctx.metrics.render(r0.elapsed());
             }
         }
-        deliveries.push(d);
+        deliveries.push((step.name.clone(), d));
     }
     ctx.metrics.stage("render", t.elapsed());
     if !errors.is_empty() {
@@ -359,36 +375,26 @@ async fn pipeline(
     }
     set_condition(st, status::RENDER, true, "Rendered", "");
 
-    // Workflow: restart on a new revision.
+    // Workflow: restart on a new revision (or when the status was cleared
+    // by `roam workflow restart`).
     let t = Instant::now();
+    let now = jiff::Timestamp::now();
     let restart = st
         .workflow
         .as_ref()
-        .is_none_or(|w| w.app_revision != rev.name || w.mode != plan.mode);
-    if restart {
+        .is_none_or(|w| w.app_revision != rev.name || w.mode != spec.mode());
+    let context_store = crate::provider::ContextStore::new(&ctx.client, ns, &name);
+    let (mut wf_ctx, loaded) = if restart {
         ctx.reset_wait(key);
-        st.workflow = Some(WorkflowStatus {
-            app_revision: rev.name.clone(),
-            mode: plan.mode.clone(),
-            status: "executing".into(),
-            steps: plan
-                .steps
-                .iter()
-                .map(|s| WorkflowStepStatus {
-                    id: workflow::step_id(&rev.name, &s.name),
-                    name: s.name.clone(),
-                    type_: s.type_.clone(),
-                    phase: phase::PENDING.into(),
-                    ..Default::default()
-                })
-                .collect(),
-            start_time: Some(status::now()),
-            ..Default::default()
-        });
-    }
+        st.workflow = Some(roam_workflow::fresh_status(&spec, &rev.name, now));
+        (roam_workflow::ContextData::default(), None)
+    } else {
+        let loaded = context_store.load().await?;
+        (loaded.clone().unwrap_or_default(), loaded)
+    };
     let publish_version = app.annotations().get(L::ANNO_PUBLISH_VERSION).cloned();
     let generation = app.metadata.generation.unwrap_or(1);
-    let mut trackers = Trackers::load(
+    let trackers = Trackers::load(
         &ctx.client,
         &name,
         ns,
@@ -400,117 +406,79 @@ async fn pipeline(
     .await?;
 
     let mut wf = st.workflow.take().unwrap_or_default();
-    let mut delivered: BTreeMap<(String, String, String), ApplicationComponentStatus> =
-        BTreeMap::new();
-    // Run what may run, until a pass changes nothing.
-    for _pass in 0..=plan.steps.len() {
-        let mut progressed = false;
-        for (i, step) in plan.steps.iter().enumerate() {
-            let cur = wf.steps[i].phase.clone();
-            if workflow::finished(&cur) {
-                continue;
-            }
-            let (new_phase, reason, message) = match workflow::readiness(&plan, &wf.steps, i) {
-                Readiness::Skip(m) => (phase::SKIPPED, "Skip", m),
-                Readiness::Wait(m) => (phase::PENDING, "", m),
-                Readiness::Run => {
-                    let outcome = match &deliveries[i] {
-                        Err(m) => Outcome::Failed(m.clone()),
-                        Ok(d) => {
-                            run_delivery(
-                                ctx,
-                                app,
-                                &renderer,
-                                &target,
-                                ns,
-                                i,
-                                d,
-                                &prerendered,
-                                &mut trackers,
-                                &mut delivered,
-                                true,
-                            )
-                            .await?
-                        }
-                    };
-                    match outcome {
-                        Outcome::Succeeded(m) => (phase::SUCCEEDED, "", m),
-                        Outcome::Running(m) => (phase::RUNNING, "Wait", m),
-                        Outcome::Failed(m) => (phase::FAILED, "Execute", m),
-                    }
-                }
-            };
-            let s = &mut wf.steps[i];
-            if s.phase != new_phase {
-                progressed = true;
-                let now = status::now();
-                if s.first_execute_time.is_none() && new_phase != phase::PENDING {
-                    s.first_execute_time = Some(now.clone());
-                }
-                if new_phase != phase::PENDING {
-                    s.last_execute_time = Some(now);
-                }
-                s.phase = new_phase.into();
-            }
-            s.reason = reason.into();
-            s.message = message;
-            let _ = step;
-        }
-        if !progressed {
-            break;
-        }
+    wf.context_backend = Some(json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "name": roam_workflow::context::configmap_name(&name),
+        "namespace": ns,
+    }));
+    let provider = crate::provider::StepProvider::new(
+        ctx,
+        app,
+        &renderer,
+        &target,
+        ns,
+        &deliveries,
+        &prerendered,
+        trackers,
+    );
+    let engine = roam_workflow::Engine {
+        provider: &provider,
+        registry: &registry,
+        templates: &ctx.step_templates,
+        components: &app.spec.components,
+        context: step_context(app, ns, &rev.name, publish_version.as_deref()),
+        now,
+    };
+    let outcome = engine.run(&spec, &mut wf, &mut wf_ctx).await;
+    let (mut trackers, mut delivered, transient) = provider.into_parts();
+    if let Some(e) = transient {
+        // The cluster failed us, not the step: retry the reconcile without
+        // counting it against the step.
+        return Err(e);
     }
-    let failed = wf.steps.iter().any(|s| s.phase == phase::FAILED);
-    let done = wf.steps.iter().all(|s| workflow::finished(&s.phase));
-    wf.finished = done;
-    wf.status = if failed && done {
-        "failed"
-    } else if done {
-        "succeeded"
-    } else {
-        "executing"
+    if loaded.as_ref() != Some(&wf_ctx) {
+        context_store.save(app, &wf_ctx).await?;
     }
-    .into();
-    wf.message = wf
-        .steps
-        .iter()
-        .find(|s| s.phase == phase::FAILED)
-        .map(|s| format!("step {} failed: {}", s.name, s.message))
-        .unwrap_or_default();
-    if done && wf.end_time.is_none() {
-        wf.end_time = Some(status::now());
-    }
-    let succeeded = done && !failed;
+    let wf_status = wf.status.clone();
     let wf_message = wf.message.clone();
     st.workflow = Some(wf);
+    ctx.metrics.stage("workflow", t.elapsed());
+    use roam_workflow::workflow_phase as wp;
+    let succeeded = wf_status == wp::SUCCEEDED;
+    let (phase, reason) = match wf_status.as_str() {
+        wp::SUCCEEDED => (ApplicationPhase::Running, "Succeeded"),
+        wp::SUSPENDING => (ApplicationPhase::WorkflowSuspending, "Suspended"),
+        wp::TERMINATED => (ApplicationPhase::WorkflowTerminated, "Terminated"),
+        wp::FAILED => (ApplicationPhase::WorkflowFailed, "Failed"),
+        _ => (ApplicationPhase::RunningWorkflow, "Executing"),
+    };
     set_condition(
         st,
         status::WORKFLOW,
-        succeeded || !done,
-        if succeeded {
-            "Succeeded"
-        } else if failed {
-            "Failed"
-        } else {
-            "Executing"
-        },
+        !matches!(wf_status.as_str(), wp::FAILED | wp::TERMINATED),
+        reason,
         &wf_message,
     );
-    ctx.metrics.stage("workflow", t.elapsed());
-
-    if !done {
-        st.status = Some(ApplicationPhase::RunningWorkflow);
-        set_condition(st, status::READY, false, "RunningWorkflow", "");
+    if !succeeded {
+        st.status = Some(phase);
+        set_condition(
+            st,
+            status::READY,
+            false,
+            match phase {
+                ApplicationPhase::WorkflowSuspending => "WorkflowSuspending",
+                ApplicationPhase::WorkflowTerminated => "WorkflowTerminated",
+                ApplicationPhase::WorkflowFailed => "WorkflowFailed",
+                _ => "RunningWorkflow",
+            },
+            &wf_message,
+        );
         fill_services(st, &delivered, &trackers);
-        return Ok(Action::requeue(ctx.next_wait(key)));
-    }
-    if failed {
-        st.status = Some(ApplicationPhase::WorkflowFailed);
-        set_condition(st, status::READY, false, "WorkflowFailed", &wf_message);
-        fill_services(st, &delivered, &trackers);
-        return Ok(Action::requeue(
-            Duration::from_secs(300).min(ctx.config.resync),
-        ));
+        return Ok(Action::requeue(match outcome.requeue {
+            Some(d) => d.min(ctx.config.resync),
+            None => ctx.config.resync,
+        }));
     }
 
     // Garbage collection: the workflow succeeded, so every new object is
@@ -522,7 +490,7 @@ async fn pipeline(
 
     // Health of everything delivered (steps that finished earlier too).
     let t = Instant::now();
-    for (i, d) in deliveries.iter().enumerate() {
+    for (i, (_, d)) in deliveries.iter().enumerate() {
         if let Ok(d) = d {
             run_delivery(
                 ctx,
@@ -535,6 +503,7 @@ async fn pipeline(
                 &prerendered,
                 &mut trackers,
                 &mut delivered,
+                &mut HashMap::new(),
                 false,
             )
             .await?;
@@ -642,91 +611,181 @@ fn parse(
 }
 
 /// The app variant, target and components of a step.
-fn delivery_of(app: &Application, step: &workflow::StepPlan) -> Result<Delivery, String> {
-    match &step.kind {
-        StepKind::ApplyComponent {
-            component,
-            cluster,
-            namespace,
-        } => {
-            let idx = app
-                .spec
-                .components
-                .iter()
-                .position(|c| &c.name == component)
-                .ok_or_else(|| {
-                    format!(
-                        "step {:?}: the app has no component {component:?}",
-                        step.name
-                    )
-                })?;
-            Ok(Delivery {
-                app: app.clone(),
-                cluster: cluster_name(cluster)?,
-                namespace: namespace.clone(),
-                components: vec![idx],
-            })
+/// The steps that deliver components (`apply-component`, `deploy`), at
+/// any level: what is rendered up front and observed for health.
+fn delivery_steps(steps: &[WorkflowStep]) -> Vec<&WorkflowStep> {
+    let mut out = Vec::new();
+    for s in steps {
+        if s.type_ == "apply-component" || s.type_ == "deploy" {
+            out.push(s);
         }
-        StepKind::Deploy { policies } => {
-            let mut variant = app.clone();
-            let mut namespace = None;
-            let mut cluster = LOCAL.to_string();
-            for pname in policies {
-                let p: &AppPolicy = app
-                    .spec
-                    .policies
-                    .iter()
-                    .find(|p| &p.name == pname)
-                    .ok_or_else(|| {
-                        format!("step {:?}: the app has no policy {pname:?}", step.name)
-                    })?;
-                match p.type_.as_str() {
-                    "override" => {
-                        variant.spec.components =
-                            roam_render::policy::apply_override(&variant.spec.components, p)
-                                .map_err(|e| e.to_string())?;
-                    }
-                    "topology" => {
-                        let props = p.properties.clone().unwrap_or(Value::Null);
-                        if let Some(n) = props.get("namespace").and_then(Value::as_str) {
-                            namespace = Some(n.to_string());
-                        }
-                        let clusters: Vec<&str> = props
-                            .get("clusters")
-                            .and_then(Value::as_array)
-                            .map(|a| a.iter().filter_map(Value::as_str).collect())
-                            .unwrap_or_default();
-                        if props.get("clusterLabelSelector").is_some()
-                            || props.get("clusterSelector").is_some()
-                        {
-                            return Err(format!(
-                                "policy {pname:?} (topology): cluster selectors need registered clusters; only \"local\" exists"
-                            ));
-                        }
-                        for c in clusters {
-                            cluster = cluster_name(c)?;
-                        }
-                    }
-                    other => {
-                        return Err(format!(
-                            "step {:?}: policy {pname:?} of type {other:?} cannot be used by deploy",
-                            step.name
-                        ));
-                    }
+        out.extend(delivery_steps(&s.sub_steps));
+    }
+    out
+}
+
+/// A delivery step's policies (deploy) or component (apply-component).
+pub(crate) fn delivery_of(app: &Application, step: &WorkflowStep) -> Result<Delivery, String> {
+    let props = step.properties.clone().unwrap_or(Value::Null);
+    let s = |k: &str| {
+        props
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    if step.type_ == "apply-component" {
+        let component = s("component");
+        let idx = app
+            .spec
+            .components
+            .iter()
+            .position(|c| c.name == component)
+            .ok_or_else(|| {
+                format!(
+                    "step {:?}: the app has no component {component:?}",
+                    step.name
+                )
+            })?;
+        return Ok(Delivery {
+            app: app.clone(),
+            cluster: cluster_name(&s("cluster"))?,
+            namespace: Some(s("namespace")).filter(|n| !n.is_empty()),
+            components: vec![idx],
+        });
+    }
+    let policies: Vec<String> = props
+        .get("policies")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    deploy_delivery(app, &step.name, &policies)
+}
+
+/// What a `deploy` with these policies delivers (overrides in order, then
+/// the topology's cluster and namespace).
+pub(crate) fn deploy_delivery(
+    app: &Application,
+    step: &str,
+    policies: &[String],
+) -> Result<Delivery, String> {
+    let mut variant = app.clone();
+    let mut namespace = None;
+    let mut cluster = LOCAL.to_string();
+    for pname in policies {
+        let p: &AppPolicy = app
+            .spec
+            .policies
+            .iter()
+            .find(|p| &p.name == pname)
+            .ok_or_else(|| format!("step {step:?}: the app has no policy {pname:?}"))?;
+        match p.type_.as_str() {
+            "override" => {
+                variant.spec.components =
+                    roam_render::policy::apply_override(&variant.spec.components, p)
+                        .map_err(|e| e.to_string())?;
+            }
+            "topology" => {
+                let props = p.properties.clone().unwrap_or(Value::Null);
+                if let Some(n) = props.get("namespace").and_then(Value::as_str) {
+                    namespace = Some(n.to_string());
+                }
+                let clusters: Vec<&str> = props
+                    .get("clusters")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                if props.get("clusterLabelSelector").is_some()
+                    || props.get("clusterSelector").is_some()
+                {
+                    return Err(format!(
+                        "policy {pname:?} (topology): cluster selectors need registered clusters; only \"local\" exists"
+                    ));
+                }
+                for c in clusters {
+                    cluster = cluster_name(c)?;
                 }
             }
-            Ok(Delivery {
-                components: roam_render::dataflow::dependency_order(&variant.spec.components)
-                    .map_err(|e| e.to_string())?,
-                app: variant,
-                cluster,
-                namespace,
-            })
+            other => {
+                return Err(format!(
+                    "step {step:?}: policy {pname:?} of type {other:?} cannot be used by deploy"
+                ));
+            }
         }
-        StepKind::Unsupported { type_ } => Err(format!(
-            "workflow step type {type_:?} is not supported by this controller yet (only apply-component and deploy run; the workflow engine brings the rest)"
-        )),
     }
+    Ok(Delivery {
+        components: roam_render::dataflow::dependency_order(&variant.spec.components)
+            .map_err(|e| e.to_string())?,
+        app: variant,
+        cluster,
+        namespace,
+    })
+}
+
+/// The steps of the `Workflow` named by `spec.workflow.ref` (`Err`: the
+/// reference cannot be followed, said for the app's status).
+async fn referenced_steps(
+    ctx: &Ctx,
+    app: &Application,
+    ns: &str,
+) -> Result<Result<Option<Vec<WorkflowStep>>, String>, Error> {
+    let Some(r) = app
+        .spec
+        .workflow
+        .as_ref()
+        .map(|w| w.ref_.as_str())
+        .filter(|r| !r.is_empty())
+    else {
+        return Ok(Ok(None));
+    };
+    let key = ObjectKey {
+        cluster: LOCAL.into(),
+        api_version: "core.oam.dev/v1alpha1".into(),
+        kind: "Workflow".into(),
+        namespace: ns.into(),
+        name: r.into(),
+    };
+    let live = match ctx.clusters.local().get(&key).await {
+        Ok(v) => v,
+        Err(e) if e.is_transient() => return Err(Error::from(e)),
+        Err(e) => return Ok(Err(format!("spec.workflow.ref: {e}"))),
+    };
+    let Some(live) = live else {
+        return Ok(Err(format!(
+            "spec.workflow.ref: Workflow {r:?} does not exist in namespace {ns:?}"
+        )));
+    };
+    match serde_json::from_value::<roam_api::v1alpha1::Workflow>(live) {
+        Ok(w) => Ok(Ok(Some(w.steps))),
+        Err(e) => Ok(Err(format!(
+            "spec.workflow.ref: Workflow {r:?} is malformed: {e}"
+        ))),
+    }
+}
+
+/// `context` of step templates.
+fn step_context(
+    app: &Application,
+    ns: &str,
+    revision: &str,
+    publish_version: Option<&str>,
+) -> Value {
+    let name = app.name_any();
+    json!({
+        "name": name,
+        "namespace": ns,
+        "appName": name,
+        "appRevision": revision,
+        "workflowName": name,
+        "publishVersion": publish_version.unwrap_or(""),
+        "appLabels": app.labels(),
+        "appAnnotations": app.annotations(),
+    })
 }
 
 fn cluster_name(c: &str) -> Result<String, String> {
@@ -742,7 +801,7 @@ fn cluster_name(c: &str) -> Result<String, String> {
 /// Delivers (or, with `apply` false, only observes) the components of one
 /// step; records their statuses in `delivered`.
 #[allow(clippy::too_many_arguments)]
-async fn run_delivery(
+pub(crate) async fn run_delivery(
     ctx: &Ctx,
     app: &Application,
     renderer: &Renderer<'_>,
@@ -753,6 +812,7 @@ async fn run_delivery(
     prerendered: &HashMap<(usize, usize), RenderedComponent>,
     trackers: &mut Trackers,
     delivered: &mut BTreeMap<(String, String, String), ApplicationComponentStatus>,
+    live_out: &mut HashMap<String, Value>,
     apply: bool,
 ) -> Result<Outcome, Error> {
     let cluster = ctx.clusters.get(&d.cluster)?.clone();
@@ -809,6 +869,7 @@ async fn run_delivery(
             (d.cluster.clone(), namespace.clone(), comp.name.clone()),
             status,
         );
+        live_out.insert(comp.name.clone(), dd.live.clone());
         done.insert(comp.name.clone(), dd);
     }
     if !waiting.is_empty() {
@@ -829,7 +890,7 @@ async fn run_delivery(
         })
         .collect();
     if unhealthy.is_empty() {
-        Ok(Outcome::Succeeded(String::new()))
+        Ok(Outcome::Succeeded)
     } else {
         Ok(Outcome::Running(unhealthy.join("; ")))
     }
@@ -1062,7 +1123,23 @@ async fn deliver_component(
         }
     }
     let status = component_health(ctx, app, comp, &rendered, &objects, &live);
-    Ok(Delivered { status })
+    let mut outputs = Map::new();
+    let mut output = Value::Null;
+    for (o, l) in objects.iter().zip(&live) {
+        let l = l.clone().unwrap_or(Value::Null);
+        match &o.origin {
+            Some(Origin::Workload) => output = l,
+            Some(Origin::Auxiliary { name }) | Some(Origin::Trait { name, .. }) => {
+                outputs.insert(name.clone(), l);
+            }
+            None => {}
+        }
+    }
+    let healthy = status.healthy;
+    Ok(Delivered {
+        status,
+        live: json!({"output": output, "outputs": outputs, "isHealth": healthy}),
+    })
 }
 
 /// Health of a component and its traits, over the live objects.
@@ -1467,6 +1544,9 @@ async fn finalize(app: &Application, ctx: &Ctx, key: &str) -> Result<Action, Err
             Err(e) => return Err(e.into()),
         }
     }
+    crate::provider::ContextStore::new(&ctx.client, &ns, &name)
+        .delete()
+        .await?;
     let fins: Vec<String> = app
         .finalizers()
         .iter()

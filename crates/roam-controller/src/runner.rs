@@ -99,15 +99,20 @@ pub async fn check_crds(client: &Client) -> Result<(), StartError> {
 }
 
 /// What changes of an Application wake its reconcile: spec (generation),
-/// labels (pause), annotations (publishVersion, intervals), finalizers and
-/// deletion. Status writes (roam's own) do not.
-fn wake<K: Resource>(obj: &K) -> Option<u64> {
+/// labels (pause), annotations (publishVersion, intervals), finalizers,
+/// deletion, and the workflow controls `roam workflow` writes into the
+/// status (suspend, terminate, restart). Other status writes (roam's own)
+/// do not.
+fn wake(app: &Application) -> Option<u64> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    predicates::generation(obj).hash(&mut h);
-    predicates::labels(obj).hash(&mut h);
-    predicates::annotations(obj).hash(&mut h);
-    predicates::finalizers(obj).hash(&mut h);
-    obj.meta().deletion_timestamp.is_some().hash(&mut h);
+    predicates::generation(app).hash(&mut h);
+    predicates::labels(app).hash(&mut h);
+    predicates::annotations(app).hash(&mut h);
+    predicates::finalizers(app).hash(&mut h);
+    app.meta().deletion_timestamp.is_some().hash(&mut h);
+    let wf = app.status.as_ref().and_then(|s| s.workflow.as_ref());
+    wf.map(|w| (w.suspend, w.terminated, w.finished))
+        .hash(&mut h);
     Some(h.finish())
 }
 

@@ -180,6 +180,28 @@ impl Trackers {
         *list != before
     }
 
+    /// Records one object (a workflow step's, not a component's) in the
+    /// current tracker, keeping every other record. Returns whether
+    /// anything changed.
+    pub fn record_object(&mut self, object: ManagedResource) -> bool {
+        let g = ObjectKey::of_managed(&object).group_key();
+        let list = &mut self.current.spec.managed_resources;
+        match list
+            .iter_mut()
+            .find(|m| ObjectKey::of_managed(m).group_key() == g)
+        {
+            Some(m) if *m == object => false,
+            Some(m) => {
+                *m = object;
+                true
+            }
+            None => {
+                list.push(object);
+                true
+            }
+        }
+    }
+
     /// Writes the current tracker (server-side apply of the whole object).
     pub async fn save_current(&mut self) -> Result<(), kube::Error> {
         let api: Api<ResourceTracker> = Api::all(self.client.clone());

@@ -532,9 +532,20 @@ async fn bad_input_applies_nothing_and_says_why(env: Env) {
         ]}}]}
     }))
     .await;
-    let app = env
-        .wait_app("taker", "workflowFailed", |a| phase(a) == "workflowFailed")
-        .await;
+    // The step fails (reason Execute: retried with backoff, in case the
+    // owner gives the object up) and says whose object it is.
+    let failed_step = |a: &Application| {
+        a.status
+            .as_ref()
+            .and_then(|s| s.workflow.as_ref())
+            .is_some_and(|w| {
+                w.steps
+                    .iter()
+                    .any(|s| s.phase == "failed" && s.reason == "Execute")
+            })
+    };
+    let app = env.wait_app("taker", "a failed step", failed_step).await;
+    assert_eq!(phase(&app), "runningWorkflow");
     let msg = &app
         .status
         .as_ref()
@@ -716,4 +727,121 @@ async fn leader_election_lets_one_replica_act() {
     // Released on shutdown: a takes it at once.
     release(&client, &b).await;
     assert!(try_acquire(&client, &a).await.unwrap());
+}
+
+both!(custom_workflow_suspends_passes_data_and_resumes);
+async fn custom_workflow_suspends_passes_data_and_resumes(env: Env) {
+    // Two step types of the app's namespace: one applies a ConfigMap, one
+    // suspends (both through the vela/* action packages).
+    let step_defs: Api<DynamicObject> = Api::namespaced_with(
+        env.client.clone(),
+        "default",
+        &roam_controller::defs::api_resource(roam_render::DefKind::WorkflowStep),
+    );
+    for (name, template) in [
+        (
+            "make-config",
+            "import \"vela/kube\"\n\nparameter: {name: string, value: string}\napply: kube.#Apply & {$params: value: {apiVersion: \"v1\", kind: \"ConfigMap\", metadata: name: parameter.name, data: v: parameter.value}}\n",
+        ),
+        (
+            "gate",
+            "import \"vela/builtin\"\n\nparameter: {message?: string}\nhold: builtin.#Suspend & {$params: parameter}\n",
+        ),
+    ] {
+        let def: DynamicObject = serde_json::from_value(json!({
+            "apiVersion": "core.oam.dev/v1beta1", "kind": "WorkflowStepDefinition",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"schematic": {"cue": {"template": template}}}
+        }))
+        .unwrap();
+        step_defs
+            .patch(
+                name,
+                &PatchParams::apply("test").force(),
+                &Patch::Apply(&def),
+            )
+            .await
+            .unwrap();
+    }
+    env.apply_app(json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+        "metadata": {"name": "flow", "namespace": "default"},
+        "spec": {
+            "components": [{"name": "flow-web", "type": "webservice", "properties": {"image": "nginx:1.27"}}],
+            "workflow": {"steps": [
+                {"name": "config", "type": "make-config", "properties": {"name": "flow-settings", "value": "on"},
+                 "outputs": [{"name": "settings-uid", "valueFrom": "apply.$returns.value.metadata.uid"}]},
+                {"name": "approve", "type": "gate", "properties": {"message": "waiting for a human"}},
+                {"name": "web", "type": "apply-component", "properties": {"component": "flow-web"}}
+            ]}
+        }
+    }))
+    .await;
+    let app = env
+        .wait_app("flow", "workflowSuspending", |a| {
+            phase(a) == "workflowSuspending"
+        })
+        .await;
+    let wf = app.status.as_ref().unwrap().workflow.clone().unwrap();
+    assert_eq!(wf.message, "suspended at step approve: waiting for a human");
+    let phases: Vec<(&str, &str)> = wf
+        .steps
+        .iter()
+        .map(|s| (s.name.as_str(), s.phase.as_str()))
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            ("config", "succeeded"),
+            ("approve", "suspending"),
+            ("web", "pending")
+        ]
+    );
+    // The first step's object exists, labelled as the app's; the component does not.
+    let cms: Api<k8s_openapi::api::core::v1::ConfigMap> =
+        Api::namespaced(env.client.clone(), "default");
+    let cm = cms.get("flow-settings").await.unwrap();
+    assert_eq!(cm.data.as_ref().unwrap()["v"], "on");
+    assert_eq!(
+        cm.metadata.labels.as_ref().unwrap()["app.oam.dev/name"],
+        "flow"
+    );
+    let deploys: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(env.client.clone(), "default");
+    assert!(deploys.get_opt("flow-web").await.unwrap().is_none());
+    // The output went to the context ConfigMap.
+    let context = cms.get("workflow-flow-context").await.unwrap();
+    let vars: Value = serde_json::from_str(&context.data.unwrap()["vars"]).unwrap();
+    assert_eq!(vars["settings-uid"], json!(cm.metadata.uid.unwrap()));
+
+    // Resume, as `roam workflow resume` does: the suspended step continues.
+    let mut app = env.apps().get("flow").await.unwrap();
+    {
+        let wf = app.status.as_mut().unwrap().workflow.as_mut().unwrap();
+        wf.suspend = false;
+        wf.steps[1].phase = "running".into();
+    }
+    env.apps()
+        .replace_status("flow", &PostParams::default(), &app)
+        .await
+        .unwrap();
+    let app = env.wait_running("flow").await;
+    let wf = app.status.as_ref().unwrap().workflow.clone().unwrap();
+    assert_eq!(wf.status, "succeeded");
+    assert!(deploys.get_opt("flow-web").await.unwrap().is_some());
+
+    // Deleting the app deletes the step's object and the context too.
+    env.apps()
+        .delete("flow", &DeleteParams::default())
+        .await
+        .unwrap();
+    wait_gone(&env.apps(), "flow").await;
+    assert!(cms.get_opt("flow-settings").await.unwrap().is_none());
+    assert!(
+        cms.get_opt("workflow-flow-context")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    env.stop().await;
 }

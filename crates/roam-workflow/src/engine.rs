@@ -571,8 +571,12 @@ impl<'a, P: Provider> Engine<'a, P> {
             )
             .await;
         ctx.steps.insert(status.id.clone(), memo);
-        for (name, v) in outputs_found {
-            ctx.set_var(&name, v);
+        // Outputs are exported when the step succeeds (a waiting step's
+        // values are not final).
+        if matches!(result, StepResult::Succeeded { .. }) {
+            for (name, v) in outputs_found {
+                ctx.set_var(&name, v);
+            }
         }
         result
     }
