@@ -25,6 +25,9 @@ pub const AUXILIARY_WORKLOAD: &str = "AuxiliaryWorkload";
 
 /// App annotation: explicit version.
 pub const ANNO_PUBLISH_VERSION: &str = "app.oam.dev/publishVersion";
+/// Schedules workflow restarts: `true` (now), an RFC 3339 time (once, then),
+/// or a Go duration (that long after each finish).
+pub const ANNO_RESTART_WORKFLOW: &str = "app.oam.dev/restart-workflow";
 /// App annotation: workflow name for `context.workflowName`.
 pub const ANNO_WORKFLOW_NAME: &str = "app.oam.dev/workflowName";
 /// App annotation: labels not propagated to resources (comma list).

@@ -52,6 +52,10 @@ pub struct Ctx {
     waits: Mutex<HashMap<String, u32>>,
     /// Per app: when state-keep last ran.
     kept: Mutex<HashMap<String, Instant>>,
+    /// Per app: the workflow steps' backoff exponents (kept in memory, not
+    /// in the context ConfigMap: losing them costs a few quick retries, and
+    /// writing them would cost a write per waiting reconcile).
+    step_backoff: Mutex<HashMap<String, BTreeMap<String, u32>>>,
 }
 
 impl Ctx {
@@ -79,6 +83,7 @@ impl Ctx {
             recorder,
             waits: Mutex::new(HashMap::new()),
             kept: Mutex::new(HashMap::new()),
+            step_backoff: Mutex::new(HashMap::new()),
         }
     }
 
@@ -98,6 +103,10 @@ impl Ctx {
 
     fn forget(&self, key: &str) {
         self.reset_wait(key);
+        self.step_backoff
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
         self.kept
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -179,10 +188,30 @@ async fn reconcile_inner(app: &Application, ctx: &Ctx, key: &str) -> Result<Acti
             Err(e) => return Err(e.into()),
         }
     }
+    // `app.oam.dev/restart-workflow: "true"` is a one-off request: taken
+    // (the annotation removed) before the run, so the status written after
+    // it is on the resulting resourceVersion.
+    let restart_requested = app
+        .annotations()
+        .get(L::ANNO_RESTART_WORKFLOW)
+        .is_some_and(|a| a.trim().eq_ignore_ascii_case("true"));
+    if restart_requested {
+        let p = json!({"metadata": {"annotations": {L::ANNO_RESTART_WORKFLOW: null}, "resourceVersion": rv}});
+        match apps
+            .patch(&name, &PatchParams::default(), &Patch::Merge(&p))
+            .await
+        {
+            Ok(a) => rv = a.resource_version(),
+            Err(kube::Error::Api(s)) if s.code == 409 => {
+                return Ok(Action::requeue(Duration::from_millis(200)));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let old = app.status.clone().unwrap_or_default();
     let mut st = old.clone();
     st.observed_generation = app.metadata.generation;
-    let action = pipeline(app, ctx, key, &ns, &mut st).await;
+    let action = pipeline(app, ctx, key, &ns, &mut st, restart_requested).await;
     let action = match action {
         Ok(a) => a,
         Err(e) => {
@@ -273,6 +302,7 @@ async fn pipeline(
     key: &str,
     ns: &str,
     st: &mut AppStatus,
+    restart_requested: bool,
 ) -> Result<Action, Error> {
     let name = app.name_any();
     // Parse: every type must be known.
@@ -379,18 +409,64 @@ async fn pipeline(
     // by `roam workflow restart`).
     let t = Instant::now();
     let now = jiff::Timestamp::now();
-    let restart = st
-        .workflow
-        .as_ref()
-        .is_none_or(|w| w.app_revision != rev.name || w.mode != spec.mode());
     let context_store = crate::provider::ContextStore::new(&ctx.client, ns, &name);
-    let (mut wf_ctx, loaded) = if restart {
+    let loaded = context_store.load().await?;
+    // Scheduled restarts: the annotation, or a restart-workflow step's request.
+    let mut restart_wait: Option<Duration> = None;
+    let mut restart_now = restart_requested;
+    if let Some(w) = st.workflow.as_ref().filter(|w| w.app_revision == rev.name) {
+        let anno = app
+            .annotations()
+            .get(L::ANNO_RESTART_WORKFLOW)
+            .filter(|a| !a.trim().eq_ignore_ascii_case("true"))
+            .cloned();
+        let requested = anno.clone().or_else(|| {
+            let v = loaded.as_ref()?.var("restartWorkflow")?;
+            ["at", "after", "every"]
+                .iter()
+                .find_map(|k| v.get(*k).and_then(Value::as_str).map(str::to_string))
+        });
+        if let Some(v) = requested {
+            match roam_workflow::scheduled_restart(&v, w, now) {
+                Ok(roam_workflow::Restart::Now) => restart_now = true,
+                Ok(roam_workflow::Restart::At(t)) => {
+                    restart_wait = Some(
+                        Duration::try_from(t.duration_since(now))
+                            .unwrap_or_default()
+                            .max(Duration::from_secs(1)),
+                    );
+                }
+                Ok(roam_workflow::Restart::No) => {}
+                Err(m) => {
+                    publish(
+                        ctx,
+                        app,
+                        EventType::Warning,
+                        "BadRestartSchedule",
+                        &format!("{}: {m}", L::ANNO_RESTART_WORKFLOW),
+                    )
+                    .await;
+                }
+            }
+        }
+    }
+    let bound = |d: Duration| restart_wait.map_or(d, |r| d.min(r));
+    let restart = restart_now
+        || st
+            .workflow
+            .as_ref()
+            .is_none_or(|w| w.app_revision != rev.name || w.mode != spec.mode());
+    let mut wf_ctx = if restart {
+        // From scratch: a context left by the previous run is emptied below.
         ctx.reset_wait(key);
+        ctx.step_backoff
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
         st.workflow = Some(roam_workflow::fresh_status(&spec, &rev.name, now));
-        (roam_workflow::ContextData::default(), None)
+        roam_workflow::ContextData::default()
     } else {
-        let loaded = context_store.load().await?;
-        (loaded.clone().unwrap_or_default(), loaded)
+        loaded.clone().unwrap_or_default()
     };
     let publish_version = app.annotations().get(L::ANNO_PUBLISH_VERSION).cloned();
     let generation = app.metadata.generation.unwrap_or(1);
@@ -430,15 +506,42 @@ async fn pipeline(
         context: step_context(app, ns, &rev.name, publish_version.as_deref()),
         now,
     };
+    if let Some(b) = ctx
+        .step_backoff
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(key)
+    {
+        for (id, n) in b {
+            wf_ctx.steps.entry(id.clone()).or_default().backoff = *n;
+        }
+    }
     let outcome = engine.run(&spec, &mut wf, &mut wf_ctx).await;
+    ctx.step_backoff
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(
+            key.to_string(),
+            wf_ctx
+                .steps
+                .iter()
+                .filter(|(_, m)| m.backoff > 0)
+                .map(|(id, m)| (id.clone(), m.backoff))
+                .collect(),
+        );
     let (mut trackers, mut delivered, transient) = provider.into_parts();
     if let Some(e) = transient {
         // The cluster failed us, not the step: retry the reconcile without
         // counting it against the step.
         return Err(e);
     }
-    if loaded.as_ref() != Some(&wf_ctx) {
-        context_store.save(app, &wf_ctx).await?;
+    // Written when something worth keeping changed (variables, failures,
+    // suspensions, logs); an app whose workflow keeps nothing has none.
+    let kept = persistent(&wf_ctx);
+    if loaded.as_ref().map(persistent) != Some(kept.clone())
+        && (loaded.is_some() || kept != roam_workflow::ContextData::default())
+    {
+        context_store.save(app, &kept).await?;
     }
     let wf_status = wf.status.clone();
     let wf_message = wf.message.clone();
@@ -475,10 +578,10 @@ async fn pipeline(
             &wf_message,
         );
         fill_services(st, &delivered, &trackers);
-        return Ok(Action::requeue(match outcome.requeue {
+        return Ok(Action::requeue(bound(match outcome.requeue {
             Some(d) => d.min(ctx.config.resync),
             None => ctx.config.resync,
-        }));
+        })));
     }
 
     // Garbage collection: the workflow succeeded, so every new object is
@@ -538,9 +641,9 @@ async fn pipeline(
             .get(crate::ANNO_RECONCILE_INTERVAL)
             .and_then(|s| parse_duration(s))
             .unwrap_or(ctx.config.state_keep_interval);
-        Ok(Action::requeue(
+        Ok(Action::requeue(bound(
             interval.min(ctx.config.state_keep_interval),
-        ))
+        )))
     } else {
         st.status = Some(ApplicationPhase::Unhealthy);
         let msg = st
@@ -551,7 +654,7 @@ async fn pipeline(
             .collect::<Vec<_>>()
             .join("; ");
         set_condition(st, status::READY, false, "Unhealthy", &msg);
-        Ok(Action::requeue(ctx.next_wait(key)))
+        Ok(Action::requeue(bound(ctx.next_wait(key))))
     }
 }
 
@@ -766,6 +869,17 @@ async fn referenced_steps(
             "spec.workflow.ref: Workflow {r:?} is malformed: {e}"
         ))),
     }
+}
+
+/// The part of the workflow context that is stored (backoff exponents are
+/// kept in memory; empty step memories are dropped).
+fn persistent(c: &roam_workflow::ContextData) -> roam_workflow::ContextData {
+    let mut c = c.clone();
+    for m in c.steps.values_mut() {
+        m.backoff = 0;
+    }
+    c.steps.retain(|_, m| *m != Default::default());
+    c
 }
 
 /// `context` of step templates.

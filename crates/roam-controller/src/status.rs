@@ -51,21 +51,71 @@ pub fn condition<'a>(st: &'a AppStatus, type_: &str) -> Option<&'a Condition> {
 pub fn merge_patch(old: &AppStatus, new: &AppStatus) -> Value {
     let old = serde_json::to_value(old).unwrap_or(Value::Null);
     let new = serde_json::to_value(new).unwrap_or(Value::Null);
-    let mut patch = match new {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
-    if let Value::Object(o) = old {
-        for k in o.keys() {
-            patch.entry(k.clone()).or_insert(Value::Null);
-        }
-    }
+    let patch = merge_diff(&old, &new).unwrap_or_else(|| Value::Object(Map::new()));
     serde_json::json!({ "status": patch })
+}
+
+/// The JSON merge patch (RFC 7386) that turns `old` into `new`: nested
+/// objects are diffed key by key (a key gone is `null`), anything else is
+/// replaced whole; `None` when they are equal.
+fn merge_diff(old: &Value, new: &Value) -> Option<Value> {
+    if old == new {
+        return None;
+    }
+    match (old, new) {
+        (Value::Object(o), Value::Object(n)) => {
+            let mut patch = Map::new();
+            for (k, nv) in n {
+                match o.get(k) {
+                    Some(ov) => {
+                        if let Some(d) = merge_diff(ov, nv) {
+                            patch.insert(k.clone(), d);
+                        }
+                    }
+                    None => {
+                        patch.insert(k.clone(), nv.clone());
+                    }
+                }
+            }
+            for k in o.keys() {
+                if !n.contains_key(k) {
+                    patch.insert(k.clone(), Value::Null);
+                }
+            }
+            Some(Value::Object(patch))
+        }
+        _ => Some(new.clone()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merge_patch_clears_nested_fields_that_went_away() {
+        let old: AppStatus = serde_json::from_value(serde_json::json!({
+            "status": "workflowSuspending",
+            "workflow": {"status": "suspending", "message": "suspended at step approve", "suspend": true,
+                         "steps": [{"name": "approve", "phase": "suspending"}]}
+        }))
+        .unwrap();
+        let new: AppStatus = serde_json::from_value(serde_json::json!({
+            "status": "running",
+            "workflow": {"status": "succeeded", "suspend": false,
+                         "steps": [{"name": "approve", "phase": "succeeded"}]}
+        }))
+        .unwrap();
+        assert_eq!(
+            merge_patch(&old, &new),
+            serde_json::json!({"status": {
+                "status": "running",
+                "workflow": {"status": "succeeded", "message": null, "suspend": false,
+                             "steps": [{"name": "approve", "phase": "succeeded"}]}
+            }})
+        );
+        assert_eq!(merge_patch(&new, &new), serde_json::json!({"status": {}}));
+    }
 
     #[test]
     fn transition_time_moves_only_on_change() {

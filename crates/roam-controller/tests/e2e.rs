@@ -830,6 +830,28 @@ async fn custom_workflow_suspends_passes_data_and_resumes(env: Env) {
     assert_eq!(wf.status, "succeeded");
     assert!(deploys.get_opt("flow-web").await.unwrap().is_some());
 
+    // `app.oam.dev/restart-workflow: "true"` runs the workflow again from
+    // the start (to the gate), once: the annotation is removed.
+    env.apps()
+        .patch(
+            "flow",
+            &PatchParams::default(),
+            &Patch::Merge(
+                json!({"metadata": {"annotations": {"app.oam.dev/restart-workflow": "true"}}}),
+            ),
+        )
+        .await
+        .unwrap();
+    let app = env
+        .wait_app("flow", "workflowSuspending again", |a| {
+            phase(a) == "workflowSuspending"
+        })
+        .await;
+    assert!(
+        !app.annotations()
+            .contains_key("app.oam.dev/restart-workflow")
+    );
+
     // Deleting the app deletes the step's object and the context too.
     env.apps()
         .delete("flow", &DeleteParams::default())

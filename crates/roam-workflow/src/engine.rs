@@ -876,6 +876,65 @@ fn requeue(
     })
 }
 
+/// A scheduled restart of a workflow.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Restart {
+    No,
+    Now,
+    At(jiff::Timestamp),
+}
+
+/// When the workflow should start again, by `app.oam.dev/restart-workflow`
+/// (or a `restart-workflow` step's request): `true` restarts now; an RFC
+/// 3339 time restarts once at that time (a run started after it counts);
+/// a Go duration restarts that long after each finish.
+pub fn scheduled_restart(
+    value: &str,
+    wf: &WorkflowStatus,
+    now: jiff::Timestamp,
+) -> Result<Restart, String> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("true") {
+        return Ok(Restart::Now);
+    }
+    let started = wf
+        .start_time
+        .as_deref()
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok());
+    if let Ok(at) = value.parse::<jiff::Timestamp>() {
+        if started.is_some_and(|s| s >= at) {
+            return Ok(Restart::No);
+        }
+        return Ok(if now >= at {
+            Restart::Now
+        } else {
+            Restart::At(at)
+        });
+    }
+    let d = crate::duration::parse(value).map_err(|_| {
+        format!("{value:?} is neither \"true\", an RFC 3339 time nor a duration like \"10m\"")
+    })?;
+    if !wf.finished {
+        return Ok(Restart::No);
+    }
+    let Some(end) = wf
+        .end_time
+        .as_deref()
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+    else {
+        return Ok(Restart::Now);
+    };
+    let at = jiff::SignedDuration::try_from(d)
+        .ok()
+        .and_then(|d| end.checked_add(d).ok())
+        .unwrap_or(jiff::Timestamp::MAX);
+    Ok(if now >= at {
+        Restart::Now
+    } else {
+        Restart::At(at)
+    })
+}
+
 /// The requeue interval of the `n`-th consecutive wait, as KubeVela
 /// computes it: `floor(2^n × 0.05)` seconds, clamped to [1 s, 60 s].
 pub fn wait_backoff(n: u32) -> Duration {
@@ -886,6 +945,47 @@ pub fn wait_backoff(n: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn restarts_are_scheduled_like_kubevela() {
+        let t = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+        let wf = WorkflowStatus {
+            start_time: Some("2026-11-22T10:00:00Z".into()),
+            end_time: Some("2026-11-22T10:05:00Z".into()),
+            finished: true,
+            ..Default::default()
+        };
+        let now = t("2026-11-22T10:07:00Z");
+        assert_eq!(scheduled_restart("true", &wf, now), Ok(Restart::Now));
+        assert_eq!(
+            scheduled_restart("2026-11-22T10:06:00Z", &wf, now),
+            Ok(Restart::Now)
+        );
+        assert_eq!(
+            scheduled_restart("2026-11-22T11:00:00Z", &wf, now),
+            Ok(Restart::At(t("2026-11-22T11:00:00Z")))
+        );
+        // A run that started after the time has had its restart.
+        assert_eq!(
+            scheduled_restart("2026-11-22T09:00:00Z", &wf, now),
+            Ok(Restart::No)
+        );
+        assert_eq!(scheduled_restart("1m", &wf, now), Ok(Restart::Now));
+        assert_eq!(
+            scheduled_restart("10m", &wf, now),
+            Ok(Restart::At(t("2026-11-22T10:15:00Z")))
+        );
+        let running = WorkflowStatus {
+            finished: false,
+            ..wf.clone()
+        };
+        assert_eq!(scheduled_restart("10m", &running, now), Ok(Restart::No));
+        assert!(
+            scheduled_restart("tomorrow", &wf, now)
+                .unwrap_err()
+                .contains("neither")
+        );
+    }
 
     #[test]
     fn backoff_is_kubevelas() {

@@ -27,8 +27,8 @@ pub mod templates;
 
 pub use context::ContextData;
 pub use engine::{
-    Engine, MAX_STEP_FAILURES, Outcome, fresh_status, is_done, phase, reason, step_id,
-    wait_backoff, workflow_phase,
+    Engine, MAX_STEP_FAILURES, Outcome, Restart, fresh_status, is_done, phase, reason,
+    scheduled_restart, step_id, wait_backoff, workflow_phase,
 };
 pub use provider::{Provider, ProviderCall, ProviderOutcome};
 pub use spec::Spec;
