@@ -213,6 +213,38 @@ impl<'a, P: Provider> Engine<'a, P> {
                     }
                 }
             });
+            // A suspended step's timeout still runs.
+            for (step, s) in spec.steps.iter().zip(wf.steps.iter_mut()) {
+                if s.phase != phase::SUSPENDING {
+                    continue;
+                }
+                let Some(deadline) = deadline(step, s) else {
+                    continue;
+                };
+                if deadline <= self.now {
+                    let t = step.timeout.clone().unwrap_or_default();
+                    let msg = format!("the step did not finish within its timeout of {t}");
+                    set_phase(s, phase::FAILED, reason::TIMEOUT, &msg, self.now);
+                    mark_running_subs(s, phase::FAILED, reason::TIMEOUT, self.now);
+                    run.terminated = true;
+                } else {
+                    run.wake_at(deadline);
+                }
+            }
+            if run.terminated {
+                run.suspended = false;
+                self.level(
+                    &spec.steps,
+                    spec.steps_mode,
+                    spec.sub_steps_mode,
+                    &mut wf.steps,
+                    ctx,
+                    &mut run,
+                )
+                .await;
+                finish(wf, &mut run, self.now);
+                return Outcome { requeue: None };
+            }
             if !due {
                 finish(wf, &mut run, self.now);
                 return Outcome {
@@ -363,41 +395,36 @@ impl<'a, P: Provider> Engine<'a, P> {
         }
         // Timeout, from the first execution.
         if let Some(t) = step.timeout.as_deref().filter(|t| !t.is_empty()) {
-            match crate::duration::parse(t) {
+            let d = match crate::duration::parse(t) {
+                Ok(d) => d,
                 Err(e) => {
+                    let msg = format!("timeout: {e}");
                     set_phase(
                         &mut statuses[i],
                         phase::FAILED,
                         reason::INPUT,
-                        &format!("timeout: {e}"),
+                        &msg,
                         self.now,
                     );
                     run.terminated = true;
                     return false;
                 }
-                Ok(d) => {
-                    if let Some(first) = statuses[i]
-                        .first_execute_time
-                        .as_deref()
-                        .and_then(|f| f.parse::<jiff::Timestamp>().ok())
-                    {
-                        let deadline = first
-                            .checked_add(
-                                jiff::SignedDuration::try_from(d)
-                                    .unwrap_or(jiff::SignedDuration::MAX),
-                            )
-                            .unwrap_or(jiff::Timestamp::MAX);
-                        if deadline <= self.now {
-                            let s = &mut statuses[i];
-                            let msg = format!("the step did not finish within its timeout of {t}");
-                            set_phase(s, phase::FAILED, reason::TIMEOUT, &msg, self.now);
-                            mark_running_subs(s, phase::FAILED, reason::TIMEOUT, self.now);
-                            run.terminated = true;
-                            return false;
-                        }
-                        run.wake_at(deadline);
-                    } else if let Ok(sd) = jiff::SignedDuration::try_from(d)
-                        && let Ok(deadline) = self.now.checked_add(sd)
+            };
+            match deadline(step, &statuses[i]) {
+                Some(deadline) if deadline <= self.now => {
+                    let s = &mut statuses[i];
+                    let msg = format!("the step did not finish within its timeout of {t}");
+                    set_phase(s, phase::FAILED, reason::TIMEOUT, &msg, self.now);
+                    mark_running_subs(s, phase::FAILED, reason::TIMEOUT, self.now);
+                    run.terminated = true;
+                    return false;
+                }
+                Some(deadline) => run.wake_at(deadline),
+                // Not run yet: the clock starts now.
+                None => {
+                    if let Some(deadline) = jiff::SignedDuration::try_from(d)
+                        .ok()
+                        .and_then(|d| self.now.checked_add(d).ok())
                     {
                         run.wake_at(deadline);
                     }
@@ -631,6 +658,22 @@ impl<'a, P: Provider> Engine<'a, P> {
             Err(e) => Err(format!("{expr:?}: {e}")),
         }
     }
+}
+
+/// When a step times out (its `timeout` after its first execution).
+fn deadline(step: &WorkflowStep, s: &WorkflowStepStatus) -> Option<jiff::Timestamp> {
+    let d = crate::duration::parse(step.timeout.as_deref()?).ok()?;
+    let first = s
+        .first_execute_time
+        .as_deref()?
+        .parse::<jiff::Timestamp>()
+        .ok()?;
+    Some(
+        jiff::SignedDuration::try_from(d)
+            .ok()
+            .and_then(|d| first.checked_add(d).ok())
+            .unwrap_or(jiff::Timestamp::MAX),
+    )
 }
 
 /// Makes the statuses match the steps (a status written by an older

@@ -586,3 +586,32 @@ async fn terminate_by_hand_stops_everything() {
     assert!(w.wf.finished);
     assert_eq!(p.seen().len(), 1);
 }
+
+#[tokio::test]
+async fn a_suspended_step_still_times_out() {
+    let mut w = World::new(json!({"components": [],
+    "workflow": {"steps": [
+        {"name": "approve", "type": "gate", "timeout": "10m"},
+        {"name": "after", "type": "note", "properties": {"text": "x"}},
+        {"name": "notify", "type": "note", "if": "always", "properties": {"text": "timed out"}}
+    ]}}));
+    let p = Fake::new(|_, _, _| Ok(ProviderOutcome::Done(json!({}))));
+    assert_eq!(
+        w.run(&p).await,
+        Some(Duration::from_secs(600)),
+        "woken at the deadline"
+    );
+    assert!(w.wf.suspend);
+    w.advance(600);
+    assert_eq!(w.run(&p).await, None);
+    assert_eq!(
+        w.phases(),
+        [
+            "approve=failed/Timeout",
+            "after=skipped/Skip",
+            "notify=succeeded"
+        ]
+    );
+    assert!(!w.wf.suspend);
+    assert_eq!(w.wf.status, "failed");
+}
