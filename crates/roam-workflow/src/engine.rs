@@ -776,7 +776,11 @@ fn apply_result(
         StepResult::Suspend { message } => {
             s.phase = phase::SUSPENDING.into();
             s.reason = reason::SUSPEND.into();
-            s.message = message;
+            s.message = match memo.resume_at.as_deref() {
+                Some(at) if message.is_empty() => format!("resumes by itself at {at}"),
+                Some(at) => format!("{message} (resumes by itself at {at})"),
+                None => message,
+            };
             run.suspended = true;
             if let Some(at) = memo.resume_at.as_deref().and_then(|a| a.parse().ok()) {
                 run.wake_at(at);
