@@ -561,7 +561,10 @@ async fn unknown_types_missing_components_and_bad_parameters_say_what_is_wrong()
     );
     let s = one(json!({"name": "z", "type": "read-addr", "properties": {"nme": "typo"}})).await;
     assert_eq!(s.reason, "ProcessParameter");
-    assert_eq!(s.message, "parameter: parameter.name: incomplete value string");
+    assert_eq!(
+        s.message,
+        "parameter: parameter.name: incomplete value string"
+    );
 }
 
 #[tokio::test]
