@@ -916,6 +916,9 @@ async fn restart_workflow_records_the_request() {
         ),
         (json!({"after": "10m"}), json!({"after": "10m"})),
         (json!({"every": "24h"}), json!({"every": "24h"})),
+        // Days become hours, which Go durations know.
+        (json!({"every": "2d"}), json!({"every": "48h"})),
+        (json!({"after": "1d"}), json!({"after": "24h"})),
     ] {
         let mut w =
             World::step(json!({"name": "again", "type": "restart-workflow", "properties": props}));
