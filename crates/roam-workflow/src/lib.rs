@@ -13,12 +13,14 @@
 //! - [`engine`]: one reconcile's worth of progress over the steps; the
 //!   status and [`ContextData`] carry everything to the next.
 //! - [`packages`]: the `vela/*` CUE action packages step templates import.
+//! - [`http`]: `vela/http` requests, for the provider to run.
 //! - [`context`]: variables and per-step memory, kept by the controller in
 //!   the ConfigMap `workflow-<app>-context`.
 
 pub mod context;
 pub mod duration;
 pub mod engine;
+pub mod http;
 pub mod packages;
 pub mod provider;
 pub mod spec;

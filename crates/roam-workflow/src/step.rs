@@ -116,6 +116,9 @@ impl<P: Provider> Exec<'_, P> {
             (vec!["parameter".to_string()], parameter),
             (vec!["context".to_string()], context),
         ];
+        // Bad parameters fail the step before any action runs (an action
+        // guarded by a parameter test could otherwise run, or fail, first).
+        check_parameter(program, &fills)?;
         let mut done: HashMap<Vec<String>, Value> = HashMap::new();
         let mut message = String::new();
         let mut waiting: Option<String> = None;
@@ -214,16 +217,7 @@ impl<P: Provider> Exec<'_, P> {
         if !todo.is_empty() {
             return Round::Run(todo);
         }
-        // Nothing more to run: check the parameters, then read the outputs.
-        if let Some(p) = inst.lookup(&["parameter"])
-            && let Err(e) = inst.export_serde(p)
-        {
-            return Round::Finished(Err(StepResult::Fail {
-                reason: reason::PARAMETER,
-                message: format!("parameter: {e}"),
-                terminate: true,
-            }));
-        }
+        // Nothing more to run: read the outputs.
         if let Some(stuck) = run.pending.first() {
             return Round::Finished(Err(StepResult::Fail {
                 reason: reason::EXECUTE,
@@ -262,7 +256,30 @@ impl<P: Provider> Exec<'_, P> {
             ),
         }))
     }
+}
 
+/// Fails the step (reason `ProcessParameter`, terminating) when the
+/// parameters do not satisfy the template's schema or are incomplete.
+fn check_parameter(program: &Program, fills: &[(Vec<String>, Value)]) -> Result<(), StepResult> {
+    let fail = |message: String| StepResult::Fail {
+        reason: reason::PARAMETER,
+        message,
+        terminate: true,
+    };
+    let mut inst = program.instance();
+    for (path, v) in fills {
+        let p: Vec<&str> = path.iter().map(String::as_str).collect();
+        inst.fill_json(&p, v)
+            .map_err(|b| fail(format!("{}: {}", path.join("."), b.msg)))?;
+    }
+    if let Some(p) = inst.lookup(&["parameter"]) {
+        inst.export_serde(p)
+            .map_err(|e| fail(format!("parameter: {e}")))?;
+    }
+    Ok(())
+}
+
+impl<P: Provider> Exec<'_, P> {
     fn builtin(
         &mut self,
         call: &Call,

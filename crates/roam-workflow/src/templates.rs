@@ -6,6 +6,11 @@ use std::sync::{Arc, Mutex};
 
 use roam_cue::eval::Program;
 
+/// Declared beside every template: KubeVela appends `context` (and
+/// `parameter`) to a step template as text, so templates refer to them
+/// without declaring them; roam fills both as values.
+const PRELUDE: &str = "context: _\nparameter: _\n";
+
 /// A cache of compiled templates (with the action packages importable).
 #[derive(Default)]
 pub struct Templates {
@@ -23,9 +28,11 @@ impl Templates {
         if let Some(p) = self.lock().get(text) {
             return Ok(p.clone());
         }
-        let program =
-            Program::compile_with_packages(&[("template.cue", text)], crate::packages::all())
-                .map_err(|e| e.to_string())?;
+        let program = Program::compile_with_packages(
+            &[("template.cue", text), ("roam-step-context.cue", PRELUDE)],
+            crate::packages::all(),
+        )
+        .map_err(|e| e.to_string())?;
         let program = Arc::new(program);
         self.lock().insert(text.clone(), program.clone());
         Ok(program)
