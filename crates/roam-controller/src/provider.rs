@@ -483,7 +483,9 @@ impl Provider for StepProvider<'_> {
                 json!({"outputs": {"clusters": [LOCAL]}}),
             )),
             ("kube", _) => self.kube(call).await,
-            ("http", "do") => Err("vela/http requests are not available in this build yet".into()),
+            ("http", "do") => roam_workflow::http::http_do(call.params)
+                .await
+                .map(ProviderOutcome::Done),
             (p, a) => Err(format!("no provider for {p}.#{a}")),
         }
     }

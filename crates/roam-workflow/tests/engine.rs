@@ -318,7 +318,10 @@ async fn suspend_with_a_duration_resumes_by_itself() {
     let p = Fake::new(|_, _, _| Ok(ProviderOutcome::Done(json!({}))));
     assert_eq!(w.run(&p).await, Some(Duration::from_secs(30)));
     assert_eq!(w.phases(), ["pause=suspending/Suspend", "after=pending"]);
-    assert_eq!(w.wf.message, "suspended at step pause: resumes by itself at 2026-11-22T10:00:30Z");
+    assert_eq!(
+        w.wf.message,
+        "suspended at step pause: resumes by itself at 2026-11-22T10:00:30Z"
+    );
     w.advance(10);
     assert_eq!(w.run(&p).await, Some(Duration::from_secs(20)));
     assert!(w.wf.suspend);
