@@ -867,3 +867,60 @@ async fn custom_workflow_suspends_passes_data_and_resumes(env: Env) {
     );
     env.stop().await;
 }
+
+both!(built_in_steps_request_and_export_data);
+async fn built_in_steps_request_and_export_data(env: Env) {
+    // A tiny HTTP endpoint the `request` step calls.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/version", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let mut buf = [0u8; 4096];
+            let _ = sock.read(&mut buf).await;
+            let body = r#"{"release": "1.4.2", "channel": "stable"}"#;
+            let resp = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = sock.write_all(resp.as_bytes()).await;
+        }
+    });
+    env.apply_app(json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+        "metadata": {"name": "fetch", "namespace": "default"},
+        "spec": {
+            "components": [],
+            "workflow": {"steps": [
+                {"name": "ask", "type": "request", "properties": {"url": url},
+                 "outputs": [{"name": "release", "valueFrom": "response.release"}]},
+                {"name": "save", "type": "export2config",
+                 "inputs": [{"from": "release", "parameterKey": "data.release"}],
+                 "properties": {"configName": "fetched", "data": {"source": "request"}}},
+                {"name": "note", "type": "print-message-in-status", "properties": {"message": "saved"}}
+            ]}
+        }
+    }))
+    .await;
+    let app = env.wait_running("fetch").await;
+    let wf = app.status.as_ref().unwrap().workflow.clone().unwrap();
+    assert_eq!(wf.steps[2].message, "saved");
+    let cms: Api<k8s_openapi::api::core::v1::ConfigMap> =
+        Api::namespaced(env.client.clone(), "default");
+    let data = cms.get("fetched").await.unwrap().data.unwrap();
+    assert_eq!(data["release"], "1.4.2");
+    assert_eq!(data["source"], "request");
+    env.apps()
+        .delete("fetch", &DeleteParams::default())
+        .await
+        .unwrap();
+    wait_gone(&env.apps(), "fetch").await;
+    assert!(
+        cms.get_opt("fetched").await.unwrap().is_none(),
+        "deleted with the app"
+    );
+    env.stop().await;
+}

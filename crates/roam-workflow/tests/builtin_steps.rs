@@ -410,7 +410,12 @@ async fn suspend_pauses_with_its_message_and_resumes_after_the_duration() {
     let p = Fake::empty();
     assert_eq!(w.run(&p).await, Some(std::time::Duration::from_secs(60)));
     assert_eq!(w.phases(), ["wait=suspending/Suspend", "after=pending"]);
-    assert!(w.message(0).starts_with("cooling down (resumes by itself at "), "{}", w.message(0));
+    assert!(
+        w.message(0)
+            .starts_with("cooling down (resumes by itself at "),
+        "{}",
+        w.message(0)
+    );
     w.advance(60);
     assert_eq!(w.run(&p).await, None);
     assert_eq!(w.phases(), ["wait=succeeded", "after=succeeded"]);
