@@ -25,6 +25,8 @@ use serde_json::{Value, json};
 const EXIT_FAILED: u8 = 1;
 /// Exit code: `--wait` ran out of time.
 const EXIT_TIMEOUT: u8 = 3;
+/// Exit code: `up --wait` reached a workflow suspended until resumed by hand.
+const EXIT_SUSPENDED: u8 = 4;
 
 #[derive(Args, Clone)]
 pub struct ClusterArgs {
@@ -37,7 +39,7 @@ pub struct ClusterArgs {
 }
 
 impl ClusterArgs {
-    async fn client(&self) -> Result<Client, String> {
+    pub(crate) async fn client(&self) -> Result<Client, String> {
         let path = self.kubeconfig.clone().or_else(|| {
             std::env::var_os("KUBECONFIG")
                 .filter(|k| !k.is_empty())
@@ -62,7 +64,7 @@ impl ClusterArgs {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -71,7 +73,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 /// A 404 for roam's own kinds means the CRDs are missing.
-fn api_error(e: kube::Error, what: &str) -> String {
+pub(crate) fn api_error(e: kube::Error, what: &str) -> String {
     match &e {
         kube::Error::Api(s)
             if s.code == 404 && s.message.contains("could not find the requested resource") =>
@@ -479,6 +481,26 @@ async fn wait_app(
                 _ => None,
             }
             .is_some();
+        // Suspended until someone resumes it: waiting longer is pointless.
+        if current
+            && st.status == Some(ApplicationPhase::WorkflowSuspending)
+            && let Some(wf) = st.workflow.as_ref().filter(|w| w.suspend)
+            && !wf.message.contains("resumes by itself")
+        {
+            if let Some(b) = &bar {
+                b.finish_and_clear();
+            }
+            eprintln!(
+                "⏸ application {name}: {}. Resume with: roam workflow resume {name} -n {}",
+                if wf.message.is_empty() {
+                    "workflow suspended"
+                } else {
+                    &wf.message
+                },
+                app.namespace().unwrap_or_else(|| "default".into())
+            );
+            return Ok(ExitCode::from(EXIT_SUSPENDED));
+        }
         if done {
             if let Some(b) = &bar {
                 b.finish_and_clear();
@@ -596,6 +618,18 @@ pub fn status_text(app: &Application) -> String {
         out.push_str(&format!("  finished: {}\n", wf.finished));
         out.push_str(&format!("  Suspend: {}\n", wf.suspend));
         out.push_str(&format!("  Terminated: {}\n", wf.terminated));
+        if wf.suspend {
+            out.push_str(&format!(
+                "  ⏸ {}. Resume with: roam workflow resume {} -n {}\n",
+                if wf.message.is_empty() {
+                    "suspended"
+                } else {
+                    &wf.message
+                },
+                app.name_any(),
+                app.namespace().unwrap_or_else(|| "default".into())
+            ));
+        }
         out.push_str("  Steps\n");
         for s in &wf.steps {
             out.push_str(&format!(
@@ -604,6 +638,15 @@ pub fn status_text(app: &Application) -> String {
             ));
             if !s.message.is_empty() {
                 out.push_str(&format!("    message: {}\n", s.message));
+            }
+            for sub in &s.sub_steps {
+                out.push_str(&format!(
+                    "    - name: {}\n      type: {}\n      phase: {}\n",
+                    sub.name, sub.type_, sub.phase
+                ));
+                if !sub.message.is_empty() {
+                    out.push_str(&format!("      message: {}\n", sub.message));
+                }
             }
         }
         out.push('\n');
@@ -844,7 +887,10 @@ fn detail_of(live: &Value) -> String {
 }
 
 /// Prints `v` as JSON (pretty) or YAML (Kubernetes layout).
-fn print_as(format: &str, v: &impl k8s_openapi::serde::Serialize) -> Result<ExitCode, String> {
+pub(crate) fn print_as(
+    format: &str,
+    v: &impl k8s_openapi::serde::Serialize,
+) -> Result<ExitCode, String> {
     let v = serde_json::to_value(v).map_err(|e| e.to_string())?;
     if format == "json" {
         println!(

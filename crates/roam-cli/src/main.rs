@@ -9,6 +9,7 @@ mod cue;
 mod deliver;
 mod local;
 mod simulate;
+mod workflow;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use roam_cue::SourceFile;
@@ -58,6 +59,9 @@ enum Command {
     Ls(deliver::LsArgs),
     /// Delete an application and everything it created.
     Delete(deliver::DeleteArgs),
+    /// Operate an application's workflow: suspend, resume, terminate, restart, rollback, logs, list.
+    #[command(subcommand)]
+    Workflow(workflow::WorkflowCommand),
     /// Install roam's CRDs and built-in definitions into a cluster.
     Install(deliver::InstallArgs),
     /// Run the application controller against a cluster.
@@ -125,6 +129,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Up(a) => deliver::up(a),
         Command::Status(a) => deliver::status(a),
         Command::Ls(a) => deliver::ls(a),
+        Command::Workflow(c) => workflow::run(c),
         Command::Delete(a) => deliver::delete(a),
         Command::Install(a) => deliver::install(a),
         Command::Controller(a) => deliver::controller(a),

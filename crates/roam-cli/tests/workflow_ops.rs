@@ -1,0 +1,244 @@
+//! `roam workflow …` and `roam up --wait` with a workflow that waits for a
+//! human, against a `roam local` server (controller and simulator in its
+//! process).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn roam(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_roam"))
+        .args(args)
+        .env_remove("KUBECONFIG")
+        .output()
+        .expect("roam runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+struct Local {
+    _tmp: tempfile::TempDir,
+    data: PathBuf,
+    kubeconfig: PathBuf,
+}
+
+impl Local {
+    fn start() -> Local {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let d = data.to_str().unwrap();
+        let o = roam(&[
+            "local",
+            "start",
+            "--port",
+            "0",
+            "--simulate-delay",
+            "300ms",
+            "--data-dir",
+            d,
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+        let kc = roam(&["local", "kubeconfig", "--data-dir", d]);
+        let kubeconfig = tmp.path().join("kubeconfig");
+        std::fs::write(&kubeconfig, &kc.stdout).unwrap();
+        Local {
+            _tmp: tmp,
+            data,
+            kubeconfig,
+        }
+    }
+
+    fn roam(&self, args: &[&str]) -> Output {
+        let mut a: Vec<&str> = args.to_vec();
+        a.extend(["--kubeconfig", self.kubeconfig.to_str().unwrap()]);
+        roam(&a)
+    }
+}
+
+impl Drop for Local {
+    fn drop(&mut self) {
+        let _ = roam(&["local", "stop", "--data-dir", self.data.to_str().unwrap()]);
+    }
+}
+
+fn app_yaml(image: &str) -> String {
+    format!(
+        r#"apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: gated
+  namespace: default
+spec:
+  components:
+    - name: gated-web
+      type: webservice
+      properties:
+        image: {image}
+  workflow:
+    steps:
+      - name: approve
+        type: suspend
+        properties:
+          message: needs sign-off
+      - name: web
+        type: apply-component
+        properties:
+          component: gated-web
+"#
+    )
+}
+
+fn status_json(local: &Local) -> serde_json::Value {
+    let o = local.roam(&["status", "gated", "-o", "json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn wait_phase(local: &Local, phase: &str) -> serde_json::Value {
+    for _ in 0..200 {
+        let v = status_json(local);
+        if v["status"]["status"] == phase {
+            return v;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+    panic!("never reached {phase}: {}", status_json(local)["status"]);
+}
+
+#[test]
+fn suspend_resume_terminate_restart_rollback_through_the_cli() {
+    let local = Local::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.yaml");
+    std::fs::write(&file, app_yaml("nginx:1.27")).unwrap();
+    let f = file.to_str().unwrap();
+
+    // up --wait stops at the gate: exit 4, naming the step and the command.
+    let o = local.roam(&["up", "-f", f, "--wait", "--timeout", "60s"]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(4), "{out}");
+    assert!(
+        out.contains("⏸ application gated: suspended at step approve: needs sign-off. Resume with: roam workflow resume gated -n default"),
+        "{out}"
+    );
+    let out = text(&local.roam(&["status", "gated"]));
+    assert!(
+        out.contains("Resume with: roam workflow resume gated -n default"),
+        "{out}"
+    );
+
+    // list: a table and JSON.
+    let o = local.roam(&["workflow", "list", "gated"]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("workflow suspending (StepByStep-DAG)"),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.contains("approve")
+            && l.contains("suspending")
+            && l.contains("needs sign-off")),
+        "{out}"
+    );
+    let o = local.roam(&["workflow", "list", "gated", "-o", "json"]);
+    let wf: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(wf["steps"][1]["phase"], "pending");
+
+    // resume: the gate continues, the component is applied.
+    let o = local.roam(&["workflow", "resume", "gated"]);
+    assert_eq!(
+        text(&o).trim(),
+        "application gated: workflow resumed (step approve continues)"
+    );
+    wait_phase(&local, "running");
+    let o = local.roam(&["workflow", "resume", "gated"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("the workflow is not suspended (it is succeeded)"),
+        "{}",
+        text(&o)
+    );
+
+    // logs: nothing was logged.
+    let o = local.roam(&["workflow", "logs", "gated"]);
+    assert!(
+        text(&o).contains("no step has logged anything"),
+        "{}",
+        text(&o)
+    );
+
+    // A new image: a new revision, the workflow runs again and stops at the gate.
+    std::fs::write(&file, app_yaml("nginx:1.28")).unwrap();
+    let o = local.roam(&["up", "-f", f, "--wait", "--timeout", "60s"]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    // rollback: the spec goes back to the previous revision's.
+    let o = local.roam(&["workflow", "rollback", "gated"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("spec rolled back to revision gated-v1"),
+        "{}",
+        text(&o)
+    );
+    let v = status_json(&local);
+    assert_eq!(
+        v["spec"]["components"][0]["properties"]["image"],
+        "nginx:1.27"
+    );
+
+    // restart from the start, then terminate.
+    let v = wait_phase(&local, "workflowSuspending");
+    let rev = v["status"]["latestRevision"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = local.roam(&["workflow", "restart", "gated"]);
+    assert_eq!(
+        text(&o).trim(),
+        "application gated: workflow restarted from the start"
+    );
+    let v = wait_phase(&local, "workflowSuspending");
+    assert_eq!(v["status"]["workflow"]["appRevision"], rev);
+    let o = local.roam(&["workflow", "terminate", "gated"]);
+    assert_eq!(text(&o).trim(), "application gated: workflow terminated");
+    let v = wait_phase(&local, "workflowTerminated");
+    assert_eq!(v["status"]["workflow"]["steps"][0]["reason"], "Terminate");
+    let o = local.roam(&["workflow", "resume", "gated"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("terminated and cannot be resumed"),
+        "{}",
+        text(&o)
+    );
+
+    // restart --step: the step and what follows it go back to pending.
+    let o = local.roam(&["workflow", "restart", "gated", "--step", "nope"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("the workflow has no step \"nope\" (steps: approve, web)"),
+        "{}",
+        text(&o)
+    );
+    let o = local.roam(&["workflow", "restart", "gated", "--step", "approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("workflow restarted from step approve (approve, web)"),
+        "{}",
+        text(&o)
+    );
+    wait_phase(&local, "workflowSuspending");
+
+    // An app that does not exist.
+    let o = local.roam(&["workflow", "resume", "ghost"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("application \"ghost\" not found in namespace default"),
+        "{}",
+        text(&o)
+    );
+}
