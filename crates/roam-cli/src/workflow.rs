@@ -422,10 +422,17 @@ async fn rollback(a: AppArgs) -> Result<ExitCode, String> {
             .and_then(|(_, n)| n.parse().ok())
             .unwrap_or(0)
     };
-    list.retain(|r| num(r) < current);
+    // The newest earlier revision whose workflow succeeded.
+    list.retain(|r| {
+        num(r) < current
+            && r.labels()
+                .get(roam_controller::LABEL_REVISION_SUCCEEDED)
+                .map(String::as_str)
+                == Some("true")
+    });
     let Some(prev) = list.into_iter().max_by_key(num) else {
         eprintln!(
-            "application {}: no earlier revision to roll back to (current: {})",
+            "application {}: no earlier revision whose workflow succeeded to roll back to (current: {})",
             t.name,
             st.latest_revision.map(|r| r.name).unwrap_or_default()
         );

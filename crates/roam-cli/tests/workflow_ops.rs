@@ -66,7 +66,48 @@ impl Drop for Local {
     }
 }
 
-fn app_yaml(image: &str) -> String {
+/// A loopback HTTP server that answers 200 and hands over each request body.
+fn receiver() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for sock in listener.incoming() {
+            let Ok(mut sock) = sock else { return };
+            let mut data = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Headers, then Content-Length bytes of body.
+            loop {
+                let n = sock.read(&mut buf).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                data.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&data).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let len = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= len {
+                        let _ = tx.send(body.to_string());
+                        break;
+                    }
+                }
+            }
+            let _ = sock
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+        }
+    });
+    (url, rx)
+}
+
+fn app_yaml_notify(image: &str, hook: &str) -> String {
     format!(
         r#"apiVersion: core.oam.dev/v1beta1
 kind: Application
@@ -89,6 +130,14 @@ spec:
         type: apply-component
         properties:
           component: gated-web
+      - name: tell
+        type: notification
+        properties:
+          webhook:
+            url:
+              value: {hook}
+            message:
+              text: gated is live
 "#
     )
 }
@@ -115,7 +164,8 @@ fn suspend_resume_terminate_restart_rollback_through_the_cli() {
     let local = Local::start();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("app.yaml");
-    std::fs::write(&file, app_yaml("nginx:1.27")).unwrap();
+    let (hook, received) = receiver();
+    std::fs::write(&file, app_yaml_notify("nginx:1.27", &hook)).unwrap();
     let f = file.to_str().unwrap();
 
     // up --wait stops at the gate: exit 4, naming the step and the command.
@@ -157,6 +207,12 @@ fn suspend_resume_terminate_restart_rollback_through_the_cli() {
         "application gated: workflow resumed (step approve continues)"
     );
     wait_phase(&local, "running");
+    // ...and then the notification reached the loopback receiver.
+    let body = received
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the notification was sent");
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["text"], "gated is live");
     let o = local.roam(&["workflow", "resume", "gated"]);
     assert!(!o.status.success());
     assert!(
@@ -174,7 +230,7 @@ fn suspend_resume_terminate_restart_rollback_through_the_cli() {
     );
 
     // A new image: a new revision, the workflow runs again and stops at the gate.
-    std::fs::write(&file, app_yaml("nginx:1.28")).unwrap();
+    std::fs::write(&file, app_yaml_notify("nginx:1.28", &hook)).unwrap();
     let o = local.roam(&["up", "-f", f, "--wait", "--timeout", "60s"]);
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
     // rollback: the spec goes back to the previous revision's.
@@ -220,14 +276,14 @@ fn suspend_resume_terminate_restart_rollback_through_the_cli() {
     let o = local.roam(&["workflow", "restart", "gated", "--step", "nope"]);
     assert!(!o.status.success());
     assert!(
-        text(&o).contains("the workflow has no step \"nope\" (steps: approve, web)"),
+        text(&o).contains("the workflow has no step \"nope\" (steps: approve, web, tell)"),
         "{}",
         text(&o)
     );
     let o = local.roam(&["workflow", "restart", "gated", "--step", "approve"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
-        text(&o).contains("workflow restarted from step approve (approve, web)"),
+        text(&o).contains("workflow restarted from step approve (approve, web, tell)"),
         "{}",
         text(&o)
     );

@@ -57,3 +57,6 @@ pub const ANNO_LAST_APPLIED_TIME: &str = "app.oam.dev/last-applied-time";
 
 /// Label on ApplicationRevisions: the revision's content hash.
 pub const LABEL_REVISION_HASH: &str = "app.oam.dev/app-revision-hash";
+/// On an ApplicationRevision whose workflow succeeded (what `roam workflow
+/// rollback` returns to).
+pub const LABEL_REVISION_SUCCEEDED: &str = "roam.oam.dev/workflow-succeeded";

@@ -350,6 +350,21 @@ async fn pipeline(
         }
     };
     let spec = roam_workflow::Spec::of(app, referenced.as_deref());
+    let problems = roam_workflow::validate(&spec, &registry, &app.spec.components);
+    if !problems.is_empty() {
+        let msg = format!(
+            "application {name}: the workflow cannot run:\n{}",
+            problems
+                .iter()
+                .map(|p| format!("  {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        set_condition(st, status::PARSED, false, "ParseError", &msg);
+        set_condition(st, status::READY, false, "ParseError", &msg);
+        st.status = Some(ApplicationPhase::Rendering);
+        return Ok(Action::requeue(ctx.config.resync));
+    }
 
     // Render every component of every delivery step (components fed by
     // `inputs` are rendered when their inputs exist): nothing is applied
@@ -482,6 +497,7 @@ async fn pipeline(
     .await?;
 
     let mut wf = st.workflow.take().unwrap_or_default();
+    let was_succeeded = wf.status == roam_workflow::workflow_phase::SUCCEEDED;
     wf.context_backend = Some(json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
@@ -549,6 +565,17 @@ async fn pipeline(
     ctx.metrics.stage("workflow", t.elapsed());
     use roam_workflow::workflow_phase as wp;
     let succeeded = wf_status == wp::SUCCEEDED;
+    if succeeded && !was_succeeded {
+        // What `roam workflow rollback` goes back to.
+        let p = json!({"metadata": {"labels": {crate::LABEL_REVISION_SUCCEEDED: "true"}}});
+        match Api::<ApplicationRevision>::namespaced(ctx.client.clone(), ns)
+            .patch(&rev.name, &PatchParams::default(), &Patch::Merge(&p))
+            .await
+        {
+            Ok(_) | Err(kube::Error::Api(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let (phase, reason) = match wf_status.as_str() {
         wp::SUCCEEDED => (ApplicationPhase::Running, "Succeeded"),
         wp::SUSPENDING => (ApplicationPhase::WorkflowSuspending, "Suspended"),
@@ -578,10 +605,13 @@ async fn pipeline(
             &wf_message,
         );
         fill_services(st, &delivered, &trackers);
-        return Ok(Action::requeue(bound(match outcome.requeue {
-            Some(d) => d.min(ctx.config.resync),
-            None => ctx.config.resync,
-        })));
+        return Ok(match (outcome.requeue, restart_wait) {
+            (Some(d), _) => Action::requeue(bound(d.min(ctx.config.resync))),
+            (None, Some(r)) => Action::requeue(r),
+            // Suspended for a human, failed or terminated: nothing to do
+            // until the app (or its workflow status) changes.
+            (None, None) => Action::await_change(),
+        });
     }
 
     // Garbage collection: the workflow succeeded, so every new object is

@@ -924,3 +924,130 @@ async fn built_in_steps_request_and_export_data(env: Env) {
     );
     env.stop().await;
 }
+
+both!(a_dag_of_ten_components_respects_depends_on);
+async fn a_dag_of_ten_components_respects_depends_on(env: Env) {
+    // c0 ← c1..c4 ← c5..c8 (two each) ← c9.
+    let mut comps =
+        vec![json!({"name": "c0", "type": "worker", "properties": {"image": "busybox"}})];
+    for i in 1..=4 {
+        comps.push(json!({"name": format!("c{i}"), "type": "worker", "properties": {"image": "busybox"}, "dependsOn": ["c0"]}));
+    }
+    for i in 5..=8 {
+        let a = format!("c{}", i - 4);
+        let b = format!("c{}", if i == 8 { 1 } else { i - 3 });
+        comps.push(json!({"name": format!("c{i}"), "type": "worker", "properties": {"image": "busybox"}, "dependsOn": [a, b]}));
+    }
+    comps.push(json!({"name": "c9", "type": "worker", "properties": {"image": "busybox"}, "dependsOn": ["c5", "c6", "c7", "c8"]}));
+    env.apply_app(json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+        "metadata": {"name": "dag", "namespace": "default"},
+        "spec": {"components": comps}
+    }))
+    .await;
+    let deploys: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(env.client.clone(), "default");
+    let app = env.wait_running("dag").await;
+    let wf = app.status.as_ref().unwrap().workflow.clone().unwrap();
+    assert_eq!(wf.mode, "DAG-DAG");
+    assert_eq!(wf.steps.len(), 10);
+    assert!(
+        wf.steps.iter().all(|s| s.phase == "succeeded"),
+        "{:?}",
+        wf.steps
+    );
+    // Each step started no earlier than everything it depends on.
+    let first = |n: &str| {
+        wf.steps
+            .iter()
+            .find(|s| s.name == n)
+            .unwrap()
+            .first_execute_time
+            .clone()
+            .unwrap()
+    };
+    for c in &comps {
+        for d in c["dependsOn"].as_array().into_iter().flatten() {
+            assert!(first(d.as_str().unwrap()) <= first(c["name"].as_str().unwrap()));
+        }
+    }
+    for i in 0..10 {
+        assert!(deploys.get_opt(&format!("c{i}")).await.unwrap().is_some());
+    }
+    assert_eq!(app.status.as_ref().unwrap().services.len(), 10);
+    env.stop().await;
+}
+
+both!(a_failing_webhook_is_retried_with_backoff);
+async fn a_failing_webhook_is_retried_with_backoff(env: Env) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let hits = Arc::new(AtomicUsize::new(0));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn({
+        let hits = hits.clone();
+        async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            loop {
+                let Ok((mut sock, _)) = listener.accept().await else {
+                    return;
+                };
+                let mut buf = [0u8; 8192];
+                let _ = sock.read(&mut buf).await;
+                hits.fetch_add(1, Ordering::SeqCst);
+                let _ = sock
+                    .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops")
+                    .await;
+            }
+        }
+    });
+    env.apply_app(json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+        "metadata": {"name": "hooked", "namespace": "default"},
+        "spec": {"components": [], "workflow": {"steps": [
+            {"name": "hook", "type": "webhook", "properties": {"url": {"value": url}, "data": {"event": "deployed"}}}
+        ]}}
+    }))
+    .await;
+    let failed = |a: &Application| {
+        a.status
+            .as_ref()
+            .and_then(|s| s.workflow.as_ref())
+            .is_some_and(|w| {
+                w.steps
+                    .iter()
+                    .any(|s| s.phase == "failed" && s.reason == "Execute")
+            })
+    };
+    let app = env
+        .wait_app("hooked", "a failed, retried step", failed)
+        .await;
+    assert_eq!(phase(&app), "runningWorkflow");
+    let wf = app.status.as_ref().unwrap().workflow.clone().unwrap();
+    assert_eq!(
+        wf.steps[0].message,
+        "the webhook answered with HTTP status 500"
+    );
+    // Retried: the receiver is called again after the backoff.
+    for _ in 0..100 {
+        if hits.load(Ordering::SeqCst) >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        hits.load(Ordering::SeqCst) >= 3,
+        "retried: {}",
+        hits.load(Ordering::SeqCst)
+    );
+    // The failure count is remembered in the context ConfigMap.
+    let cms: Api<k8s_openapi::api::core::v1::ConfigMap> =
+        Api::namespaced(env.client.clone(), "default");
+    let cm = cms.get("workflow-hooked-context").await.unwrap();
+    let steps: Value = serde_json::from_str(&cm.data.unwrap()["roam.steps"]).unwrap();
+    assert!(
+        steps[&wf.steps[0].id]["failures"].as_u64().unwrap() >= 1,
+        "{steps}"
+    );
+    env.stop().await;
+}

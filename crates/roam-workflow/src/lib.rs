@@ -26,6 +26,7 @@ pub mod provider;
 pub mod spec;
 mod step;
 pub mod templates;
+pub mod validate;
 
 pub use context::ContextData;
 pub use engine::{
@@ -36,3 +37,4 @@ pub use provider::{Provider, ProviderCall, ProviderOutcome};
 pub use spec::Spec;
 pub use step::BUILTIN_APPLY_COMPONENT;
 pub use templates::Templates;
+pub use validate::{Problem, validate};

@@ -310,6 +310,14 @@ impl<P: Provider> Exec<'_, P> {
                 }
             }
             "break" => stop(action, StepResult::Break { message: msg }),
+            "fail" if p.get("retry").and_then(Value::as_bool) == Some(true) => stop(
+                action,
+                StepResult::Fail {
+                    reason: reason::EXECUTE,
+                    message: msg,
+                    terminate: false,
+                },
+            ),
             "fail" => stop(
                 action,
                 StepResult::Fail {

@@ -805,9 +805,20 @@ async fn webhook_posts_data_to_a_url_from_a_secret() {
     let p = Fake::new(|_, _, _| http_status(404, "no such hook"));
     let mut w = World::step(json!({"name": "hook", "type": "webhook", "properties": {
         "url": {"value": "https://hooks.example.com/gone"}, "data": {}}}));
-    w.run(&p).await;
-    assert_eq!(w.phases(), ["hook=failed/Action"]);
-    assert_eq!(w.message(0), "the webhook answered with HTTP status 404");
+    // An error status is retried with backoff, and fails for good at the
+    // retry limit, with the status in the message.
+    for _ in 0..9 {
+        assert!(w.run(&p).await.is_some());
+        assert_eq!(w.phases(), ["hook=failed/Execute"]);
+        assert_eq!(w.message(0), "the webhook answered with HTTP status 404");
+        w.advance(300);
+    }
+    assert_eq!(w.run(&p).await, None);
+    assert_eq!(w.phases(), ["hook=failed/FailedAfterRetries"]);
+    assert_eq!(
+        w.message(0),
+        "failed 10 times, the last time: the webhook answered with HTTP status 404"
+    );
 }
 
 #[tokio::test]
@@ -881,7 +892,7 @@ async fn notification_failures_and_email() {
         "slack": {"url": {"value": "https://hooks.slack.com/x"}, "message": {"text": "hi"}}}}),
     );
     w.run(&p).await;
-    assert_eq!(w.phases(), ["tell=failed/Action"]);
+    assert_eq!(w.phases(), ["tell=failed/Execute"], "retried");
     assert_eq!(
         w.message(0),
         "the Slack notification failed: HTTP status 500"
