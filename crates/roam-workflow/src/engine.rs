@@ -559,6 +559,11 @@ impl<'a, P: Provider> Engine<'a, P> {
             }
             input_values.insert(input.from.clone(), v);
         }
+        if step.type_ == "apply-component" {
+            return self
+                .apply_component(step, status, Value::Object(parameter), &outputs, ctx)
+                .await;
+        }
         let mut context = self.context.clone();
         if let Some(c) = context.as_object_mut() {
             c.insert("stepName".into(), json!(step.name));
@@ -606,6 +611,61 @@ impl<'a, P: Provider> Engine<'a, P> {
             }
         }
         result
+    }
+
+    /// `apply-component` without evaluating [`step::BUILTIN_APPLY_COMPONENT`]:
+    /// the same single action and the same outputs, read straight from its
+    /// result. Every generated step is one of these, so this is the hot path.
+    async fn apply_component(
+        &self,
+        step: &WorkflowStep,
+        status: &WorkflowStepStatus,
+        parameter: Value,
+        outputs: &[roam_api::OutputItem],
+        ctx: &mut ContextData,
+    ) -> StepResult {
+        let params = json!({
+            "value": parameter["value"],
+            "cluster": parameter["cluster"],
+            "namespace": parameter["namespace"],
+            "waitHealthy": true,
+        });
+        let call = crate::provider::ProviderCall {
+            step: &step.name,
+            step_id: &status.id,
+            path: "apply",
+            provider: "oam",
+            action: "component-apply",
+            params: &params,
+        };
+        let (result, waiting) = match self.provider.call(&call).await {
+            Ok(crate::ProviderOutcome::Done(v)) => (v, None),
+            Ok(crate::ProviderOutcome::Wait { message, result }) => (result, Some(message)),
+            Err(e) => {
+                return StepResult::Fail {
+                    reason: reason::EXECUTE,
+                    message: format!("apply (oam.#component-apply): {e}"),
+                    terminate: false,
+                };
+            }
+        };
+        if let Some(message) = waiting {
+            return StepResult::Wait { message };
+        }
+        for o in outputs {
+            let mut cur = Some(&result);
+            for part in o.value_from.split('.').filter(|p| !p.is_empty()) {
+                cur = cur.and_then(|v| match v {
+                    Value::Object(m) => m.get(part),
+                    Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
+                    _ => None,
+                });
+            }
+            ctx.set_var(&o.name, cur.cloned().unwrap_or(Value::Null));
+        }
+        StepResult::Succeeded {
+            message: String::new(),
+        }
     }
 
     /// Evaluates an `if` expression.

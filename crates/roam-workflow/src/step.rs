@@ -18,8 +18,10 @@ use crate::context::{MAX_LOG_LINES, StepMemo};
 use crate::engine::reason;
 use crate::provider::{Provider, ProviderCall, ProviderOutcome};
 
-/// The template `apply-component` steps run: the component comes in as
-/// `parameter.value` (with inputs already set at `value.properties.*`).
+/// What an `apply-component` step does, as a template: the component comes
+/// in as `parameter.value` (with inputs already set at `value.properties.*`).
+/// The engine runs the equivalent directly (`Engine::apply_component`)
+/// rather than evaluating it; tests hold the two to the same result.
 pub const BUILTIN_APPLY_COMPONENT: &str = r#"import "vela/oam"
 
 parameter: {

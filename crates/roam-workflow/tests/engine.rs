@@ -619,3 +619,64 @@ async fn a_suspended_step_still_times_out() {
     assert!(!w.wf.suspend);
     assert_eq!(w.wf.status, "failed");
 }
+
+#[tokio::test]
+async fn component_outputs_feed_component_inputs() {
+    let mut w = World::new(json!({"components": [
+        {"name": "db", "type": "worker", "outputs": [{"name": "db-host", "valueFrom": "output.status.podIP"}]},
+        {"name": "web", "type": "webservice", "dependsOn": ["db"],
+         "inputs": [{"from": "db-host", "parameterKey": "env.DB_HOST"}]}
+    ]}));
+    let p = Fake::new(|_, params, _| {
+        Ok(ProviderOutcome::Done(
+            match params["value"]["name"].as_str().unwrap() {
+                "db" => json!({"output": {"status": {"podIP": "10.1.2.3"}}, "outputs": {}}),
+                _ => json!({}),
+            },
+        ))
+    });
+    w.run(&p).await;
+    assert_eq!(w.phases(), ["db=succeeded", "web=succeeded"]);
+    assert_eq!(w.ctx.var("db-host"), Some(&json!("10.1.2.3")));
+    let calls = p.calls.lock().unwrap();
+    assert_eq!(
+        calls[1].2["value"]["properties"]["env"]["DB_HOST"],
+        "10.1.2.3"
+    );
+    assert_eq!(calls[1].2["waitHealthy"], true);
+}
+
+#[tokio::test]
+async fn the_apply_component_template_does_what_the_engine_does() {
+    // The template, run through the call protocol as any step type.
+    let mut reg = registry();
+    reg.add_source(
+        "apply-comp-template.cue",
+        &format!(
+            "{}\n\"as-template\": {{type: \"workflow-step\", description: \"t\"}}\ntemplate: {{\n{}\n}}\n",
+            "import \"vela/oam\"",
+            roam_workflow::BUILTIN_APPLY_COMPONENT.replace("import \"vela/oam\"\n", "")
+        ),
+    )
+    .unwrap();
+    let comp = json!({"name": "db", "type": "worker", "properties": {"image": "pg"}});
+    let mut w = World::new(json!({"components": [comp],
+    "workflow": {"steps": [
+        {"name": "fast", "type": "apply-component", "properties": {"component": "db"},
+         "outputs": [{"name": "a", "valueFrom": "output.metadata.name"}]},
+        {"name": "slow", "type": "as-template", "properties": {"value": comp},
+         "outputs": [{"name": "b", "valueFrom": "output.metadata.name"}]}
+    ]}}));
+    w.registry = reg;
+    let p = Fake::new(|_, _, _| {
+        Ok(ProviderOutcome::Done(
+            json!({"output": {"metadata": {"name": "db"}}, "outputs": {}}),
+        ))
+    });
+    w.run(&p).await;
+    assert_eq!(w.phases(), ["fast=succeeded", "slow=succeeded"]);
+    assert_eq!(w.ctx.var("a"), w.ctx.var("b"));
+    let calls = p.calls.lock().unwrap();
+    assert_eq!(calls[0].1, calls[1].1);
+    assert_eq!(calls[0].2, calls[1].2, "same action, same parameters");
+}
