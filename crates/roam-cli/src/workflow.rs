@@ -300,8 +300,9 @@ async fn restart(a: StepArgs) -> Result<ExitCode, String> {
             .await
             .map_err(|e| api_error(e, &t.name))?;
         match cms.delete(&cm_name, &DeleteParams::default()).await {
-            Ok(_) | Err(kube::Error::Api(_)) => {}
-            Err(e) => return Err(e.to_string()),
+            Ok(_) => {}
+            Err(kube::Error::Api(s)) if s.code == 404 => {}
+            Err(e) => return Err(api_error(e, &cm_name)),
         }
         println!("application {}: workflow restarted from the start", t.name);
         return Ok(ExitCode::SUCCESS);

@@ -148,6 +148,21 @@ fn status_json(local: &Local) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
+fn wait_for(
+    local: &Local,
+    what: &str,
+    f: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    for _ in 0..200 {
+        let v = status_json(local);
+        if f(&v) {
+            return v;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+    panic!("never reached {what}: {}", status_json(local)["status"]);
+}
+
 fn wait_phase(local: &Local, phase: &str) -> serde_json::Value {
     for _ in 0..200 {
         let v = status_json(local);
@@ -247,8 +262,12 @@ fn suspend_resume_terminate_restart_rollback_through_the_cli() {
         "nginx:1.27"
     );
 
-    // restart from the start, then terminate.
-    let v = wait_phase(&local, "workflowSuspending");
+    // restart from the start, then terminate. First the controller must
+    // have taken the rolled-back spec (a new revision, suspended again).
+    let v = wait_for(&local, "the rolled-back revision suspended", |v| {
+        v["status"]["status"] == "workflowSuspending"
+            && v["status"]["observedGeneration"] == v["metadata"]["generation"]
+    });
     let rev = v["status"]["latestRevision"]["name"]
         .as_str()
         .unwrap()

@@ -330,8 +330,10 @@ impl<P: Provider> Exec<'_, P> {
             ),
             "suspend" => {
                 // Resumed by hand (the phase left `suspending`) or by time.
+                // Resumed by hand: `roam workflow resume` sets the step
+                // `running`. A step back at `pending` (a restart) is not.
                 let resumed =
-                    self.memo.suspended && self.prev_phase != crate::engine::phase::SUSPENDING;
+                    self.memo.suspended && self.prev_phase == crate::engine::phase::RUNNING;
                 let due = self
                     .memo
                     .resume_at

@@ -680,3 +680,20 @@ async fn the_apply_component_template_does_what_the_engine_does() {
     assert_eq!(calls[0].1, calls[1].1);
     assert_eq!(calls[0].2, calls[1].2, "same action, same parameters");
 }
+
+#[tokio::test]
+async fn a_gate_back_at_pending_suspends_again_even_with_old_memory() {
+    let mut w = World::new(json!({"components": [],
+        "workflow": {"steps": [{"name": "approve", "type": "gate"}]}}));
+    let p = Fake::new(|_, _, _| Ok(ProviderOutcome::Done(json!({}))));
+    w.run(&p).await;
+    assert_eq!(w.phases(), ["approve=suspending/Suspend"]);
+    // The status was reset (a restart racing with the context write) but
+    // the step's memory says it was suspended: that is not a resume.
+    w.wf.suspend = false;
+    w.wf.steps[0].phase = "pending".into();
+    w.wf.steps[0].reason.clear();
+    w.run(&p).await;
+    assert_eq!(w.phases(), ["approve=suspending/Suspend"]);
+    assert!(w.wf.suspend);
+}
