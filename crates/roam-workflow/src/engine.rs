@@ -283,7 +283,6 @@ impl<'a, P: Provider> Engine<'a, P> {
             for _pass in 0..=steps.len() {
                 let mut progressed = false;
                 for i in 0..steps.len() {
-                    let step = &steps[i];
                     if is_done(&statuses[i]) {
                         continue;
                     }
@@ -297,7 +296,6 @@ impl<'a, P: Provider> Engine<'a, P> {
                     if statuses[i] != before {
                         progressed = true;
                     }
-                    let _ = step;
                     if mode == WorkflowMode::StepByStep && (blocked || !is_done(&statuses[i])) {
                         break;
                     }
@@ -499,12 +497,8 @@ impl<'a, P: Provider> Engine<'a, P> {
                 "cluster": props.get("cluster").cloned().unwrap_or(json!("")),
                 "namespace": props.get("namespace").cloned().unwrap_or(json!("")),
             });
-            (
-                step::BUILTIN_APPLY_COMPONENT.into(),
-                parameter,
-                inputs,
-                outputs,
-            )
+            // Run directly (`apply_component`), not as a template.
+            (None, parameter, inputs, outputs)
         } else {
             let Some(def) = self.registry.get(DefKind::WorkflowStep, &step.type_) else {
                 let mut known: Vec<String> = self
@@ -535,7 +529,7 @@ impl<'a, P: Provider> Engine<'a, P> {
                 };
             };
             (
-                t,
+                Some(t),
                 step.properties.clone().unwrap_or(json!({})),
                 step.inputs.clone(),
                 step.outputs.clone(),
@@ -551,19 +545,17 @@ impl<'a, P: Provider> Engine<'a, P> {
                 };
             }
         };
-        let mut input_values = serde_json::Map::new();
         for input in &inputs {
-            let v = ctx.var(&input.from).cloned().unwrap_or(Value::Null);
             if !input.parameter_key.is_empty() {
-                crate::context::set_path(&mut parameter, &input.parameter_key, v.clone());
+                let v = ctx.var(&input.from).cloned().unwrap_or(Value::Null);
+                crate::context::set_path(&mut parameter, &input.parameter_key, v);
             }
-            input_values.insert(input.from.clone(), v);
         }
-        if step.type_ == "apply-component" {
+        let Some(template) = template else {
             return self
                 .apply_component(step, status, Value::Object(parameter), &outputs, ctx)
                 .await;
-        }
+        };
         let mut context = self.context.clone();
         if let Some(c) = context.as_object_mut() {
             c.insert("stepName".into(), json!(step.name));
@@ -594,13 +586,7 @@ impl<'a, P: Provider> Engine<'a, P> {
             now: self.now,
         };
         let (result, outputs_found, memo) = exec
-            .run(
-                &program,
-                Value::Object(parameter),
-                Value::Object(input_values),
-                context,
-                &outputs,
-            )
+            .run(&program, Value::Object(parameter), context, &outputs)
             .await;
         ctx.steps.insert(status.id.clone(), memo);
         // Outputs are exported when the step succeeds (a waiting step's
@@ -974,9 +960,8 @@ fn requeue(
         visit(s);
         s.sub_steps.iter().for_each(&mut visit);
     }
-    let cap = if failed { 300.0 } else { 60.0 };
-    let secs = n.map_or(1.0, |n| (2f64.powi(n.min(30) as i32) * 0.05).floor());
-    let backoff = Duration::from_secs_f64(secs.clamp(1.0, cap));
+    let cap = Duration::from_secs(if failed { 300 } else { 60 });
+    let backoff = n.map_or(Duration::from_secs(1), |n| backoff(n, cap));
     Some(match run.wake {
         Some(w) => backoff.min(until(w)),
         None => backoff,
@@ -1045,8 +1030,13 @@ pub fn scheduled_restart(
 /// The requeue interval of the `n`-th consecutive wait, as KubeVela
 /// computes it: `floor(2^n × 0.05)` seconds, clamped to [1 s, 60 s].
 pub fn wait_backoff(n: u32) -> Duration {
+    backoff(n, Duration::from_secs(60))
+}
+
+/// `floor(2^n × 0.05)` seconds, clamped to [1 s, `cap`].
+fn backoff(n: u32, cap: Duration) -> Duration {
     let secs = (2f64.powi(n.min(30) as i32) * 0.05).floor();
-    Duration::from_secs_f64(secs.clamp(1.0, 60.0))
+    Duration::from_secs_f64(secs.clamp(1.0, cap.as_secs_f64()))
 }
 
 #[cfg(test)]

@@ -95,7 +95,6 @@ impl<P: Provider> Exec<'_, P> {
         &mut self,
         program: &Program,
         parameter: Value,
-        _inputs: Value,
         context: Value,
         outputs: &[OutputItem],
     ) -> (StepResult, Vec<(String, Value)>, StepMemo) {
