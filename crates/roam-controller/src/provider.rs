@@ -227,6 +227,21 @@ impl<'a> StepProvider<'a> {
         self.ctx.clusters.get(name).map_err(|e| e.to_string())
     }
 
+    /// Records an object a step applies in the app's current tracker (saved
+    /// before the apply, as for components), so it is garbage-collected and
+    /// deleted with the app.
+    async fn track(&self, cluster: &str, obj: &Value) -> Result<(), String> {
+        let mut st = self.state.lock().await;
+        let m = tracker::managed(cluster, obj, "", "", Some(obj.clone()));
+        if st.trackers.record_object(m) || !st.trackers.current_exists() {
+            st.trackers
+                .save_current()
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
     async fn kube(&self, call: &ProviderCall<'_>) -> Result<ProviderOutcome, String> {
         let p = call.params;
         let cluster = self.cluster(p)?;
@@ -265,16 +280,7 @@ impl<'a> StepProvider<'a> {
                 labels.insert(L::APP_NAME.into(), json!(self.app.name_any()));
                 labels.insert(L::APP_NAMESPACE.into(), json!(self.ns));
                 value["metadata"]["labels"] = Value::Object(labels);
-                {
-                    let mut st = self.state.lock().await;
-                    let m = tracker::managed(&cluster.name, &value, "", "", Some(value.clone()));
-                    if st.trackers.record_object(m) || !st.trackers.current_exists() {
-                        st.trackers
-                            .save_current()
-                            .await
-                            .map_err(|e| e.to_string())?;
-                    }
-                }
+                self.track(&cluster.name, &value).await?;
                 let applied = match cluster.apply(&value, false).await {
                     Err(DispatchError::Conflict { .. }) => cluster.apply(&value, true).await,
                     r => r,
@@ -292,16 +298,7 @@ impl<'a> StepProvider<'a> {
                     {
                         item["metadata"]["namespace"] = json!(self.ns);
                     }
-                    {
-                        let mut st = self.state.lock().await;
-                        let m = tracker::managed(&cluster.name, &item, "", "", Some(item.clone()));
-                        if st.trackers.record_object(m) || !st.trackers.current_exists() {
-                            st.trackers
-                                .save_current()
-                                .await
-                                .map_err(|e| e.to_string())?;
-                        }
-                    }
+                    self.track(&cluster.name, &item).await?;
                     out.push(cluster.apply(&item, true).await.map_err(transient)?);
                 }
                 Ok(ProviderOutcome::Done(json!({ "value": out })))
@@ -347,11 +344,7 @@ impl<'a> StepProvider<'a> {
                 };
                 let mut lp = ListParams::default();
                 if let Some(m) = p["filter"]["matchingLabels"].as_object() {
-                    let sel: Vec<String> = m
-                        .iter()
-                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                        .collect();
-                    lp = lp.labels(&sel.join(","));
+                    lp = lp.labels(&label_selector(m));
                 }
                 match api.list(&lp).await {
                     Ok(list) => Ok(ProviderOutcome::Done(json!({ "list": list }))),
@@ -376,11 +369,7 @@ impl<'a> StepProvider<'a> {
                         .unwrap_or(self.ns);
                     let api: Api<kube::api::DynamicObject> =
                         Api::namespaced_with(cluster.client.clone(), ns, &ar);
-                    let sel: Vec<String> = m
-                        .iter()
-                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                        .collect();
-                    let lp = ListParams::default().labels(&sel.join(","));
+                    let lp = ListParams::default().labels(&label_selector(m));
                     return match api
                         .delete_collection(&DeleteParams::background(), &lp)
                         .await
@@ -489,6 +478,14 @@ impl Provider for StepProvider<'_> {
             (p, a) => Err(format!("no provider for {p}.#{a}")),
         }
     }
+}
+
+/// `matchingLabels` as a label selector (`k=v,k2=v2`).
+fn label_selector(m: &serde_json::Map<String, Value>) -> String {
+    m.iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The context ConfigMap of an app (`workflow-<app>-context`).

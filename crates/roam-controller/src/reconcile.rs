@@ -172,36 +172,35 @@ async fn reconcile_inner(app: &Application, ctx: &Ctx, key: &str) -> Result<Acti
     let ns = app.namespace().unwrap_or_else(|| "default".into());
     let apps: Api<Application> = Api::namespaced(ctx.client.clone(), &ns);
     let mut rv = app.resource_version();
+    // Metadata first, in one patch on the cached resourceVersion (the
+    // status written after it goes on the resulting one): the finalizer if
+    // missing, and `app.oam.dev/restart-workflow: "true"`, a one-off
+    // request, taken by removing the annotation before the run.
+    let restart_requested = app
+        .annotations()
+        .get(L::ANNO_RESTART_WORKFLOW)
+        .is_some_and(|a| a.trim().eq_ignore_ascii_case("true"));
+    let mut meta = serde_json::Map::new();
     if !app.finalizers().iter().any(|f| f == FINALIZER) {
         let mut fins = app.finalizers().to_vec();
         fins.push(FINALIZER.into());
-        let p = json!({"metadata": {"finalizers": fins, "resourceVersion": rv}});
+        meta.insert("finalizers".into(), json!(fins));
+    }
+    if restart_requested {
+        meta.insert(
+            "annotations".into(),
+            json!({L::ANNO_RESTART_WORKFLOW: null}),
+        );
+    }
+    if !meta.is_empty() {
+        meta.insert("resourceVersion".into(), json!(rv));
+        let p = json!({ "metadata": meta });
         match apps
             .patch(&name, &PatchParams::default(), &Patch::Merge(&p))
             .await
         {
             Ok(a) => rv = a.resource_version(),
             // Changed since the cached copy: the newer one is on its way.
-            Err(kube::Error::Api(s)) if s.code == 409 => {
-                return Ok(Action::requeue(Duration::from_millis(200)));
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    // `app.oam.dev/restart-workflow: "true"` is a one-off request: taken
-    // (the annotation removed) before the run, so the status written after
-    // it is on the resulting resourceVersion.
-    let restart_requested = app
-        .annotations()
-        .get(L::ANNO_RESTART_WORKFLOW)
-        .is_some_and(|a| a.trim().eq_ignore_ascii_case("true"));
-    if restart_requested {
-        let p = json!({"metadata": {"annotations": {L::ANNO_RESTART_WORKFLOW: null}, "resourceVersion": rv}});
-        match apps
-            .patch(&name, &PatchParams::default(), &Patch::Merge(&p))
-            .await
-        {
-            Ok(a) => rv = a.resource_version(),
             Err(kube::Error::Api(s)) if s.code == 409 => {
                 return Ok(Action::requeue(Duration::from_millis(200)));
             }
