@@ -1,69 +1,11 @@
 //! `roam install`, `up --wait`, `status`, `ls`, `delete --wait` against a
 //! `roam local` server (controller and simulator in its process).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn roam(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_roam"))
-        .args(args)
-        .env_remove("KUBECONFIG")
-        .output()
-        .expect("roam runs")
-}
+use std::path::Path;
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-struct Local {
-    _tmp: tempfile::TempDir,
-    data: PathBuf,
-    kubeconfig: PathBuf,
-}
-
-impl Local {
-    fn start() -> Local {
-        let tmp = tempfile::tempdir().unwrap();
-        let data = tmp.path().join("data");
-        let d = data.to_str().unwrap();
-        let o = roam(&[
-            "local",
-            "start",
-            "--port",
-            "0",
-            "--simulate-delay",
-            "300ms",
-            "--data-dir",
-            d,
-        ]);
-        assert!(o.status.success(), "{}", text(&o));
-        let kc = roam(&["local", "kubeconfig", "--data-dir", d]);
-        let kubeconfig = tmp.path().join("kubeconfig");
-        std::fs::write(&kubeconfig, &kc.stdout).unwrap();
-        Local {
-            _tmp: tmp,
-            data,
-            kubeconfig,
-        }
-    }
-
-    fn roam(&self, args: &[&str]) -> Output {
-        let mut a: Vec<&str> = args.to_vec();
-        a.extend(["--kubeconfig", self.kubeconfig.to_str().unwrap()]);
-        roam(&a)
-    }
-}
-
-impl Drop for Local {
-    fn drop(&mut self) {
-        let _ = roam(&["local", "stop", "--data-dir", self.data.to_str().unwrap()]);
-    }
-}
+use common::{Local, text};
 
 fn example(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -155,7 +97,7 @@ fn install_up_status_ls_delete() {
     assert!(out.contains("└─") && out.contains("running"), "{out}");
 
     // A bad app: --wait fails fast with the reason, exit 1.
-    let bad = local._tmp.path().join("bad.yaml");
+    let bad = local.dir().join("bad.yaml");
     std::fs::write(
         &bad,
         "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: bad\nspec:\n  components:\n    - name: w\n      type: webservice\n      properties:\n        image: x\n        cpu: 3\n",
