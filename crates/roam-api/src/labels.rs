@@ -14,6 +14,13 @@ pub const APP_RESOURCE_TYPE: &str = "app.oam.dev/resourceType";
 pub const APP_REPLICA_KEY: &str = "app.oam.dev/replicaKey";
 /// Target cluster, set at dispatch.
 pub const APP_CLUSTER: &str = "app.oam.dev/cluster";
+/// On a cluster registration Secret: how roam authenticates to the cluster
+/// (`ServiceAccountToken` or `X509Certificate`); selects registrations.
+pub const CLUSTER_CREDENTIAL_TYPE: &str = "cluster.core.oam.dev/cluster-credential-type";
+/// On a cluster registration Secret: the cluster's alias.
+pub const ANNO_CLUSTER_ALIAS: &str = "cluster.core.oam.dev/cluster-alias";
+/// On a cluster registration Secret: the version last probed (JSON).
+pub const ANNO_CLUSTER_VERSION: &str = "cluster.core.oam.dev/cluster-version";
 /// Component type, on the workload.
 pub const WORKLOAD_TYPE: &str = "workload.oam.dev/type";
 /// Trait type (or `AuxiliaryWorkload`), on trait objects.

@@ -39,13 +39,44 @@ pub struct ClusterArgs {
 }
 
 impl ClusterArgs {
-    pub(crate) async fn client(&self) -> Result<Client, String> {
-        let path = self.kubeconfig.clone().or_else(|| {
+    fn kubeconfig_path(&self) -> Option<PathBuf> {
+        self.kubeconfig.clone().or_else(|| {
             std::env::var_os("KUBECONFIG")
                 .filter(|k| !k.is_empty())
                 .map(PathBuf::from)
-        });
-        match path {
+        })
+    }
+
+    /// The API server's URL, as the kubeconfig in use names it.
+    pub(crate) async fn server_url(&self) -> Option<String> {
+        let kc = match self.kubeconfig_path() {
+            Some(p) => kube::config::Kubeconfig::read_from(p).ok()?,
+            None => {
+                let text = tokio::task::spawn_blocking(crate::local::ensure_running)
+                    .await
+                    .ok()?
+                    .ok()?;
+                kube::config::Kubeconfig::from_yaml(&text).ok()?
+            }
+        };
+        let ctx_name = self.context.clone().or(kc.current_context.clone())?;
+        let ctx = kc
+            .contexts
+            .iter()
+            .find(|c| c.name == ctx_name)?
+            .context
+            .clone()?;
+        kc.clusters
+            .iter()
+            .find(|c| c.name == ctx.cluster)?
+            .cluster
+            .as_ref()?
+            .server
+            .clone()
+    }
+
+    pub(crate) async fn client(&self) -> Result<Client, String> {
+        match self.kubeconfig_path() {
             Some(p) => {
                 roam_apiserver::simulator::client_from_kubeconfig(Some(&p), self.context.as_deref())
                     .await

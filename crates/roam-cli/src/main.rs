@@ -5,6 +5,7 @@
 //! line itself is wrong; 3 `--wait` timed out.
 
 mod app;
+mod cluster;
 mod cue;
 mod deliver;
 mod local;
@@ -62,6 +63,9 @@ enum Command {
     /// Operate an application's workflow: suspend, resume, terminate, restart, rollback, logs, list.
     #[command(subcommand)]
     Workflow(workflow::WorkflowCommand),
+    /// Register member clusters and manage them: join, list, detach, rename, labels, probe.
+    #[command(subcommand)]
+    Cluster(cluster::ClusterCommand),
     /// Install roam's CRDs and built-in definitions into a cluster.
     Install(deliver::InstallArgs),
     /// Run the application controller against a cluster.
@@ -131,6 +135,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Ls(a) => deliver::ls(a),
         Command::Workflow(c) => workflow::run(c),
         Command::Delete(a) => deliver::delete(a),
+        Command::Cluster(c) => cluster::run(c),
         Command::Install(a) => deliver::install(a),
         Command::Controller(a) => deliver::controller(a),
         Command::Completion { shell } => {

@@ -6,8 +6,12 @@
 //! caller decides about (drift on an object the app owns is taken back and
 //! reported; an object someone else owns is left alone).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
+
+use k8s_openapi::api::core::v1::Secret;
+use kube::runtime::reflector::{self, Store};
+use kube::runtime::{WatchStreamExt, watcher};
 
 use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams};
 use kube::core::GroupVersionKind;
@@ -17,6 +21,7 @@ use roam_api::ManagedResource;
 use serde_json::Value;
 
 use crate::FIELD_MANAGER;
+use crate::registration::Registration;
 
 /// The name of the hub cluster.
 pub const LOCAL: &str = "local";
@@ -41,14 +46,34 @@ pub enum DispatchError {
     },
     #[error("{object}: {message}")]
     Invalid { object: String, message: String },
-    #[error("{object}: {source}")]
+    #[error("{object}: {}", causes(source))]
     Api {
         object: String,
         #[source]
         source: KubeError,
     },
-    #[error("unknown cluster {0:?}")]
+    #[error(
+        "cluster {0:?} is not registered (roam cluster list shows the clusters; roam cluster join adds one)"
+    )]
     UnknownCluster(String),
+    #[error("{0}")]
+    BadRegistration(String),
+}
+
+/// An error with its causes (a refused connection says so, not only
+/// "client error (Connect)").
+fn causes(e: &KubeError) -> String {
+    let mut out = e.to_string();
+    let mut next = std::error::Error::source(e);
+    while let Some(c) = next {
+        let c_text = c.to_string();
+        if !out.contains(&c_text) {
+            out.push_str(": ");
+            out.push_str(&c_text);
+        }
+        next = c.source();
+    }
+    out
 }
 
 impl DispatchError {
@@ -137,6 +162,9 @@ impl std::fmt::Display for ObjectKey {
 pub struct ClusterClient {
     pub name: String,
     pub client: Client,
+    /// `context.clusterVersion` as last probed (members; the hub's is
+    /// configured).
+    pub version: Option<roam_render::ClusterVersion>,
     resources: RwLock<HashMap<(String, String), (ApiResource, bool)>>,
 }
 
@@ -145,6 +173,7 @@ impl ClusterClient {
         ClusterClient {
             name: name.to_string(),
             client,
+            version: None,
             resources: RwLock::new(HashMap::new()),
         }
     }
@@ -305,26 +334,107 @@ fn to_value(o: DynamicObject) -> Value {
     serde_json::to_value(o).unwrap_or(Value::Null)
 }
 
-/// The clusters roam delivers to. Only the hub (`local`) until
-/// multi-cluster delivery registers members.
+/// Member clients by name, with the registration's resourceVersion they
+/// were made from.
+type Members = HashMap<String, (String, Arc<ClusterClient>)>;
+
+/// The clusters roam delivers to: the hub (`local`) and the members
+/// registered as Secrets ([`crate::registration`]), watched. A member's
+/// client is made on first use and replaced when its registration changes.
 #[derive(Clone)]
 pub struct Clusters {
     local: Arc<ClusterClient>,
+    registrations: Option<Store<Secret>>,
+    /// Namespaces whose registrations count, in precedence order.
+    namespaces: Vec<String>,
+    members: Arc<RwLock<Members>>,
 }
 
 impl Clusters {
+    /// Only the hub: no registrations are watched.
     pub fn new(local: Client) -> Clusters {
         Clusters {
             local: Arc::new(ClusterClient::new(LOCAL, local)),
+            registrations: None,
+            namespaces: Vec::new(),
+            members: Arc::default(),
         }
     }
 
-    pub fn get(&self, name: &str) -> Result<&Arc<ClusterClient>, DispatchError> {
-        if name.is_empty() || name == LOCAL {
-            Ok(&self.local)
-        } else {
-            Err(DispatchError::UnknownCluster(name.into()))
+    /// The hub and the registrations in `namespaces` (first wins for a
+    /// name), watched by a task on the current runtime. Returns once the
+    /// first list arrived, or after a few seconds if it cannot be listed
+    /// (members are then unknown until it can).
+    pub async fn watch(local: Client, namespaces: &[&str]) -> Clusters {
+        let api: Api<Secret> = Api::all(local.clone());
+        let writer = reflector::store::Writer::<Secret>::default();
+        let reader = writer.as_reader();
+        let stream = reflector::reflector(
+            writer,
+            watcher(
+                api,
+                watcher::Config::default().labels(roam_api::labels::CLUSTER_CREDENTIAL_TYPE),
+            ),
+        )
+        .default_backoff();
+        tokio::spawn(async move {
+            futures_util::pin_mut!(stream);
+            while let Some(ev) = futures_util::StreamExt::next(&mut stream).await {
+                if let Err(e) = ev {
+                    tracing::debug!(error = %e, "cluster registrations watch");
+                }
+            }
+        });
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), reader.wait_until_ready())
+            .await;
+        Clusters {
+            local: Arc::new(ClusterClient::new(LOCAL, local)),
+            registrations: Some(reader),
+            namespaces: namespaces.iter().map(|n| n.to_string()).collect(),
+            members: Arc::default(),
         }
+    }
+
+    /// The registered members (not the hub), by name; a registration that
+    /// cannot be read is an `Err` naming what is wrong.
+    pub fn registrations(&self) -> BTreeMap<String, Result<Registration, String>> {
+        match &self.registrations {
+            Some(store) => {
+                let secrets = store.state();
+                crate::registration::from_secrets(secrets.iter().map(|s| &**s), &self.namespaces)
+            }
+            None => BTreeMap::new(),
+        }
+    }
+
+    /// The client of a cluster (`""` is the hub).
+    pub async fn get(&self, name: &str) -> Result<Arc<ClusterClient>, DispatchError> {
+        if name.is_empty() || name == LOCAL {
+            return Ok(self.local.clone());
+        }
+        let reg = match self.registrations().remove(name) {
+            Some(Ok(r)) => r,
+            Some(Err(m)) => return Err(DispatchError::BadRegistration(m)),
+            None => return Err(DispatchError::UnknownCluster(name.into())),
+        };
+        if let Some((rv, c)) = self
+            .members
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            && *rv == reg.resource_version
+        {
+            return Ok(c.clone());
+        }
+        let client = reg.client().await.map_err(DispatchError::BadRegistration)?;
+        let mut c = ClusterClient::new(name, client);
+        c.version = reg.version.clone();
+        let c = Arc::new(c);
+        self.members
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.to_string(), (reg.resource_version, c.clone()));
+        Ok(c)
     }
 
     pub fn local(&self) -> &Arc<ClusterClient> {

@@ -33,6 +33,7 @@ pub mod leader;
 pub mod metrics;
 mod provider;
 pub mod reconcile;
+pub mod registration;
 pub mod revision;
 pub mod runner;
 pub mod status;

@@ -121,6 +121,12 @@ impl<'a> StepProvider<'a> {
             Ok(Outcome::Succeeded) => Ok(ProviderOutcome::Done(result)),
             Ok(Outcome::Running(message)) => Ok(ProviderOutcome::Wait { message, result }),
             Ok(Outcome::Failed(m)) => Err(m),
+            // A member cluster that cannot be reached: the step waits (and
+            // is retried with its backoff) while other placements go on.
+            Err(e) if d.cluster != LOCAL => Ok(ProviderOutcome::Wait {
+                message: format!("cluster {} cannot be reached, retrying: {e}", d.cluster),
+                result,
+            }),
             Err(e) => {
                 let msg = format!("step {step}: {e}");
                 *transient = Some(e);
@@ -169,12 +175,10 @@ impl<'a> StepProvider<'a> {
             namespace: namespace.map(str::to_string),
             components: vec![ci],
         };
-        if d.cluster != LOCAL {
-            return Err(format!(
-                "cluster {:?} is not registered (only \"local\" exists until clusters are joined)",
-                d.cluster
-            ));
-        }
+        let d = Delivery {
+            cluster: crate::reconcile::cluster_name(&d.cluster, &self.ctx.clusters)?,
+            ..d
+        };
         let wait_healthy = p["waitHealthy"].as_bool().unwrap_or(true);
         match self.deliver(call.step, di, &d).await? {
             ProviderOutcome::Wait { message, result } if wait_healthy => {
@@ -205,26 +209,60 @@ impl<'a> StepProvider<'a> {
                     .into(),
             );
         }
-        // The delivery rendered up front, if the step's policies are these.
-        let di = self.deliveries.iter().position(|(s, _)| s == call.step);
-        let d = deploy_delivery(self.app, call.step, &policies)?;
-        let di = di.filter(|&i| {
-            self.deliveries[i].1.as_ref().is_ok_and(|u| {
-                u.components == d.components && u.cluster == d.cluster && u.namespace == d.namespace
+        let placements = deploy_delivery(self.app, call.step, &policies, &self.ctx.clusters)?;
+        // Every placement is delivered; one that fails or waits does not
+        // hold up the others, and the step reports each by cluster.
+        let mut waiting = Vec::new();
+        let mut failed = Vec::new();
+        for d in &placements {
+            // The delivery rendered up front for this placement, if any.
+            let di = self.deliveries.iter().position(|(s, u)| {
+                s == call.step
+                    && u.as_ref().is_ok_and(|u| {
+                        u.components == d.components
+                            && u.cluster == d.cluster
+                            && u.namespace == d.namespace
+                    })
+            });
+            let at = placement_name(d);
+            match self.deliver(call.step, di, d).await {
+                Ok(ProviderOutcome::Done(_)) => {}
+                Ok(ProviderOutcome::Wait { message, .. }) => {
+                    waiting.push(if placements.len() > 1 {
+                        format!("{at}: {message}")
+                    } else {
+                        message
+                    })
+                }
+                Err(m) => failed.push(if placements.len() > 1 {
+                    format!("{at}: {m}")
+                } else {
+                    m
+                }),
+            }
+        }
+        if !failed.is_empty() {
+            return Err(failed.join("; "));
+        }
+        if waiting.is_empty() {
+            Ok(ProviderOutcome::Done(json!({})))
+        } else {
+            Ok(ProviderOutcome::Wait {
+                message: waiting.join("; "),
+                result: json!({}),
             })
-        });
-        self.deliver(call.step, di, &d).await
+        }
     }
 
-    fn cluster(
+    async fn cluster(
         &self,
         params: &Value,
-    ) -> Result<&std::sync::Arc<crate::cluster::ClusterClient>, String> {
+    ) -> Result<std::sync::Arc<crate::cluster::ClusterClient>, String> {
         let name = params["cluster"]
             .as_str()
             .filter(|c| !c.is_empty())
             .unwrap_or(LOCAL);
-        self.ctx.clusters.get(name).map_err(|e| e.to_string())
+        self.ctx.clusters.get(name).await.map_err(|e| e.to_string())
     }
 
     /// Records an object a step applies in the app's current tracker (saved
@@ -244,7 +282,7 @@ impl<'a> StepProvider<'a> {
 
     async fn kube(&self, call: &ProviderCall<'_>) -> Result<ProviderOutcome, String> {
         let p = call.params;
-        let cluster = self.cluster(p)?;
+        let cluster = self.cluster(p).await?;
         let mut value = p["value"].clone();
         if value["metadata"]["namespace"]
             .as_str()
@@ -549,5 +587,13 @@ impl ContextStore {
             Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+/// How a step names a placement: `cluster` or `cluster/namespace`.
+fn placement_name(d: &Delivery) -> String {
+    match &d.namespace {
+        Some(ns) => format!("{}/{ns}", d.cluster),
+        None => d.cluster.clone(),
     }
 }

@@ -380,34 +380,36 @@ async fn pipeline(
     let mut prerendered: HashMap<(usize, usize), RenderedComponent> = HashMap::new();
     let mut errors: Vec<RenderError> = Vec::new();
     for step in delivery_steps(&spec.steps) {
-        let d = delivery_of(app, step);
-        if let Ok(d) = &d {
-            let di = deliveries.len();
-            let target = Target {
-                namespace: d.namespace.clone(),
-                ..target.clone()
-            };
-            let namespace = target.namespace.clone().unwrap_or_else(|| ns.to_string());
-            for &ci in &d.components {
-                let comp = &d.app.spec.components[ci];
-                if !comp.inputs.is_empty() {
-                    continue;
-                }
-                let r0 = Instant::now();
-                match renderer.render_component(&d.app, ci, comp, &namespace, &target) {
-                    Ok(r) => {
-                        prerendered.insert((di, ci), r);
+        let ds = match delivery_of(app, step, &ctx.clusters) {
+            Ok(ds) => ds.into_iter().map(Ok).collect(),
+            Err(m) => vec![Err(m)],
+        };
+        for d in ds {
+            if let Ok(d) = &d {
+                let di = deliveries.len();
+                let target = placement_target(ctx, &target, d);
+                let namespace = target.namespace.clone().unwrap_or_else(|| ns.to_string());
+                for &ci in &d.components {
+                    let comp = &d.app.spec.components[ci];
+                    if !comp.inputs.is_empty() {
+                        continue;
                     }
-                    Err(e) => {
-                        if !errors.contains(&e) {
-                            errors.push(*e);
+                    let r0 = Instant::now();
+                    match renderer.render_component(&d.app, ci, comp, &namespace, &target) {
+                        Ok(r) => {
+                            prerendered.insert((di, ci), r);
+                        }
+                        Err(e) => {
+                            if !errors.contains(&e) {
+                                errors.push(*e);
+                            }
                         }
                     }
+                    ctx.metrics.render(r0.elapsed());
                 }
-                ctx.metrics.render(r0.elapsed());
             }
+            deliveries.push((step.name.clone(), d));
         }
-        deliveries.push((step.name.clone(), d));
     }
     ctx.metrics.stage("render", t.elapsed());
     if !errors.is_empty() {
@@ -624,7 +626,7 @@ async fn pipeline(
     let t = Instant::now();
     for (i, (_, d)) in deliveries.iter().enumerate() {
         if let Ok(d) = d {
-            run_delivery(
+            let r = run_delivery(
                 ctx,
                 app,
                 &renderer,
@@ -638,7 +640,30 @@ async fn pipeline(
                 &mut HashMap::new(),
                 false,
             )
-            .await?;
+            .await;
+            match r {
+                Ok(_) => {}
+                // A member that cannot be reached: its services are
+                // unhealthy for now, the others are still reported.
+                Err(e) if d.cluster != LOCAL => {
+                    let namespace = d.namespace.clone().unwrap_or_else(|| ns.to_string());
+                    for &ci in &d.components {
+                        let comp = &d.app.spec.components[ci];
+                        delivered.insert(
+                            (d.cluster.clone(), namespace.clone(), comp.name.clone()),
+                            ApplicationComponentStatus {
+                                name: comp.name.clone(),
+                                namespace: namespace.clone(),
+                                cluster: d.cluster.clone(),
+                                healthy: false,
+                                message: format!("cluster {} cannot be reached: {e}", d.cluster),
+                                ..Default::default()
+                            },
+                        );
+                    }
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
     fill_services(st, &delivered, &trackers);
@@ -757,7 +782,11 @@ fn delivery_steps(steps: &[WorkflowStep]) -> Vec<&WorkflowStep> {
 }
 
 /// A delivery step's policies (deploy) or component (apply-component).
-pub(crate) fn delivery_of(app: &Application, step: &WorkflowStep) -> Result<Delivery, String> {
+pub(crate) fn delivery_of(
+    app: &Application,
+    step: &WorkflowStep,
+    clusters: &Clusters,
+) -> Result<Vec<Delivery>, String> {
     let props = step.properties.clone().unwrap_or(Value::Null);
     let s = |k: &str| {
         props
@@ -779,12 +808,13 @@ pub(crate) fn delivery_of(app: &Application, step: &WorkflowStep) -> Result<Deli
                     step.name
                 )
             })?;
-        return Ok(Delivery {
+        return Ok(vec![Delivery {
             app: app.clone(),
-            cluster: cluster_name(&s("cluster"))?,
+            cluster: cluster_name(&s("cluster"), clusters)
+                .map_err(|m| format!("step {:?}: {m}", step.name))?,
             namespace: Some(s("namespace")).filter(|n| !n.is_empty()),
             components: vec![idx],
-        });
+        }]);
     }
     let policies: Vec<String> = props
         .get("policies")
@@ -796,7 +826,7 @@ pub(crate) fn delivery_of(app: &Application, step: &WorkflowStep) -> Result<Deli
                 .collect()
         })
         .unwrap_or_default();
-    deploy_delivery(app, &step.name, &policies)
+    deploy_delivery(app, &step.name, &policies, clusters)
 }
 
 /// What a `deploy` with these policies delivers (overrides in order, then
@@ -805,10 +835,13 @@ pub(crate) fn deploy_delivery(
     app: &Application,
     step: &str,
     policies: &[String],
-) -> Result<Delivery, String> {
+    clusters: &Clusters,
+) -> Result<Vec<Delivery>, String> {
     let mut variant = app.clone();
-    let mut namespace = None;
-    let mut cluster = LOCAL.to_string();
+    // (cluster, namespace) in the order the topologies name them.
+    let mut placements: Vec<(String, Option<String>)> = Vec::new();
+    let mut topologies = 0;
+    let registered = clusters.registrations();
     for pname in policies {
         let p: &AppPolicy = app
             .spec
@@ -823,24 +856,11 @@ pub(crate) fn deploy_delivery(
                         .map_err(|e| e.to_string())?;
             }
             "topology" => {
-                let props = p.properties.clone().unwrap_or(Value::Null);
-                if let Some(n) = props.get("namespace").and_then(Value::as_str) {
-                    namespace = Some(n.to_string());
-                }
-                let clusters: Vec<&str> = props
-                    .get("clusters")
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                if props.get("clusterLabelSelector").is_some()
-                    || props.get("clusterSelector").is_some()
-                {
-                    return Err(format!(
-                        "policy {pname:?} (topology): cluster selectors need registered clusters; only \"local\" exists"
-                    ));
-                }
-                for c in clusters {
-                    cluster = cluster_name(c)?;
+                topologies += 1;
+                for placement in topology_placements(pname, p, &registered)? {
+                    if !placements.contains(&placement) {
+                        placements.push(placement);
+                    }
                 }
             }
             other => {
@@ -850,13 +870,120 @@ pub(crate) fn deploy_delivery(
             }
         }
     }
-    Ok(Delivery {
-        components: roam_render::dataflow::dependency_order(&variant.spec.components)
-            .map_err(|e| e.to_string())?,
-        app: variant,
-        cluster,
-        namespace,
-    })
+    if topologies == 0 {
+        placements.push((LOCAL.into(), None));
+    }
+    let components = roam_render::dataflow::dependency_order(&variant.spec.components)
+        .map_err(|e| e.to_string())?;
+    Ok(placements
+        .into_iter()
+        .map(|(cluster, namespace)| Delivery {
+            app: variant.clone(),
+            cluster,
+            namespace,
+            components: components.clone(),
+        })
+        .collect())
+}
+
+/// The (cluster, namespace) pairs of a topology policy: the clusters it
+/// lists (each must be registered), or the registered clusters whose labels
+/// match its selector, or the hub.
+fn topology_placements(
+    pname: &str,
+    p: &AppPolicy,
+    registered: &BTreeMap<String, Result<crate::registration::Registration, String>>,
+) -> Result<Vec<(String, Option<String>)>, String> {
+    let props = p.properties.clone().unwrap_or(Value::Null);
+    let namespace = props
+        .get("namespace")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    let selector = props
+        .get("clusterLabelSelector")
+        .or_else(|| props.get("clusterSelector"))
+        .filter(|s| !s.is_null());
+    let listed: Vec<&str> = props
+        .get("clusters")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let allow_empty = props
+        .get("allowEmpty")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let mut names: Vec<String> = Vec::new();
+    if !listed.is_empty() {
+        for c in listed {
+            if c != LOCAL {
+                match registered.get(c) {
+                    Some(Ok(_)) => {}
+                    Some(Err(m)) => return Err(format!("policy {pname:?} (topology): {m}")),
+                    None => {
+                        return Err(format!(
+                            "policy {pname:?} (topology): cluster {c:?} is not registered{}",
+                            known_clusters(registered)
+                        ));
+                    }
+                }
+            }
+            if !names.iter().any(|n| n == c) {
+                names.push(c.to_string());
+            }
+        }
+    } else if let Some(sel) = selector {
+        if !sel.is_object() {
+            return Err(format!(
+                "policy {pname:?} (topology): clusterLabelSelector must be a map of labels"
+            ));
+        }
+        names = registered
+            .iter()
+            .filter(|(_, r)| {
+                r.as_ref()
+                    .is_ok_and(|r| crate::registration::labels_match(&r.labels, sel))
+            })
+            .map(|(n, _)| n.clone())
+            .collect();
+        if names.is_empty() && !allow_empty {
+            return Err(format!(
+                "policy {pname:?} (topology): no registered cluster has the labels {sel}{} (allowEmpty: true accepts none)",
+                known_clusters(registered)
+            ));
+        }
+    } else {
+        names.push(LOCAL.into());
+    }
+    Ok(names.into_iter().map(|c| (c, namespace.clone())).collect())
+}
+
+fn known_clusters(
+    registered: &BTreeMap<String, Result<crate::registration::Registration, String>>,
+) -> String {
+    let names: Vec<&str> = std::iter::once(LOCAL)
+        .chain(registered.keys().map(String::as_str))
+        .collect();
+    format!(" (clusters: {})", names.join(", "))
+}
+
+/// The render target of a delivery: its cluster, namespace and that
+/// cluster's version.
+pub(crate) fn placement_target(ctx: &Ctx, base: &Target, d: &Delivery) -> Target {
+    let version = if d.cluster == LOCAL {
+        None
+    } else {
+        ctx.clusters
+            .registrations()
+            .remove(&d.cluster)
+            .and_then(|r| r.ok()?.version)
+    };
+    Target {
+        cluster: d.cluster.clone(),
+        namespace: d.namespace.clone(),
+        cluster_version: version.unwrap_or_else(|| base.cluster_version.clone()),
+        ..base.clone()
+    }
 }
 
 /// The steps of the `Workflow` named by `spec.workflow.ref` (`Err`: the
@@ -931,13 +1058,24 @@ fn step_context(
     })
 }
 
-fn cluster_name(c: &str) -> Result<String, String> {
+/// Whether two cluster names are the same cluster (`""` is the hub).
+fn same_cluster(a: &str, b: &str) -> bool {
+    a == b || (a.is_empty() && b == LOCAL) || (a == LOCAL && b.is_empty())
+}
+
+/// A cluster a step names: the hub, or a registered member.
+pub(crate) fn cluster_name(c: &str, clusters: &Clusters) -> Result<String, String> {
     if c.is_empty() || c == LOCAL {
-        Ok(LOCAL.into())
-    } else {
-        Err(format!(
-            "cluster {c:?} is not registered (only \"local\" exists until clusters are joined)"
-        ))
+        return Ok(LOCAL.into());
+    }
+    let registered = clusters.registrations();
+    match registered.get(c) {
+        Some(Ok(_)) => Ok(c.to_string()),
+        Some(Err(m)) => Err(m.clone()),
+        None => Err(format!(
+            "cluster {c:?} is not registered{}",
+            known_clusters(&registered)
+        )),
     }
 }
 
@@ -958,12 +1096,9 @@ pub(crate) async fn run_delivery(
     live_out: &mut HashMap<String, Value>,
     apply: bool,
 ) -> Result<Outcome, Error> {
-    let cluster = ctx.clusters.get(&d.cluster)?.clone();
+    let cluster = ctx.clusters.get(&d.cluster).await?;
     let namespace = d.namespace.clone().unwrap_or_else(|| ns.to_string());
-    let target = Target {
-        namespace: d.namespace.clone(),
-        ..target.clone()
-    };
+    let target = placement_target(ctx, target, d);
     let mut done: HashMap<String, Delivered> = HashMap::new();
     let mut waiting = Vec::new();
     for &ci in &d.components {
@@ -995,7 +1130,10 @@ pub(crate) async fn run_delivery(
                 }
             }
         };
-        let dd = match deliver_component(ctx, app, &cluster, comp, rendered, trackers, apply).await
+        let dd = match deliver_component(
+            ctx, app, &cluster, &namespace, comp, rendered, trackers, apply,
+        )
+        .await
         {
             Ok(dd) => dd,
             Err(DeliverError::Fail(m)) => return Ok(Outcome::Failed(m)),
@@ -1059,7 +1197,8 @@ async fn fill_inputs(
             continue;
         }
         // The producer's live workload and auxiliaries, found by the OAM labels.
-        let (workload, aux) = live_of_component(cluster, app, producer, namespace).await?;
+        let (workload, aux) =
+            live_of_component(&ctx.client, cluster, app, producer, namespace).await?;
         match roam_render::dataflow::evaluate_outputs(&ctx.cache, producer, workload.as_ref(), &aux)
         {
             Ok(outs) => {
@@ -1079,14 +1218,16 @@ async fn fill_inputs(
 }
 
 /// A producer's live objects: its workload (named after it) and
-/// auxiliaries by their `trait.oam.dev/resource` label, from the tracker.
+/// auxiliaries by their `trait.oam.dev/resource` label, from the trackers
+/// (which live on the hub, whichever cluster the objects are in).
 async fn live_of_component(
+    hub: &Client,
     cluster: &ClusterClient,
     app: &Application,
     comp: &ApplicationComponent,
     namespace: &str,
 ) -> Result<(Option<Value>, Map<String, Value>), Error> {
-    let rt_api: Api<ResourceTracker> = Api::all(cluster.client.clone());
+    let rt_api: Api<ResourceTracker> = Api::all(hub.clone());
     let lp = ListParams::default().labels(&format!(
         "{}={},{}={}",
         L::APP_NAME,
@@ -1100,6 +1241,7 @@ async fn live_of_component(
         for m in rt.spec.managed_resources {
             if m.component != comp.name
                 || m.deleted
+                || !same_cluster(&m.cluster, &cluster.name)
                 || (!m.namespace.is_empty() && m.namespace != namespace)
             {
                 continue;
@@ -1153,10 +1295,12 @@ fn owned_by(live: &Value, app: &Application) -> bool {
 
 /// Applies one component's objects (record first), reads them back and
 /// evaluates health.
+#[allow(clippy::too_many_arguments)]
 async fn deliver_component(
     ctx: &Ctx,
     app: &Application,
     cluster: &ClusterClient,
+    namespace: &str,
     comp: &ApplicationComponent,
     rendered: RenderedComponent,
     trackers: &mut Trackers,
@@ -1231,7 +1375,9 @@ async fn deliver_component(
                     || trackers.current_record(&key).and_then(|m| m.raw.as_ref()) != Some(&o.object)
             })
             .collect();
-        if trackers.record_component(&comp.name, records) || !trackers.current_exists() {
+        if trackers.record_component(&comp.name, &cluster.name, namespace, records)
+            || !trackers.current_exists()
+        {
             trackers.save_current().await?;
         }
         for ((o, l), ch) in objects.iter().zip(live.iter_mut()).zip(changed) {
@@ -1518,7 +1664,7 @@ async fn delete_in_order(
         if !seen.insert(key.group_key()) {
             continue;
         }
-        let cluster = ctx.clusters.get(&key.cluster)?;
+        let cluster = ctx.clusters.get(&key.cluster).await?;
         if let Some(live) = cluster.get(&key).await?
             && !owned_by(&live, app)
         {
@@ -1548,7 +1694,7 @@ async fn state_keep(
     {
         let Some(raw) = &m.raw else { continue };
         let key = ObjectKey::of_managed(m);
-        let cluster = ctx.clusters.get(&key.cluster)?;
+        let cluster = ctx.clusters.get(&key.cluster).await?;
         let live = cluster.get(&key).await?;
         let report = match &live {
             None => DriftReport {

@@ -195,12 +195,16 @@ async fn run_once(
         )
         .await,
     );
-    let ctx = Arc::new(Ctx::new(
+    let mut ctx = Ctx::new(client.clone(), defs.clone(), metrics, config.clone());
+    ctx.clusters = crate::cluster::Clusters::watch(
         client.clone(),
-        defs.clone(),
-        metrics,
-        config.clone(),
-    ));
+        &[
+            crate::registration::REGISTRY_NAMESPACE,
+            &config.system_namespace,
+        ],
+    )
+    .await;
+    let ctx = Arc::new(ctx);
     let apps: Api<Application> = Api::all(client.clone());
     let writer = reflector::store::Writer::<Application>::default();
     let reader = writer.as_reader();

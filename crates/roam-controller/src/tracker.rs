@@ -150,19 +150,35 @@ impl Trackers {
             .find(|m| !m.deleted && ObjectKey::of_managed(m).group_key() == g)
     }
 
-    /// Records a component's objects in the current tracker, replacing
-    /// what was recorded for the component before; objects the component
-    /// no longer renders stay, marked `deleted` (for garbage collection).
-    /// Returns whether anything changed.
-    pub fn record_component(&mut self, component: &str, objects: Vec<ManagedResource>) -> bool {
+    /// Records a component's objects in one placement (cluster and
+    /// namespace) in the current tracker, replacing what was recorded for
+    /// the component there before; objects the component no longer renders
+    /// there stay, marked `deleted` (for garbage collection). Its records
+    /// in other placements are left alone. Returns whether anything changed.
+    pub fn record_component(
+        &mut self,
+        component: &str,
+        cluster: &str,
+        namespace: &str,
+        objects: Vec<ManagedResource>,
+    ) -> bool {
         let before = self.current.spec.managed_resources.clone();
         let keys: Vec<_> = objects
             .iter()
             .map(|m| ObjectKey::of_managed(m).group_key())
             .collect();
+        let cluster = if cluster == crate::cluster::LOCAL {
+            ""
+        } else {
+            cluster
+        };
         let list = &mut self.current.spec.managed_resources;
         for m in list.iter_mut() {
-            if m.component == component && !keys.contains(&ObjectKey::of_managed(m).group_key()) {
+            let here = m.cluster == cluster && (m.namespace == namespace || m.namespace.is_empty());
+            if m.component == component
+                && here
+                && !keys.contains(&ObjectKey::of_managed(m).group_key())
+            {
                 m.deleted = true;
                 m.raw = None;
             }
