@@ -54,6 +54,40 @@ impl Local {
         }
     }
 
+    /// Stops the server (its data stays).
+    pub fn stop(&self) {
+        let o = roam(&["local", "stop", "--data-dir", self.data.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+
+    /// Starts the server again on the port it had, over the same data.
+    pub fn restart(&self) {
+        let port = self.port().to_string();
+        let o = roam(&[
+            "local",
+            "start",
+            "--port",
+            &port,
+            "--simulate-delay",
+            "300ms",
+            "--data-dir",
+            self.data.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+
+    /// The port the server listens on (from its kubeconfig).
+    pub fn port(&self) -> u16 {
+        let kc = std::fs::read_to_string(&self.kubeconfig).unwrap();
+        let server = kc
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("server:"))
+            .expect("server in kubeconfig")
+            .trim()
+            .trim_matches('"');
+        server.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
     /// A scratch directory that lives as long as the server.
     pub fn dir(&self) -> &std::path::Path {
         self._tmp.path()

@@ -1,0 +1,274 @@
+//! Multi-cluster delivery end to end: three `roam local` servers (a hub
+//! with the controller, and members "east" and "west", each with its own
+//! port, data directory and simulator), driven through the CLI.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{Local, text};
+use serde_json::Value;
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Reads objects of a member cluster directly (not through roam).
+struct Member {
+    rt: tokio::runtime::Runtime,
+    client: kube::Client,
+}
+
+impl Member {
+    fn of(local: &Local) -> Member {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = rt.block_on(async {
+            let kc = kube::config::Kubeconfig::read_from(&local.kubeconfig).unwrap();
+            let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+                .await
+                .unwrap();
+            kube::Client::try_from(cfg).unwrap()
+        });
+        Member { rt, client }
+    }
+
+    /// The Deployment's image and replicas, if it exists.
+    fn deployment(&self, name: &str) -> Option<(String, i64)> {
+        use k8s_openapi::api::apps::v1::Deployment;
+        let api: kube::Api<Deployment> = kube::Api::namespaced(self.client.clone(), "default");
+        let d = self
+            .rt
+            .block_on(api.get_opt(name))
+            .expect("get deployment")?;
+        let v = serde_json::to_value(d).unwrap();
+        Some((
+            v["spec"]["template"]["spec"]["containers"][0]["image"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            v["spec"]["replicas"].as_i64().unwrap_or(1),
+        ))
+    }
+
+    /// Waits (up to 60 s) until `f` holds for the Deployment.
+    fn wait_deployment(&self, name: &str, what: &str, f: impl Fn(Option<&(String, i64)>) -> bool) {
+        let start = Instant::now();
+        loop {
+            let d = self.deployment(name);
+            if f(d.as_ref()) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "deployment {name}: timed out waiting for {what}; last: {d:?}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+fn json(o: &std::process::Output) -> Value {
+    assert!(o.status.success(), "{}", text(o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)))
+}
+
+/// The app's YAML with `edit` applied to the example's text.
+fn variant(dir: &Path, file: &str, edit: impl Fn(String) -> String) -> PathBuf {
+    let p = dir.join(file);
+    std::fs::write(
+        &p,
+        edit(std::fs::read_to_string(example("multicluster.yaml")).unwrap()),
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn join_deploy_override_fault_gc_and_detach() {
+    let hub = Local::start();
+    let east = Local::start();
+    let west = Local::start();
+    let kc = |l: &Local| l.kubeconfig.to_str().unwrap().to_string();
+
+    // Join: by name, with labels; errors say what is wrong.
+    let o = hub.roam(&["cluster", "join", &kc(&east), "--name", "east"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("cluster east joined"), "{}", text(&o));
+    let o = hub.roam(&[
+        "cluster",
+        "join",
+        &kc(&west),
+        "--name",
+        "west",
+        "--labels",
+        "region=west,tier=prod",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = hub.roam(&["cluster", "join", &kc(&west), "--name", "west"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("already registered"), "{}", text(&o));
+    let o = hub.roam(&["cluster", "join", &kc(&west), "--name", "local"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("reserved"), "{}", text(&o));
+    // Wrong credentials: the join names the cluster and the refusal.
+    let bad = hub.dir().join("bad-token.kubeconfig");
+    let west_kc = std::fs::read_to_string(&west.kubeconfig).unwrap();
+    let token_line = west_kc.lines().find(|l| l.contains("token:")).unwrap();
+    std::fs::write(
+        &bad,
+        west_kc.replace(token_line, "    token: \"not-the-token\""),
+    )
+    .unwrap();
+    let o = hub.roam(&["cluster", "join", bad.to_str().unwrap(), "--name", "bad"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o);
+    assert!(out.contains("\"bad\"") && out.contains("401"), "{out}");
+
+    // Labels: add and remove.
+    let o = hub.roam(&["cluster", "labels", "add", "east", "region=east,tier=prod"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = hub.roam(&["cluster", "labels", "del", "east", "tier"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("region=east"), "{}", text(&o));
+    let list = json(&hub.roam(&["cluster", "list", "-o", "json"]));
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["local", "east", "west"]);
+    for c in list.as_array().unwrap() {
+        assert_eq!(c["reachable"], true, "{c}");
+    }
+    assert_eq!(list[1]["labels"], serde_json::json!({"region": "east"}));
+    assert_eq!(
+        list[2]["labels"],
+        serde_json::json!({"region": "west", "tier": "prod"})
+    );
+
+    // Deploy: east by name with a newer image, west by label with three
+    // replicas; nothing on the hub.
+    let o = hub.roam(&[
+        "up",
+        "-f",
+        &example("multicluster.yaml"),
+        "--wait",
+        "--timeout",
+        "90s",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let (me, mw, mh) = (Member::of(&east), Member::of(&west), Member::of(&hub));
+    assert_eq!(me.deployment("hello"), Some(("nginx:1.27".into(), 1)));
+    assert_eq!(mw.deployment("hello"), Some(("nginx:1.25".into(), 3)));
+    assert_eq!(mh.deployment("hello"), None);
+    let st = json(&hub.roam(&["status", "hello-everywhere", "-o", "json"]));
+    let mut services: Vec<(String, bool)> = st["status"]["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["cluster"].as_str().unwrap_or_default().to_string(),
+                s["healthy"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    services.sort();
+    assert_eq!(
+        services,
+        [("east".to_string(), true), ("west".to_string(), true)]
+    );
+    let o = hub.roam(&["cluster", "detach", "east"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("default/hello-everywhere"),
+        "{}",
+        text(&o)
+    );
+
+    // A member down mid-deploy: one step to both clusters; west proceeds,
+    // the step names east, and the app recovers when east is back.
+    let both = variant(hub.dir(), "both.yaml", |s| {
+        let s = s.replace("nginx:1.25", "nginx:1.28");
+        let i = s.find("  workflow:").unwrap();
+        format!(
+            "{}  workflow:\n    steps:\n      - name: deploy-all\n        type: deploy\n        properties:\n          policies: [\"east\", \"west\"]\n",
+            &s[..i]
+        )
+    });
+    east.stop();
+    let o = hub.roam(&["up", "-f", both.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    mw.wait_deployment("hello", "the new image in west", |d| {
+        d.is_some_and(|(image, _)| image == "nginx:1.28")
+    });
+    let start = Instant::now();
+    loop {
+        let st = json(&hub.roam(&["status", "hello-everywhere", "-o", "json"]));
+        let msg = st["status"]["workflow"]["steps"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if msg.contains("cluster east cannot be reached") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no step message about east: {st}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    east.restart();
+    let o = hub.roam(&[
+        "up",
+        "-f",
+        both.to_str().unwrap(),
+        "--wait",
+        "--timeout",
+        "120s",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let me = Member::of(&east);
+    assert_eq!(me.deployment("hello"), Some(("nginx:1.28".into(), 1)));
+
+    // Take west out of the topology: its objects are garbage-collected.
+    let east_only = variant(hub.dir(), "east-only.yaml", |s| {
+        let i = s.find("      - name: deploy-west").unwrap();
+        s[..i].to_string()
+    });
+    let o = hub.roam(&[
+        "up",
+        "-f",
+        east_only.to_str().unwrap(),
+        "--wait",
+        "--timeout",
+        "90s",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    mw.wait_deployment("hello", "garbage collection in west", |d| d.is_none());
+    assert!(me.deployment("hello").is_some());
+
+    // West is free now: rename, then detach.
+    let o = hub.roam(&["cluster", "rename", "west", "west2"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = hub.roam(&["cluster", "detach", "west2"]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // Deleting the app deletes what it made in the members.
+    let o = hub.roam(&["delete", "hello-everywhere", "--wait", "--timeout", "60s"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(me.deployment("hello"), None);
+    let o = hub.roam(&["cluster", "detach", "east"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let list = json(&hub.roam(&["cluster", "list", "-o", "json"]));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
