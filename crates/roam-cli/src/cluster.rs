@@ -138,17 +138,13 @@ pub fn run(cmd: ClusterCommand) -> Result<ExitCode, String> {
     })
 }
 
-fn namespaces() -> Vec<String> {
-    vec![
-        REGISTRY_NAMESPACE.to_string(),
-        roam_api::labels::SYSTEM_NAMESPACE.to_string(),
-    ]
-}
+/// Where registrations are read from, roam's first.
+pub(crate) const NAMESPACES: [&str; 2] = [REGISTRY_NAMESPACE, roam_api::labels::SYSTEM_NAMESPACE];
 
 async fn registrations(
     hub: &Client,
 ) -> Result<BTreeMap<String, Result<Registration, String>>, String> {
-    registration::list(hub, &namespaces())
+    registration::list(hub, &NAMESPACES)
         .await
         .map_err(|e| format!("reading cluster registrations from the hub: {e}"))
 }

@@ -803,7 +803,10 @@ async fn tree(client: &Client, app: &Application) -> Result<String, String> {
         .map(|r| r.spec.application_generation)
         .max()
         .unwrap_or(0);
-    let clusters = roam_controller::cluster::Clusters::new(client.clone());
+    let clusters =
+        roam_controller::cluster::Clusters::listed(client.clone(), &crate::cluster::NAMESPACES)
+            .await
+            .map_err(|e| format!("reading cluster registrations: {e}"))?;
     let mut rows: std::collections::BTreeMap<(String, String, String), (String, String, String)> =
         Default::default();
     for rt in &list {
@@ -822,7 +825,10 @@ async fn tree(client: &Client, app: &Application) -> Result<String, String> {
             if rows.get(&row).is_some_and(|r| r.0 == "updated") {
                 continue;
             }
-            let live = clusters.local().get(&key).await.ok().flatten();
+            let live = match clusters.get(&key.cluster).await {
+                Ok(c) => c.get(&key).await.ok().flatten(),
+                Err(_) => None,
+            };
             let applied = live
                 .as_ref()
                 .and_then(|l| {

@@ -26,12 +26,16 @@ struct Member {
 
 impl Member {
     fn of(local: &Local) -> Member {
+        Member::from_kubeconfig(&local.kubeconfig)
+    }
+
+    fn from_kubeconfig(path: &Path) -> Member {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         let client = rt.block_on(async {
-            let kc = kube::config::Kubeconfig::read_from(&local.kubeconfig).unwrap();
+            let kc = kube::config::Kubeconfig::read_from(path).unwrap();
             let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
                 .await
                 .unwrap();
@@ -187,6 +191,19 @@ fn join_deploy_override_fault_gc_and_detach() {
         services,
         [("east".to_string(), true), ("west".to_string(), true)]
     );
+    // The tree reads each object from its own cluster.
+    let o = hub.roam(&["status", "hello-everywhere", "--tree"]);
+    let tree = text(&o);
+    assert!(o.status.success(), "{tree}");
+    for cluster in ["east", "west"] {
+        let row = tree
+            .lines()
+            .find(|l| l.starts_with(cluster))
+            .unwrap_or_else(|| panic!("no row for {cluster}:\n{tree}"));
+        assert!(row.contains("updated"), "{tree}");
+    }
+    assert_eq!(tree.matches("Deployment/hello").count(), 2, "{tree}");
+    assert!(!tree.contains("not found"), "{tree}");
     let o = hub.roam(&["cluster", "detach", "east"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -271,4 +288,72 @@ fn join_deploy_override_fault_gc_and_detach() {
     assert!(o.status.success(), "{}", text(&o));
     let list = json(&hub.roam(&["cluster", "list", "-o", "json"]));
     assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+/// A child process killed when dropped.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A real kube-apiserver (with etcd) as a member: topology and override
+/// deliver to it as to `roam local`. It runs no controllers, so roam's
+/// simulator reports the Deployment's status there too.
+#[test]
+fn kube_apiserver_member() {
+    let Some(bins) = roam_testenv::Binaries::or_skip("the multi-cluster kube-apiserver test")
+    else {
+        return;
+    };
+    let api = roam_testenv::KubeApiserver::start(&bins)
+        .unwrap_or_else(|e| panic!("kube-apiserver did not start: {e}"));
+    let hub = Local::start();
+    let member_kc = hub.dir().join("kube.kubeconfig");
+    std::fs::write(&member_kc, api.kubeconfig("default")).unwrap();
+    let _simulator = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_roam"))
+            .args(["simulate", "--delay", "300ms", "--kubeconfig"])
+            .arg(&member_kc)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("roam simulate"),
+    );
+    let o = hub.roam(&[
+        "cluster",
+        "join",
+        member_kc.to_str().unwrap(),
+        "--name",
+        "real",
+        "--labels",
+        "flavour=kube",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("v1.32"), "{}", text(&o));
+    let app = variant(hub.dir(), "kube.yaml", |s| {
+        let s = s
+            .replace("clusters: [\"east\"]", "clusters: [\"real\"]")
+            .replace("region: west", "flavour: kube");
+        let i = s.find("      - name: deploy-west").unwrap();
+        s[..i].to_string()
+    });
+    let o = hub.roam(&[
+        "up",
+        "-f",
+        app.to_str().unwrap(),
+        "--wait",
+        "--timeout",
+        "120s",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let m = Member::from_kubeconfig(&member_kc);
+    assert_eq!(m.deployment("hello"), Some(("nginx:1.27".into(), 1)));
+    assert_eq!(Member::of(&hub).deployment("hello"), None);
+    let o = hub.roam(&["delete", "hello-everywhere", "--wait", "--timeout", "60s"]);
+    assert!(o.status.success(), "{}", text(&o));
+    m.wait_deployment("hello", "deletion", |d| d.is_none());
 }

@@ -334,6 +334,17 @@ fn to_value(o: DynamicObject) -> Value {
     serde_json::to_value(o).unwrap_or(Value::Null)
 }
 
+/// Where registrations come from.
+#[derive(Clone)]
+enum Source {
+    /// Only the hub.
+    None,
+    /// A watch (the controller).
+    Watched(Store<Secret>),
+    /// Read once (a command).
+    Listed(Arc<Vec<Secret>>),
+}
+
 /// Member clients by name, with the registration's resourceVersion they
 /// were made from.
 type Members = HashMap<String, (String, Arc<ClusterClient>)>;
@@ -344,7 +355,7 @@ type Members = HashMap<String, (String, Arc<ClusterClient>)>;
 #[derive(Clone)]
 pub struct Clusters {
     local: Arc<ClusterClient>,
-    registrations: Option<Store<Secret>>,
+    registrations: Source,
     /// Namespaces whose registrations count, in precedence order.
     namespaces: Vec<String>,
     members: Arc<RwLock<Members>>,
@@ -355,7 +366,7 @@ impl Clusters {
     pub fn new(local: Client) -> Clusters {
         Clusters {
             local: Arc::new(ClusterClient::new(LOCAL, local)),
-            registrations: None,
+            registrations: Source::None,
             namespaces: Vec::new(),
             members: Arc::default(),
         }
@@ -389,21 +400,42 @@ impl Clusters {
             .await;
         Clusters {
             local: Arc::new(ClusterClient::new(LOCAL, local)),
-            registrations: Some(reader),
+            registrations: Source::Watched(reader),
             namespaces: namespaces.iter().map(|n| n.to_string()).collect(),
             members: Arc::default(),
         }
+    }
+
+    /// The hub and the registrations in `namespaces` as they are now (for a
+    /// command that runs once).
+    pub async fn listed(local: Client, namespaces: &[&str]) -> Result<Clusters, kube::Error> {
+        let mut secrets = Vec::new();
+        for ns in namespaces {
+            let api: Api<Secret> = Api::namespaced(local.clone(), ns);
+            let lp =
+                kube::api::ListParams::default().labels(roam_api::labels::CLUSTER_CREDENTIAL_TYPE);
+            secrets.extend(api.list(&lp).await?.items);
+        }
+        Ok(Clusters {
+            local: Arc::new(ClusterClient::new(LOCAL, local)),
+            registrations: Source::Listed(Arc::new(secrets)),
+            namespaces: namespaces.iter().map(|n| n.to_string()).collect(),
+            members: Arc::default(),
+        })
     }
 
     /// The registered members (not the hub), by name; a registration that
     /// cannot be read is an `Err` naming what is wrong.
     pub fn registrations(&self) -> BTreeMap<String, Result<Registration, String>> {
         match &self.registrations {
-            Some(store) => {
+            Source::Watched(store) => {
                 let secrets = store.state();
                 crate::registration::from_secrets(secrets.iter().map(|s| &**s), &self.namespaces)
             }
-            None => BTreeMap::new(),
+            Source::Listed(secrets) => {
+                crate::registration::from_secrets(secrets.iter(), &self.namespaces)
+            }
+            Source::None => BTreeMap::new(),
         }
     }
 

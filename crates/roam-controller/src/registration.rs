@@ -412,15 +412,11 @@ pub fn from_secrets<'a>(
 /// Lists the registrations in `namespaces` from the hub.
 pub async fn list(
     hub: &kube::Client,
-    namespaces: &[String],
+    namespaces: &[&str],
 ) -> Result<BTreeMap<String, Result<Registration, String>>, kube::Error> {
-    let mut secrets = Vec::new();
-    for ns in namespaces {
-        let api: kube::Api<Secret> = kube::Api::namespaced(hub.clone(), ns);
-        let lp = kube::api::ListParams::default().labels(L::CLUSTER_CREDENTIAL_TYPE);
-        secrets.extend(api.list(&lp).await?.items);
-    }
-    Ok(from_secrets(&secrets, namespaces))
+    Ok(crate::cluster::Clusters::listed(hub.clone(), namespaces)
+        .await?
+        .registrations())
 }
 
 /// Marks a registration made with `insecure-skip-tls-verify` (no CA).
