@@ -105,8 +105,111 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Requests served: (client, verb, resource, code) → count; the client is
+/// the User-Agent's product (before `/`), empty when none was sent.
+pub(crate) type RequestCounts =
+    std::sync::Mutex<std::collections::BTreeMap<(String, &'static str, String, u16), u64>>;
+
+/// kube-apiserver's verb of a request (`apiserver_request_total`'s label).
+fn verb_of(method: &Method, uri: &Uri) -> &'static str {
+    let named = {
+        let segs: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
+        let rest = match segs.as_slice() {
+            ["api", _, rest @ ..] | ["apis", _, _, rest @ ..] => rest,
+            _ => &[][..],
+        };
+        match rest {
+            ["namespaces", _, _, _, ..] | ["namespaces", _] => true,
+            ["namespaces", _, _] => false,
+            [_, _, ..] => true,
+            _ => false,
+        }
+    };
+    let watch = uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == "watch=true" || p == "watch=1"));
+    match *method {
+        Method::GET if watch => "WATCH",
+        Method::GET if named => "GET",
+        Method::GET => "LIST",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => {
+            if uri.query().is_some_and(|q| q.contains("fieldManager")) {
+                "APPLY"
+            } else {
+                "PATCH"
+            }
+        }
+        Method::DELETE if named => "DELETE",
+        Method::DELETE => "DELETECOLLECTION",
+        _ => "OTHER",
+    }
+}
+
+/// The resource a path names (`""` for discovery and other paths).
+fn resource_of(path: &str) -> String {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let rest = match segs.as_slice() {
+        ["api", _, rest @ ..] | ["apis", _, _, rest @ ..] => rest,
+        _ => return String::new(),
+    };
+    match rest {
+        ["namespaces", _, r, ..] => r.to_string(),
+        [r, ..] => r.to_string(),
+        [] => String::new(),
+    }
+}
+
+/// `/metrics`: requests served so far, in Prometheus text format.
+fn metrics(srv: &ApiServer) -> Response {
+    let counts = srv.requests.lock().unwrap_or_else(|e| e.into_inner());
+    let mut out = String::from(
+        "# HELP apiserver_request_total Requests served, by client (User-Agent product), verb, resource and HTTP status code.\n\
+         # TYPE apiserver_request_total counter\n",
+    );
+    for ((client, verb, resource, code), n) in counts.iter() {
+        out.push_str(&format!(
+            "apiserver_request_total{{client=\"{client}\",code=\"{code}\",resource=\"{resource}\",verb=\"{verb}\"}} {n}\n"
+        ));
+    }
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        out,
+    )
+        .into_response()
+}
+
 async fn handle(
     State(srv): State<Arc<ApiServer>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let verb = verb_of(&method, &uri);
+    let resource = resource_of(uri.path());
+    let client: String = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ua| ua.split(['/', ' ']).next())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .take(64)
+        .collect();
+    let resp = serve_request(srv.clone(), method, uri, headers, body).await;
+    *srv.requests
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry((client, verb, resource, resp.status().as_u16()))
+        .or_default() += 1;
+    resp
+}
+
+async fn serve_request(
+    srv: Arc<ApiServer>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -129,6 +232,9 @@ async fn handle(
         if !ok {
             return ApiError::unauthorized().into_response();
         }
+    }
+    if method == Method::GET && uri.path() == "/metrics" {
+        return metrics(&srv);
     }
     let h = |name: header::HeaderName| {
         headers
@@ -897,5 +1003,40 @@ fn classify(
             (true, false) => Some("DELETED"),
             (false, false) => None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_verbs_and_resources_as_kube_apiserver_counts_them() {
+        let v = |m: Method, u: &str| verb_of(&m, &u.parse::<Uri>().unwrap());
+        assert_eq!(v(Method::GET, "/api/v1/namespaces/a/configmaps"), "LIST");
+        assert_eq!(v(Method::GET, "/api/v1/namespaces/a/configmaps/x"), "GET");
+        assert_eq!(v(Method::GET, "/api/v1/namespaces/a"), "GET");
+        assert_eq!(v(Method::GET, "/api/v1/namespaces"), "LIST");
+        assert_eq!(
+            v(Method::GET, "/apis/apps/v1/deployments?watch=true"),
+            "WATCH"
+        );
+        assert_eq!(
+            v(
+                Method::PATCH,
+                "/apis/apps/v1/namespaces/a/deployments/d?fieldManager=roam"
+            ),
+            "APPLY"
+        );
+        assert_eq!(
+            v(Method::DELETE, "/api/v1/namespaces/a/pods"),
+            "DELETECOLLECTION"
+        );
+        assert_eq!(
+            resource_of("/apis/apps/v1/namespaces/a/deployments/d/status"),
+            "deployments"
+        );
+        assert_eq!(resource_of("/api/v1/namespaces/a"), "namespaces");
+        assert_eq!(resource_of("/version"), "");
     }
 }

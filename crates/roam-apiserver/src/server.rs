@@ -32,6 +32,8 @@ pub struct ApiServer {
     pub token: Option<String>,
     /// The line caches of this server's watch classes (see `http.rs`).
     pub(crate) watch_classes: crate::http::WatchClasses,
+    /// Requests served, by verb, resource and status code (`/metrics`).
+    pub(crate) requests: crate::http::RequestCounts,
 }
 
 /// Where a request points: a resource, optionally a namespace, name and subresource.
@@ -181,6 +183,7 @@ impl ApiServer {
             registry: Registry::with_builtins(),
             token,
             watch_classes: Default::default(),
+            requests: Default::default(),
         });
         let crd_rt = srv.builtin("apiextensions.k8s.io", "customresourcedefinitions");
         let (crds, _) = srv.store.list(&prefix(&crd_rt, None));

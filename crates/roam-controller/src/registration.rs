@@ -367,6 +367,12 @@ impl Registration {
         let mut config = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
             .await
             .map_err(|e| format!("cluster {:?}: bad registration: {e}", self.name))?;
+        // As kube-apiserver names non-apply managers and as `/metrics` of
+        // roam local counts clients.
+        config.headers.push((
+            http::header::USER_AGENT,
+            http::HeaderValue::from_static(concat!("roam/", env!("CARGO_PKG_VERSION"))),
+        ));
         config.connect_timeout = Some(Duration::from_secs(5));
         config.read_timeout = Some(Duration::from_secs(60));
         config.write_timeout = Some(Duration::from_secs(60));
