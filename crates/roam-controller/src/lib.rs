@@ -31,6 +31,7 @@ pub mod defs;
 pub mod drift;
 pub mod leader;
 pub mod metrics;
+pub mod policies;
 mod provider;
 pub mod reconcile;
 pub mod registration;

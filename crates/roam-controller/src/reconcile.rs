@@ -29,6 +29,7 @@ use serde_json::{Map, Value, json};
 use crate::cluster::{ClusterClient, Clusters, DispatchError, LOCAL, ObjectKey};
 use crate::defs::Definitions;
 use crate::metrics::Metrics;
+use crate::policies::{GcStrategy, Moment, ResourcePolicies};
 use crate::runner::Config;
 use crate::status::{self, set_condition};
 use crate::tracker::{self, Trackers};
@@ -312,6 +313,13 @@ async fn pipeline(
         set_condition(st, status::READY, false, "ParseError", &msg);
         st.status = Some(ApplicationPhase::Rendering);
         // A definition arriving wakes every app; until then, wait.
+        return Ok(Action::requeue(ctx.config.resync));
+    }
+    if let Err(msg) = crate::policies::ResourcePolicies::of(app) {
+        let msg = format!("application {name}: {msg}");
+        set_condition(st, status::PARSED, false, "ParseError", &msg);
+        set_condition(st, status::READY, false, "ParseError", &msg);
+        st.status = Some(ApplicationPhase::Rendering);
         return Ok(Action::requeue(ctx.config.resync));
     }
     set_condition(st, status::PARSED, true, "Parsed", "");
@@ -1328,12 +1336,27 @@ async fn deliver_component(
         live.push(cluster.get(&key).await?);
     }
     if apply {
-        // Someone else's object is never taken over.
+        let policies = ResourcePolicies::of(app).unwrap_or_default();
+        // Read-only objects must exist; roam never writes (or records) them.
+        for (o, l) in objects.iter().zip(&live) {
+            if let Some(p) = policies.read_only(&o.object)
+                && l.is_none()
+            {
+                let key = ObjectKey::of(&cluster.name, &o.object);
+                return Err(DeliverError::Fail(format!(
+                    "{key} is read-only (policy {p:?}) and does not exist: roam does not create it; create it, or take it out of the policy"
+                )));
+            }
+        }
+        // Someone else's object is never taken over, unless a take-over
+        // policy says so.
         for (o, l) in objects.iter().zip(&live) {
             let key = ObjectKey::of(&cluster.name, &o.object);
             if let Some(l) = l
                 && !owned_by(l, app)
                 && !trackers.tracks(&key)
+                && policies.read_only(&o.object).is_none()
+                && policies.take_over(&o.object).is_none()
             {
                 let owner = l["metadata"]["labels"][L::APP_NAME]
                     .as_str()
@@ -1349,7 +1372,10 @@ async fn deliver_component(
                 )));
             }
         }
-        // Record, then apply what changed or is missing.
+        // Record, then apply what changed or is missing. Objects a
+        // garbage-collect rule keeps past updates are recorded `skipGC`;
+        // read-only ones `skipGC` without a form (never state-kept, never
+        // deleted).
         let records: Vec<ManagedResource> = objects
             .iter()
             .map(|o| {
@@ -1357,13 +1383,20 @@ async fn deliver_component(
                     Some(Origin::Trait { trait_type, .. }) => trait_type.clone(),
                     _ => String::new(),
                 };
-                tracker::managed(
+                let mut m = tracker::managed(
                     &cluster.name,
                     &o.object,
                     &comp.name,
                     &trait_type,
                     Some(o.object.clone()),
-                )
+                );
+                if policies.read_only(&o.object).is_some() {
+                    m.skip_gc = true;
+                    m.raw = None;
+                } else {
+                    m.skip_gc = policies.gc_strategy(&o.object) != GcStrategy::OnAppUpdate;
+                }
+                m
             })
             .collect();
         let changed: Vec<bool> = objects
@@ -1381,10 +1414,19 @@ async fn deliver_component(
             trackers.save_current().await?;
         }
         for ((o, l), ch) in objects.iter().zip(live.iter_mut()).zip(changed) {
-            if !ch {
+            if !ch || policies.read_only(&o.object).is_some() {
                 continue;
             }
             let mut obj = o.object.clone();
+            // apply-once: an existing object keeps its live values at the
+            // policy's paths ("*": it is not written again).
+            if let Some(current) = l.as_ref() {
+                let paths = policies.drift_paths(&o.object, Moment::Apply);
+                if paths.iter().any(|p| p == "*") {
+                    continue;
+                }
+                crate::policies::keep_live_paths(&mut obj, current, &paths);
+            }
             obj["metadata"]["annotations"][crate::ANNO_LAST_APPLIED_TIME] = json!(status::now());
             let applied = match cluster.apply(&obj, false).await {
                 Ok(v) => v,
@@ -1591,21 +1633,42 @@ async fn garbage_collect(
         .filter(|m| !m.deleted)
         .map(|m| ObjectKey::of_managed(m).group_key())
         .collect();
+    let policies = ResourcePolicies::of(app).unwrap_or_default();
     let mut garbage: Vec<ManagedResource> = Vec::new();
     for m in &trackers.current.spec.managed_resources {
-        if m.deleted && !keep.contains(&ObjectKey::of_managed(m).group_key()) {
+        if m.deleted && !m.skip_gc && !keep.contains(&ObjectKey::of_managed(m).group_key()) {
             garbage.push(m.clone());
         }
     }
+    // keepLegacyResource: older versions' objects and trackers stay.
+    if policies.keep_legacy {
+        trackers.others.clear();
+    }
+    // Objects older versions recorded `skipGC` (a garbage-collect rule
+    // keeps them past updates) move to the current tracker, so deleting
+    // the app still finds them.
+    let mut carried = Vec::new();
     for rt in &trackers.others {
         if rt.spec.type_ != roam_api::ResourceTrackerType::Versioned {
             continue;
         }
         for m in &rt.spec.managed_resources {
-            if !m.skip_gc && !keep.contains(&ObjectKey::of_managed(m).group_key()) {
+            let k = ObjectKey::of_managed(m).group_key();
+            if keep.contains(&k) {
+                continue;
+            }
+            if m.skip_gc {
+                carried.push(ManagedResource {
+                    deleted: true,
+                    ..m.clone()
+                });
+            } else {
                 garbage.push(m.clone());
             }
         }
+    }
+    for m in carried {
+        trackers.record_object(m);
     }
     let removed = delete_in_order(ctx, app, &mut garbage, order).await?;
     if !garbage.is_empty() {
@@ -1639,7 +1702,7 @@ async fn garbage_collect(
         .current
         .spec
         .managed_resources
-        .retain(|m| !m.deleted);
+        .retain(|m| !m.deleted || m.skip_gc);
     let pruned = trackers.current.spec.managed_resources.len() != before;
     if pruned || !trackers.collected() {
         trackers.mark_collected();
@@ -1684,6 +1747,7 @@ async fn state_keep(
     st: &mut AppStatus,
     trackers: &Trackers,
 ) -> Result<(), Error> {
+    let policies = ResourcePolicies::of(app).unwrap_or_default();
     let mut reports = Vec::new();
     for m in trackers
         .current
@@ -1693,9 +1757,20 @@ async fn state_keep(
         .filter(|m| !m.deleted)
     {
         let Some(raw) = &m.raw else { continue };
+        // apply-once: paths that may drift are compared (and re-applied)
+        // with their live values; "*" leaves the object alone.
+        let paths = policies.drift_paths(raw, Moment::StateKeep);
+        if paths.iter().any(|p| p == "*") {
+            continue;
+        }
         let key = ObjectKey::of_managed(m);
         let cluster = ctx.clusters.get(&key.cluster).await?;
         let live = cluster.get(&key).await?;
+        let mut raw = raw.clone();
+        if let Some(l) = &live {
+            crate::policies::keep_live_paths(&mut raw, l, &paths);
+        }
+        let raw = &raw;
         let report = match &live {
             None => DriftReport {
                 deleted: true,
@@ -1814,10 +1889,18 @@ async fn finalize(app: &Application, ctx: &Ctx, key: &str) -> Result<Action, Err
     let rts = rt_api.list(&lp).await?.items;
     if !orphan {
         let order = component_order(app);
+        let policies = ResourcePolicies::of(app).unwrap_or_default();
         let mut all: Vec<ManagedResource> = rts
             .iter()
             .flat_map(|rt| rt.spec.managed_resources.iter().cloned())
-            .filter(|m| !m.skip_gc)
+            .filter(|m| {
+                // skipGC records go with the app unless a `never` rule
+                // selects the object (its recorded form carries the labels).
+                !m.skip_gc
+                    || m.raw
+                        .as_ref()
+                        .is_some_and(|raw| policies.gc_strategy(raw) != GcStrategy::Never)
+            })
             .collect();
         delete_in_order(ctx, app, &mut all, &order).await?;
     }

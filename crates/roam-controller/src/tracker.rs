@@ -180,7 +180,11 @@ impl Trackers {
                 && !keys.contains(&ObjectKey::of_managed(m).group_key())
             {
                 m.deleted = true;
-                m.raw = None;
+                // A record kept past updates (skipGC) keeps its form: it
+                // says whether deleting the app deletes the object.
+                if !m.skip_gc {
+                    m.raw = None;
+                }
             }
         }
         for o in objects {

@@ -1051,3 +1051,197 @@ async fn a_failing_webhook_is_retried_with_backoff(env: Env) {
     );
     env.stop().await;
 }
+
+/// A ConfigMap object for a `k8s-objects` component.
+fn cm_object(name: &str, value: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"k": value}})
+}
+
+fn objects_component(name: &str, objects: Value) -> Value {
+    json!({"name": name, "type": "k8s-objects", "properties": {"objects": objects}})
+}
+
+fn cm_value(cm: &ConfigMap) -> String {
+    cm.data
+        .as_ref()
+        .and_then(|d| d.get("k"))
+        .cloned()
+        .unwrap_or_default()
+}
+
+both!(resource_policies_take_over_read_only_and_apply_once);
+async fn resource_policies_take_over_read_only_and_apply_once(env: Env) {
+    let cms: Api<ConfigMap> = Api::namespaced(env.client.clone(), "default");
+    for (name, value) in [("adopt-me", "theirs"), ("look-only", "theirs")] {
+        let mut cm = ConfigMap::default();
+        cm.metadata.name = Some(name.into());
+        cm.data = Some([("k".to_string(), value.to_string())].into());
+        cms.create(&PostParams::default(), &cm).await.unwrap();
+    }
+    let app = |replicas: i64| {
+        json!({
+            "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+            "metadata": {"name": "policies", "namespace": "default"},
+            "spec": {
+                "components": [
+                    objects_component("adopt", json!([cm_object("adopt-me", "mine")])),
+                    objects_component("look", json!([cm_object("look-only", "mine")])),
+                    {"name": "web", "type": "webservice", "properties": {"image": "nginx:1.27"},
+                     "traits": [{"type": "scaler", "properties": {"replicas": replicas}}]}
+                ],
+                "policies": [
+                    {"name": "adopt", "type": "take-over", "properties": {"rules": [
+                        {"selector": {"resourceNames": ["adopt-me"]}}]}},
+                    {"name": "look", "type": "read-only", "properties": {"rules": [
+                        {"selector": {"componentNames": ["look"]}}]}},
+                    {"name": "replicas-drift", "type": "apply-once", "properties": {"enable": true, "rules": [
+                        {"selector": {"resourceTypes": ["Deployment"]},
+                         "strategy": {"path": ["spec.replicas"], "affect": "always"}}]}}
+                ]
+            }
+        })
+    };
+    env.apply_app(app(1)).await;
+    env.wait_running("policies").await;
+    // take-over: someone else's object became the app's.
+    let adopted = cms.get("adopt-me").await.unwrap();
+    assert_eq!(cm_value(&adopted), "mine");
+    assert_eq!(
+        adopted.labels().get("app.oam.dev/name").map(String::as_str),
+        Some("policies")
+    );
+    // read-only: read for health, never written.
+    let look = cms.get("look-only").await.unwrap();
+    assert_eq!(cm_value(&look), "theirs");
+    assert!(!look.labels().contains_key("app.oam.dev/name"));
+
+    // apply-once: replicas changed by hand stay, through state-keep (1 s
+    // here) and through an update of the app that changes them.
+    let deploys: Api<Deployment> = Api::namespaced(env.client.clone(), "default");
+    let pp = PatchParams {
+        field_manager: Some("kubectl-scale".into()),
+        ..Default::default()
+    };
+    deploys
+        .patch("web", &pp, &Patch::Merge(json!({"spec": {"replicas": 4}})))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        deploys.get("web").await.unwrap().spec.unwrap().replicas,
+        Some(4)
+    );
+    let a = env.apps().get("policies").await.unwrap();
+    assert!(a.status.unwrap().drift.is_empty(), "no drift reported");
+    env.apply_app(app(2)).await;
+    env.wait_app("policies", "the update running", |a| {
+        phase(a) == "running"
+            && a.status.as_ref().unwrap().observed_generation == a.metadata.generation
+    })
+    .await;
+    assert_eq!(
+        deploys.get("web").await.unwrap().spec.unwrap().replicas,
+        Some(4)
+    );
+
+    // read-only over an object that does not exist: the step says so and
+    // nothing is created.
+    env.apply_app(json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+        "metadata": {"name": "missing", "namespace": "default"},
+        "spec": {
+            "components": [objects_component("look", json!([cm_object("not-there", "mine")]))],
+            "policies": [{"name": "look", "type": "read-only", "properties": {"rules": [
+                {"selector": {"resourceNames": ["not-there"]}}]}}]
+        }
+    }))
+    .await;
+    let a = env
+        .wait_app("missing", "a read-only failure", |a| {
+            a.status
+                .as_ref()
+                .and_then(|s| s.workflow.as_ref())
+                .is_some_and(|w| w.steps.iter().any(|s| s.message.contains("is read-only")))
+        })
+        .await;
+    let msg = &a.status.unwrap().workflow.unwrap().steps[0].message;
+    assert!(
+        msg.contains("ConfigMap default/not-there") && msg.contains("policy \"look\""),
+        "{msg}"
+    );
+    assert!(cms.get_opt("not-there").await.unwrap().is_none());
+
+    // A malformed policy: parse error naming it, nothing applied.
+    env.apply_app(json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+        "metadata": {"name": "badpolicy", "namespace": "default"},
+        "spec": {
+            "components": [objects_component("c", json!([cm_object("never-made", "x")]))],
+            "policies": [{"name": "gc", "type": "garbage-collect", "properties": {"rules": [
+                {"selector": {"componentNames": ["c"]}, "strategy": "sometimes"}]}}]
+        }
+    }))
+    .await;
+    let a = env
+        .wait_app("badpolicy", "a parse error", |a| {
+            condition(a, "Parsed").is_some_and(|c| c.status == "False")
+        })
+        .await;
+    let msg = &condition(&a, "Parsed").unwrap().message;
+    assert!(
+        msg.contains("policy \"gc\" (garbage-collect).rules[0].strategy"),
+        "{msg}"
+    );
+    assert!(cms.get_opt("never-made").await.unwrap().is_none());
+    env.stop().await;
+}
+
+both!(garbage_collect_rules_keep_objects);
+async fn garbage_collect_rules_keep_objects(env: Env) {
+    let cms: Api<ConfigMap> = Api::namespaced(env.client.clone(), "default");
+    let app = |components: Value| {
+        json!({
+            "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+            "metadata": {"name": "keeper", "namespace": "default"},
+            "spec": {
+                "components": components,
+                "policies": [{"name": "gc", "type": "garbage-collect", "properties": {"rules": [
+                    {"selector": {"componentNames": ["forever"]}, "strategy": "never"},
+                    {"selector": {"componentNames": ["until-delete"]}, "strategy": "onAppDelete"}
+                ]}}]
+            }
+        })
+    };
+    env.apply_app(app(json!([
+        objects_component("forever", json!([cm_object("forever", "1")])),
+        objects_component("until-delete", json!([cm_object("until-delete", "1")])),
+        objects_component("plain", json!([cm_object("plain", "1")])),
+        objects_component("stays", json!([cm_object("stays", "1")])),
+    ])))
+    .await;
+    env.wait_running("keeper").await;
+    // Drop three components: only the one without a rule is collected.
+    env.apply_app(app(json!([objects_component(
+        "stays",
+        json!([cm_object("stays", "2")])
+    )])))
+    .await;
+    wait_gone(&cms, "plain").await;
+    env.wait_app("keeper", "the update running", |a| {
+        phase(a) == "running"
+            && a.status.as_ref().unwrap().observed_generation == a.metadata.generation
+    })
+    .await;
+    assert!(cms.get_opt("forever").await.unwrap().is_some());
+    assert!(cms.get_opt("until-delete").await.unwrap().is_some());
+    // Deleting the app takes onAppDelete objects with it, never the `never` ones.
+    env.apps()
+        .delete("keeper", &DeleteParams::default())
+        .await
+        .unwrap();
+    wait_gone(&env.apps(), "keeper").await;
+    assert!(cms.get_opt("until-delete").await.unwrap().is_none());
+    assert!(cms.get_opt("stays").await.unwrap().is_none());
+    assert!(cms.get_opt("forever").await.unwrap().is_some());
+    env.stop().await;
+}
