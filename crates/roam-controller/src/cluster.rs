@@ -282,6 +282,28 @@ impl ClusterClient {
         }
     }
 
+    /// A JSON merge patch of the object (metadata changes roam makes
+    /// outside server-side apply: the sharers of a shared object). Put
+    /// `metadata.resourceVersion` in the patch to make it conditional.
+    pub async fn merge_patch(
+        &self,
+        key: &ObjectKey,
+        patch: &Value,
+    ) -> Result<Value, DispatchError> {
+        let api = self.api(key).await?;
+        let pp = PatchParams {
+            field_manager: Some(FIELD_MANAGER.into()),
+            ..Default::default()
+        };
+        api.patch(&key.name, &pp, &Patch::Merge(patch))
+            .await
+            .map(to_value)
+            .map_err(|e| DispatchError::Api {
+                object: key.to_string(),
+                source: e,
+            })
+    }
+
     /// Deletes the object (background propagation). `Ok(true)` when it is
     /// gone or was never there.
     pub async fn delete(&self, key: &ObjectKey) -> Result<bool, DispatchError> {

@@ -1,5 +1,6 @@
 //! The resource policies of an application, as the dispatcher applies them:
-//! `take-over`, `read-only`, `apply-once` and `garbage-collect`.
+//! `take-over`, `read-only`, `shared-resource`, `apply-once` and
+//! `garbage-collect`.
 //!
 //! Their PolicyDefinitions only declare parameters; the semantics are here.
 //! A rule's selector picks objects by the OAM labels every rendered object
@@ -132,6 +133,7 @@ pub enum GcStrategy {
 pub struct ResourcePolicies {
     take_over: Vec<(String, Selector)>,
     read_only: Vec<(String, Selector)>,
+    shared: Vec<(String, Selector)>,
     apply_once_all: bool,
     apply_once: Vec<ApplyOnceRule>,
     /// `garbage-collect` `keepLegacyResource`: older versions' objects stay.
@@ -156,7 +158,7 @@ impl ResourcePolicies {
             let at = format!("policy {:?} ({})", p.name, p.type_);
             let props = p.properties.clone().unwrap_or(Value::Null);
             match p.type_.as_str() {
-                "take-over" | "read-only" => {
+                "take-over" | "read-only" | "shared-resource" => {
                     let rs = rules(&props, &at)?;
                     if rs.is_empty() {
                         return Err(format!("{at}: needs at least one rule with a selector"));
@@ -166,10 +168,10 @@ impl ResourcePolicies {
                             r.get("selector"),
                             &format!("{at}.rules[{i}].selector"),
                         )?;
-                        let list = if p.type_ == "take-over" {
-                            &mut out.take_over
-                        } else {
-                            &mut out.read_only
+                        let list = match p.type_.as_str() {
+                            "take-over" => &mut out.take_over,
+                            "read-only" => &mut out.read_only,
+                            _ => &mut out.shared,
                         };
                         list.push((p.name.clone(), s));
                     }
@@ -253,6 +255,14 @@ impl ResourcePolicies {
             .map(|(n, _)| n.as_str())
     }
 
+    /// The shared-resource policy that selects the object, if any.
+    pub fn shared(&self, obj: &Value) -> Option<&str> {
+        self.shared
+            .iter()
+            .find(|(_, s)| s.matches(obj))
+            .map(|(n, _)| n.as_str())
+    }
+
     /// The take-over policy that selects the object, if any.
     pub fn take_over(&self, obj: &Value) -> Option<&str> {
         self.take_over
@@ -295,6 +305,22 @@ impl ResourcePolicies {
     pub fn has_gc_rules(&self) -> bool {
         self.gc.iter().any(|(_, g)| *g != GcStrategy::OnAppUpdate)
     }
+}
+
+/// The annotation listing the apps that share an object (`ns/name`,
+/// comma-separated), KubeVela's.
+pub const ANNO_SHARED_BY: &str = "app.oam.dev/shared-by";
+
+/// The sharers an object's annotation lists.
+pub fn sharers(obj: &Value) -> Vec<String> {
+    obj["metadata"]["annotations"][ANNO_SHARED_BY]
+        .as_str()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// `obj` with the live object's values at `paths` (dotted, with `[i]` for

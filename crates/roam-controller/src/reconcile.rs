@@ -1357,6 +1357,7 @@ async fn deliver_component(
                 && !trackers.tracks(&key)
                 && policies.read_only(&o.object).is_none()
                 && policies.take_over(&o.object).is_none()
+                && policies.shared(&o.object).is_none()
             {
                 let owner = l["metadata"]["labels"][L::APP_NAME]
                     .as_str()
@@ -1413,11 +1414,47 @@ async fn deliver_component(
         {
             trackers.save_current().await?;
         }
+        let me = format!(
+            "{}/{}",
+            app.namespace().unwrap_or_else(|| "default".into()),
+            app.name_any()
+        );
         for ((o, l), ch) in objects.iter().zip(live.iter_mut()).zip(changed) {
-            if !ch || policies.read_only(&o.object).is_some() {
+            if policies.read_only(&o.object).is_some() {
+                continue;
+            }
+            let shared = policies.shared(&o.object).is_some();
+            if shared && let Some(current) = l.as_ref().filter(|c| !owned_by(c, app)) {
+                // Another app created this shared object: only read it, and
+                // join its sharers.
+                let mut by = crate::policies::sharers(current);
+                if !by.contains(&me) {
+                    by.push(me.clone());
+                    let key = ObjectKey::of(&cluster.name, &o.object);
+                    let patch = json!({"metadata": {
+                        "resourceVersion": current["metadata"]["resourceVersion"],
+                        "annotations": {crate::policies::ANNO_SHARED_BY: by.join(",")},
+                    }});
+                    *l = Some(cluster.merge_patch(&key, &patch).await?);
+                }
+                continue;
+            }
+            let needs_listing = shared
+                && l.as_ref()
+                    .is_some_and(|c| !crate::policies::sharers(c).contains(&me));
+            if !ch && !needs_listing {
                 continue;
             }
             let mut obj = o.object.clone();
+            if shared {
+                // The creator lists itself first; sharers that joined stay.
+                let mut by = l.as_ref().map(crate::policies::sharers).unwrap_or_default();
+                if !by.contains(&me) {
+                    by.insert(0, me.clone());
+                }
+                obj["metadata"]["annotations"][crate::policies::ANNO_SHARED_BY] =
+                    json!(by.join(","));
+            }
             // apply-once: an existing object keeps its live values at the
             // policy's paths ("*": it is not written again).
             if let Some(current) = l.as_ref() {
@@ -1728,9 +1765,35 @@ async fn delete_in_order(
             continue;
         }
         let cluster = ctx.clusters.get(&key.cluster).await?;
-        if let Some(live) = cluster.get(&key).await?
-            && !owned_by(&live, app)
-        {
+        let Some(live) = cluster.get(&key).await? else {
+            continue;
+        };
+        // A shared object: leave it to the other sharers (the first of them
+        // becomes its owner if this app was); deleted by the last one.
+        let me = format!(
+            "{}/{}",
+            app.namespace().unwrap_or_else(|| "default".into()),
+            app.name_any()
+        );
+        let by = crate::policies::sharers(&live);
+        let others: Vec<&String> = by.iter().filter(|s| **s != me).collect();
+        if !others.is_empty() {
+            if by.contains(&me) || owned_by(&live, app) {
+                let mut patch = json!({"metadata": {
+                    "resourceVersion": live["metadata"]["resourceVersion"],
+                    "annotations": {crate::policies::ANNO_SHARED_BY: others.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")},
+                }});
+                if owned_by(&live, app)
+                    && let Some((ns, name)) = others[0].split_once('/')
+                {
+                    patch["metadata"]["labels"] = json!({L::APP_NAME: name, L::APP_NAMESPACE: ns});
+                }
+                cluster.merge_patch(&key, &patch).await?;
+                tracing::info!(object = %key, to = %others[0], "left a shared object");
+            }
+            continue;
+        }
+        if !owned_by(&live, app) {
             continue;
         }
         cluster.delete(&key).await?;
@@ -1766,6 +1829,11 @@ async fn state_keep(
         let key = ObjectKey::of_managed(m);
         let cluster = ctx.clusters.get(&key.cluster).await?;
         let live = cluster.get(&key).await?;
+        // An object another app owns (a shared one it created) is theirs
+        // to keep.
+        if live.as_ref().is_some_and(|l| !owned_by(l, app)) {
+            continue;
+        }
         let mut raw = raw.clone();
         if let Some(l) = &live {
             crate::policies::keep_live_paths(&mut raw, l, &paths);
@@ -1797,6 +1865,13 @@ async fn state_keep(
         };
         let mut obj = raw.clone();
         obj["metadata"]["annotations"][crate::ANNO_LAST_APPLIED_TIME] = json!(status::now());
+        // A shared object keeps its list of sharers.
+        if let Some(by) = live
+            .as_ref()
+            .and_then(|l| l["metadata"]["annotations"][crate::policies::ANNO_SHARED_BY].as_str())
+        {
+            obj["metadata"]["annotations"][crate::policies::ANNO_SHARED_BY] = json!(by);
+        }
         let repaired = cluster.apply(&obj, true).await.is_ok();
         ctx.metrics.drift_repairs.inc();
         let report = DriftReport {

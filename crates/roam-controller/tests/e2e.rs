@@ -1245,3 +1245,60 @@ async fn garbage_collect_rules_keep_objects(env: Env) {
     assert!(cms.get_opt("forever").await.unwrap().is_some());
     env.stop().await;
 }
+
+both!(shared_resource_between_two_apps);
+async fn shared_resource_between_two_apps(env: Env) {
+    let cms: Api<ConfigMap> = Api::namespaced(env.client.clone(), "default");
+    let app = |name: &str, value: &str| {
+        json!({
+            "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {
+                "components": [
+                    objects_component("common", json!([cm_object("common-config", value)])),
+                    objects_component("own", json!([cm_object(&format!("{name}-own"), value)])),
+                ],
+                "policies": [{"name": "share", "type": "shared-resource", "properties": {"rules": [
+                    {"selector": {"resourceNames": ["common-config"]}}]}}]
+            }
+        })
+    };
+    let shared_by = |cm: &ConfigMap| {
+        cm.annotations()
+            .get("app.oam.dev/shared-by")
+            .cloned()
+            .unwrap_or_default()
+    };
+    env.apply_app(app("first", "from-first")).await;
+    env.wait_running("first").await;
+    env.apply_app(app("second", "from-second")).await;
+    env.wait_running("second").await;
+    // The first app created it; the second only reads it and joins.
+    let cm = cms.get("common-config").await.unwrap();
+    assert_eq!(cm_value(&cm), "from-first");
+    assert_eq!(shared_by(&cm), "default/first,default/second");
+    assert_eq!(
+        cm.labels().get("app.oam.dev/name").map(String::as_str),
+        Some("first")
+    );
+    // The creator leaves: the object stays, the second app owns it now.
+    env.apps()
+        .delete("first", &DeleteParams::default())
+        .await
+        .unwrap();
+    wait_gone(&env.apps(), "first").await;
+    wait_gone(&cms, "first-own").await;
+    let cm = cms.get("common-config").await.unwrap();
+    assert_eq!(shared_by(&cm), "default/second");
+    assert_eq!(
+        cm.labels().get("app.oam.dev/name").map(String::as_str),
+        Some("second")
+    );
+    // The last sharer leaves: the object goes.
+    env.apps()
+        .delete("second", &DeleteParams::default())
+        .await
+        .unwrap();
+    wait_gone(&cms, "common-config").await;
+    env.stop().await;
+}
