@@ -173,6 +173,7 @@ impl<'a> StepProvider<'a> {
                 cluster.into()
             },
             namespace: namespace.map(str::to_string),
+            replica_key: String::new(),
             components: vec![ci],
         };
         let d = Delivery {
@@ -222,6 +223,7 @@ impl<'a> StepProvider<'a> {
                         u.components == d.components
                             && u.cluster == d.cluster
                             && u.namespace == d.namespace
+                            && u.replica_key == d.replica_key
                     })
             });
             let at = placement_name(d);
@@ -590,10 +592,16 @@ impl ContextStore {
     }
 }
 
-/// How a step names a placement: `cluster` or `cluster/namespace`.
+/// How a step names a placement: `cluster`, `cluster/namespace`, and the
+/// replica key after `#`.
 fn placement_name(d: &Delivery) -> String {
-    match &d.namespace {
+    let mut s = match &d.namespace {
         Some(ns) => format!("{}/{ns}", d.cluster),
         None => d.cluster.clone(),
+    };
+    if !d.replica_key.is_empty() {
+        s.push('#');
+        s.push_str(&d.replica_key);
     }
+    s
 }

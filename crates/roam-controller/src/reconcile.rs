@@ -270,6 +270,8 @@ pub(crate) struct Delivery {
     pub app: Application,
     pub cluster: String,
     pub namespace: Option<String>,
+    /// `context.replicaKey` (replication policy; `""` otherwise).
+    pub replica_key: String,
     /// Component indices, in dependency order.
     pub components: Vec<usize>,
 }
@@ -658,11 +660,16 @@ async fn pipeline(
                     for &ci in &d.components {
                         let comp = &d.app.spec.components[ci];
                         delivered.insert(
-                            (d.cluster.clone(), namespace.clone(), comp.name.clone()),
+                            (
+                                d.cluster.clone(),
+                                namespace.clone(),
+                                service_key(&comp.name, &d.replica_key),
+                            ),
                             ApplicationComponentStatus {
                                 name: comp.name.clone(),
                                 namespace: namespace.clone(),
                                 cluster: d.cluster.clone(),
+                                env: d.replica_key.clone(),
                                 healthy: false,
                                 message: format!("cluster {} cannot be reached: {e}", d.cluster),
                                 ..Default::default()
@@ -821,6 +828,7 @@ pub(crate) fn delivery_of(
             cluster: cluster_name(&s("cluster"), clusters)
                 .map_err(|m| format!("step {:?}: {m}", step.name))?,
             namespace: Some(s("namespace")).filter(|n| !n.is_empty()),
+            replica_key: String::new(),
             components: vec![idx],
         }]);
     }
@@ -849,6 +857,8 @@ pub(crate) fn deploy_delivery(
     // (cluster, namespace) in the order the topologies name them.
     let mut placements: Vec<(String, Option<String>)> = Vec::new();
     let mut topologies = 0;
+    // (keys, selected component names; none: all).
+    let mut replication: Option<(Vec<String>, Vec<String>)> = None;
     let registered = clusters.registrations();
     for pname in policies {
         let p: &AppPolicy = app
@@ -862,6 +872,35 @@ pub(crate) fn deploy_delivery(
                 variant.spec.components =
                     roam_render::policy::apply_override(&variant.spec.components, p)
                         .map_err(|e| e.to_string())?;
+            }
+            "replication" => {
+                let props = p.properties.clone().unwrap_or(Value::Null);
+                let keys: Vec<String> = props
+                    .get("keys")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if keys.is_empty() {
+                    return Err(format!(
+                        "step {step:?}: policy {pname:?} (replication) needs at least one key"
+                    ));
+                }
+                let selector: Vec<String> = props
+                    .get("selector")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                replication = Some((keys, selector));
             }
             "topology" => {
                 topologies += 1;
@@ -883,15 +922,40 @@ pub(crate) fn deploy_delivery(
     }
     let components = roam_render::dataflow::dependency_order(&variant.spec.components)
         .map_err(|e| e.to_string())?;
-    Ok(placements
-        .into_iter()
-        .map(|(cluster, namespace)| Delivery {
-            app: variant.clone(),
-            cluster,
-            namespace,
-            components: components.clone(),
-        })
-        .collect())
+    // Replication: the selected components once per key, the others once.
+    let groups: Vec<(String, Vec<usize>)> = match &replication {
+        None => vec![(String::new(), components)],
+        Some((keys, selector)) => {
+            let selected = |ci: &usize| {
+                selector.is_empty() || selector.contains(&variant.spec.components[*ci].name)
+            };
+            let (rep, single): (Vec<usize>, Vec<usize>) =
+                components.into_iter().partition(selected);
+            let mut g: Vec<(String, Vec<usize>)> = Vec::new();
+            if !single.is_empty() {
+                g.push((String::new(), single));
+            }
+            if !rep.is_empty() {
+                for k in keys {
+                    g.push((k.clone(), rep.clone()));
+                }
+            }
+            g
+        }
+    };
+    let mut out = Vec::new();
+    for (cluster, namespace) in placements {
+        for (key, comps) in &groups {
+            out.push(Delivery {
+                app: variant.clone(),
+                cluster: cluster.clone(),
+                namespace: namespace.clone(),
+                replica_key: key.clone(),
+                components: comps.clone(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The (cluster, namespace) pairs of a topology policy: the clusters it
@@ -989,6 +1053,7 @@ pub(crate) fn placement_target(ctx: &Ctx, base: &Target, d: &Delivery) -> Target
     Target {
         cluster: d.cluster.clone(),
         namespace: d.namespace.clone(),
+        replica_key: d.replica_key.clone(),
         cluster_version: version.unwrap_or_else(|| base.cluster_version.clone()),
         ..base.clone()
     }
@@ -1066,6 +1131,15 @@ fn step_context(
     })
 }
 
+/// A delivered service's key: its component, and replica key if any.
+fn service_key(component: &str, replica_key: &str) -> String {
+    if replica_key.is_empty() {
+        component.to_string()
+    } else {
+        format!("{component}#{replica_key}")
+    }
+}
+
 /// Whether two cluster names are the same cluster (`""` is the hub).
 fn same_cluster(a: &str, b: &str) -> bool {
     a == b || (a.is_empty() && b == LOCAL) || (a == LOCAL && b.is_empty())
@@ -1139,7 +1213,15 @@ pub(crate) async fn run_delivery(
             }
         };
         let dd = match deliver_component(
-            ctx, app, &cluster, &namespace, comp, rendered, trackers, apply,
+            ctx,
+            app,
+            &cluster,
+            &namespace,
+            &d.replica_key,
+            comp,
+            rendered,
+            trackers,
+            apply,
         )
         .await
         {
@@ -1149,13 +1231,19 @@ pub(crate) async fn run_delivery(
         };
         let mut status = dd.status.clone();
         status.namespace = namespace.clone();
+        // One service per replica; the replica key shows as its env.
+        status.env = d.replica_key.clone();
         status.cluster = if d.cluster == LOCAL {
             String::new()
         } else {
             d.cluster.clone()
         };
         delivered.insert(
-            (d.cluster.clone(), namespace.clone(), comp.name.clone()),
+            (
+                d.cluster.clone(),
+                namespace.clone(),
+                service_key(&comp.name, &d.replica_key),
+            ),
             status,
         );
         live_out.insert(comp.name.clone(), dd.live.clone());
@@ -1309,6 +1397,7 @@ async fn deliver_component(
     app: &Application,
     cluster: &ClusterClient,
     namespace: &str,
+    replica_key: &str,
     comp: &ApplicationComponent,
     rendered: RenderedComponent,
     trackers: &mut Trackers,
@@ -1409,7 +1498,7 @@ async fn deliver_component(
                     || trackers.current_record(&key).and_then(|m| m.raw.as_ref()) != Some(&o.object)
             })
             .collect();
-        if trackers.record_component(&comp.name, &cluster.name, namespace, records)
+        if trackers.record_component(&comp.name, &cluster.name, namespace, replica_key, records)
             || !trackers.current_exists()
         {
             trackers.save_current().await?;

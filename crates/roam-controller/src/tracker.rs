@@ -152,7 +152,7 @@ impl Trackers {
 
     /// Records a component's objects in one placement (cluster and
     /// namespace) in the current tracker, replacing what was recorded for
-    /// the component there before; objects the component no longer renders
+    /// the component there (and for that replica key) before; objects the component no longer renders
     /// there stay, marked `deleted` (for garbage collection). Its records
     /// in other placements are left alone. Returns whether anything changed.
     pub fn record_component(
@@ -160,6 +160,7 @@ impl Trackers {
         component: &str,
         cluster: &str,
         namespace: &str,
+        replica_key: &str,
         objects: Vec<ManagedResource>,
     ) -> bool {
         let before = self.current.spec.managed_resources.clone();
@@ -174,7 +175,17 @@ impl Trackers {
         };
         let list = &mut self.current.spec.managed_resources;
         for m in list.iter_mut() {
-            let here = m.cluster == cluster && (m.namespace == namespace || m.namespace.is_empty());
+            // Another replica's records (replication policy) are not this
+            // delivery's; a record without its form is already deleted.
+            let replica = m.raw.as_ref().is_none_or(|r| {
+                r["metadata"]["labels"][L::APP_REPLICA_KEY]
+                    .as_str()
+                    .unwrap_or("")
+                    == replica_key
+            });
+            let here = m.cluster == cluster
+                && (m.namespace == namespace || m.namespace.is_empty())
+                && replica;
             if m.component == component
                 && here
                 && !keys.contains(&ObjectKey::of_managed(m).group_key())

@@ -1302,3 +1302,95 @@ async fn shared_resource_between_two_apps(env: Env) {
     wait_gone(&cms, "common-config").await;
     env.stop().await;
 }
+
+both!(replication_delivers_a_copy_per_key);
+async fn replication_delivers_a_copy_per_key(env: Env) {
+    // A component type whose objects are named by context.replicaKey (as
+    // replication expects of the definitions it is used with).
+    let defs: Api<DynamicObject> = Api::namespaced_with(
+        env.client.clone(),
+        "vela-system",
+        &roam_controller::defs::api_resource(roam_render::DefKind::Component),
+    );
+    let nss: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(env.client.clone());
+    nss.patch(
+        "vela-system",
+        &PatchParams::apply("test"),
+        &Patch::Apply(
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "vela-system"}}),
+        ),
+    )
+    .await
+    .unwrap();
+    let def = json!({
+        "apiVersion": "core.oam.dev/v1beta1", "kind": "ComponentDefinition",
+        "metadata": {"name": "replica-config", "namespace": "vela-system"},
+        "spec": {"workload": {"type": "autodetects.core.oam.dev"}, "schematic": {"cue": {"template":
+            "output: {apiVersion: \"v1\", kind: \"ConfigMap\", metadata: name: \"\\(context.name)-\\(context.replicaKey)\", data: {key: context.replicaKey, v: parameter.v}}\nparameter: v: string\n"}}}
+    });
+    defs.patch(
+        "replica-config",
+        &PatchParams::apply("test"),
+        &Patch::Apply(&def),
+    )
+    .await
+    .unwrap();
+    let app = |keys: Value| {
+        json!({
+            "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+            "metadata": {"name": "replicated", "namespace": "default"},
+            "spec": {
+                "components": [
+                    {"name": "conf", "type": "replica-config", "properties": {"v": "1"}},
+                    objects_component("once", json!([cm_object("once", "1")])),
+                ],
+                "policies": [
+                    {"name": "zones", "type": "replication", "properties": {"keys": keys, "selector": ["conf"]}},
+                    {"name": "here", "type": "topology", "properties": {"clusters": ["local"]}}
+                ],
+                "workflow": {"steps": [{"name": "deploy", "type": "deploy",
+                    "properties": {"policies": ["here", "zones"]}}]}
+            }
+        })
+    };
+    env.apply_app(app(json!(["east", "west"]))).await;
+    let a = env.wait_running("replicated").await;
+    let cms: Api<ConfigMap> = Api::namespaced(env.client.clone(), "default");
+    for key in ["east", "west"] {
+        let cm = cms.get(&format!("conf-{key}")).await.unwrap();
+        assert_eq!(
+            cm.data.as_ref().unwrap().get("key").map(String::as_str),
+            Some(key)
+        );
+        assert_eq!(
+            cm.labels()
+                .get("app.oam.dev/replicaKey")
+                .map(String::as_str),
+            Some(key)
+        );
+    }
+    assert!(cms.get_opt("once").await.unwrap().is_some());
+    // One service per replica (the key as env), and the unreplicated one.
+    let mut services: Vec<(String, String)> = a
+        .status
+        .unwrap()
+        .services
+        .iter()
+        .map(|s| (s.name.clone(), s.env.clone()))
+        .collect();
+    services.sort();
+    assert_eq!(
+        services,
+        [
+            ("conf".to_string(), "east".to_string()),
+            ("conf".to_string(), "west".to_string()),
+            ("once".to_string(), String::new()),
+        ]
+    );
+    // A key dropped: its copy is garbage-collected, the others stay.
+    env.apply_app(app(json!(["east"]))).await;
+    wait_gone(&cms, "conf-west").await;
+    assert!(cms.get_opt("conf-east").await.unwrap().is_some());
+    assert!(cms.get_opt("once").await.unwrap().is_some());
+    env.stop().await;
+}
