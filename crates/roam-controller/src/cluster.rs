@@ -282,6 +282,36 @@ impl ClusterClient {
         }
     }
 
+    /// Replaces the object as a whole (PUT, conditional on the
+    /// resourceVersion `obj` carries): fields other managers set and `obj`
+    /// lacks are gone afterwards, unlike with server-side apply.
+    pub async fn replace(&self, obj: &Value) -> Result<Value, DispatchError> {
+        let key = ObjectKey::of(&self.name, obj);
+        let api = self.api(&key).await?;
+        let o: DynamicObject =
+            serde_json::from_value(obj.clone()).map_err(|e| DispatchError::Invalid {
+                object: key.to_string(),
+                message: e.to_string(),
+            })?;
+        let pp = kube::api::PostParams {
+            field_manager: Some(FIELD_MANAGER.into()),
+            ..Default::default()
+        };
+        match api.replace(&key.name, &pp, &o).await {
+            Ok(o) => Ok(to_value(o)),
+            Err(KubeError::Api(s)) if s.code == 422 || s.code == 400 => {
+                Err(DispatchError::Invalid {
+                    object: key.to_string(),
+                    message: s.message.clone(),
+                })
+            }
+            Err(e) => Err(DispatchError::Api {
+                object: key.to_string(),
+                source: e,
+            }),
+        }
+    }
+
     /// A JSON merge patch of the object (metadata changes roam makes
     /// outside server-side apply: the sharers of a shared object). Put
     /// `metadata.resourceVersion` in the patch to make it conditional.

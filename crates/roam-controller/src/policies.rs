@@ -1,6 +1,6 @@
 //! The resource policies of an application, as the dispatcher applies them:
-//! `take-over`, `read-only`, `shared-resource`, `apply-once` and
-//! `garbage-collect`.
+//! `take-over`, `read-only`, `shared-resource`, `apply-once`,
+//! `garbage-collect` and `resource-update`.
 //!
 //! Their PolicyDefinitions only declare parameters; the semantics are here.
 //! A rule's selector picks objects by the OAM labels every rendered object
@@ -139,6 +139,16 @@ pub struct ResourcePolicies {
     /// `garbage-collect` `keepLegacyResource`: older versions' objects stay.
     pub keep_legacy: bool,
     gc: Vec<(Selector, GcStrategy)>,
+    update: Vec<(Selector, UpdateStrategy)>,
+}
+
+/// How a `resource-update` rule writes selected objects.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpdateStrategy {
+    /// Replace the whole object (PUT) instead of server-side apply.
+    pub replace: bool,
+    /// Delete and create the object when any of these paths changes.
+    pub recreate_fields: Vec<String>,
 }
 
 fn rules(props: &Value, at: &str) -> Result<Vec<Value>, String> {
@@ -218,6 +228,46 @@ impl ResourcePolicies {
                             paths,
                             affect,
                         });
+                    }
+                }
+                "resource-update" => {
+                    for (i, r) in rules(&props, &at)?.iter().enumerate() {
+                        let rat = format!("{at}.rules[{i}]");
+                        let selector =
+                            Selector::parse(r.get("selector"), &format!("{rat}.selector"))?;
+                        let st = &r["strategy"];
+                        let replace = match st["op"].as_str().unwrap_or("patch") {
+                            "patch" => false,
+                            "replace" => true,
+                            other => {
+                                return Err(format!(
+                                    "{rat}.strategy.op: {other:?} is not patch or replace"
+                                ));
+                            }
+                        };
+                        let recreate_fields = match &st["recreateFields"] {
+                            Value::Null => Vec::new(),
+                            Value::Array(a) => a
+                                .iter()
+                                .map(|x| {
+                                    x.as_str().map(str::to_string).ok_or_else(|| {
+                                        format!("{rat}.strategy.recreateFields: a list of paths")
+                                    })
+                                })
+                                .collect::<Result<_, _>>()?,
+                            _ => {
+                                return Err(format!(
+                                    "{rat}.strategy.recreateFields: a list of paths"
+                                ));
+                            }
+                        };
+                        out.update.push((
+                            selector,
+                            UpdateStrategy {
+                                replace,
+                                recreate_fields,
+                            },
+                        ));
                     }
                 }
                 "garbage-collect" => {
@@ -301,6 +351,16 @@ impl ResourcePolicies {
             .map_or(GcStrategy::OnAppUpdate, |(_, g)| *g)
     }
 
+    /// How to write an object (the first resource-update rule that
+    /// selects it; server-side apply otherwise).
+    pub fn update_strategy(&self, obj: &Value) -> UpdateStrategy {
+        self.update
+            .iter()
+            .find(|(s, _)| s.matches(obj))
+            .map(|(_, u)| u.clone())
+            .unwrap_or_default()
+    }
+
     /// Whether any garbage-collect rule keeps objects beyond an update.
     pub fn has_gc_rules(&self) -> bool {
         self.gc.iter().any(|(_, g)| *g != GcStrategy::OnAppUpdate)
@@ -320,6 +380,18 @@ pub fn sharers(obj: &Value) -> Vec<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
+        .collect()
+}
+
+/// The paths (of `paths`) whose values differ between `a` and `b`.
+pub fn changed_paths<'a>(a: &Value, b: &Value, paths: &'a [String]) -> Vec<&'a str> {
+    paths
+        .iter()
+        .filter(|p| {
+            let segs = split_path(p);
+            get_path(a, &segs) != get_path(b, &segs)
+        })
+        .map(String::as_str)
         .collect()
 }
 

@@ -1554,6 +1554,44 @@ async fn deliver_component(
                 crate::policies::keep_live_paths(&mut obj, current, &paths);
             }
             obj["metadata"]["annotations"][crate::ANNO_LAST_APPLIED_TIME] = json!(status::now());
+            // resource-update: recreate when a listed field changes; replace
+            // the whole object instead of applying.
+            let update = policies.update_strategy(&o.object);
+            if let Some(current) = l.as_ref() {
+                let changed =
+                    crate::policies::changed_paths(&obj, current, &update.recreate_fields);
+                if !changed.is_empty() {
+                    let key = ObjectKey::of(&cluster.name, &o.object);
+                    cluster.delete(&key).await?;
+                    if !wait_deleted(cluster, &key).await? {
+                        return Err(DeliverError::Retry(Error(format!(
+                            "{key}: recreating it ({} changed): still being deleted",
+                            changed.join(", ")
+                        ))));
+                    }
+                    publish(
+                        ctx,
+                        app,
+                        EventType::Normal,
+                        "Recreated",
+                        &format!(
+                            "{key}: deleted and created again ({} changed)",
+                            changed.join(", ")
+                        ),
+                    )
+                    .await;
+                    *l = None;
+                }
+            }
+            if update.replace
+                && let Some(current) = l.as_ref()
+            {
+                obj["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"].clone();
+                let replaced = cluster.replace(&obj).await?;
+                ctx.metrics.applies.inc();
+                *l = Some(replaced);
+                continue;
+            }
             let applied = match cluster.apply(&obj, false).await {
                 Ok(v) => v,
                 Err(DispatchError::Conflict {
@@ -1597,6 +1635,17 @@ async fn deliver_component(
         status,
         live: json!({"output": output, "outputs": outputs, "isHealth": healthy}),
     })
+}
+
+/// Waits (up to 10 s) until an object is gone; `false` if it is not.
+async fn wait_deleted(cluster: &ClusterClient, key: &ObjectKey) -> Result<bool, DispatchError> {
+    for _ in 0..100 {
+        if cluster.get(key).await?.is_none() {
+            return Ok(true);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(false)
 }
 
 /// Health of a component and its traits, over the live objects.

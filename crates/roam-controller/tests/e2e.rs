@@ -1394,3 +1394,62 @@ async fn replication_delivers_a_copy_per_key(env: Env) {
     assert!(cms.get_opt("once").await.unwrap().is_some());
     env.stop().await;
 }
+
+both!(resource_update_replaces_and_recreates);
+async fn resource_update_replaces_and_recreates(env: Env) {
+    let cms: Api<ConfigMap> = Api::namespaced(env.client.clone(), "default");
+    let app = |value: &str, mode: &str| {
+        json!({
+            "apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+            "metadata": {"name": "updates", "namespace": "default"},
+            "spec": {
+                "components": [
+                    objects_component("whole", json!([cm_object("whole", value)])),
+                    objects_component("fresh", json!([{"apiVersion": "v1", "kind": "ConfigMap",
+                        "metadata": {"name": "fresh"}, "data": {"k": value, "mode": mode}}])),
+                ],
+                "policies": [{"name": "writes", "type": "resource-update", "properties": {"rules": [
+                    {"selector": {"resourceNames": ["whole"]}, "strategy": {"op": "replace"}},
+                    {"selector": {"resourceNames": ["fresh"]}, "strategy": {"recreateFields": ["data.mode"]}}
+                ]}}]
+            }
+        })
+    };
+    env.apply_app(app("1", "a")).await;
+    env.wait_running("updates").await;
+    // Someone adds a key to each.
+    let pp = PatchParams {
+        field_manager: Some("someone".into()),
+        ..Default::default()
+    };
+    for name in ["whole", "fresh"] {
+        cms.patch(name, &pp, &Patch::Merge(json!({"data": {"extra": "x"}})))
+            .await
+            .unwrap();
+    }
+    let fresh_uid = cms.get("fresh").await.unwrap().metadata.uid;
+    // An update: `whole` is replaced (their key is gone, as with PUT);
+    // `fresh` changes k only, so it is applied in place (their key stays).
+    env.apply_app(app("2", "a")).await;
+    let settled = |cms: Api<ConfigMap>, name: &'static str, want: &'static str| async move {
+        for _ in 0..300 {
+            let cm = cms.get(name).await.unwrap();
+            if cm_value(&cm) == want {
+                return cm;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{name} never got {want}");
+    };
+    let whole = settled(cms.clone(), "whole", "2").await;
+    assert!(!whole.data.unwrap().contains_key("extra"));
+    let fresh = settled(cms.clone(), "fresh", "2").await;
+    assert_eq!(fresh.metadata.uid, fresh_uid);
+    assert!(fresh.data.unwrap().contains_key("extra"));
+    // data.mode changes: `fresh` is deleted and created again.
+    env.apply_app(app("3", "b")).await;
+    let fresh = settled(cms.clone(), "fresh", "3").await;
+    assert_ne!(fresh.metadata.uid, fresh_uid);
+    assert!(!fresh.data.unwrap().contains_key("extra"));
+    env.stop().await;
+}
