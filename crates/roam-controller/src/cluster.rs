@@ -337,13 +337,22 @@ impl ClusterClient {
     /// Deletes the object (background propagation). `Ok(true)` when it is
     /// gone or was never there.
     pub async fn delete(&self, key: &ObjectKey) -> Result<bool, DispatchError> {
+        self.delete_with(key, &DeleteParams::background()).await
+    }
+
+    /// Deletes the object with the given propagation.
+    pub async fn delete_with(
+        &self,
+        key: &ObjectKey,
+        dp: &DeleteParams,
+    ) -> Result<bool, DispatchError> {
         let api = match self.api(key).await {
             Ok(api) => api,
             // A kind the cluster no longer serves has no objects left.
             Err(DispatchError::NotServed { .. }) => return Ok(true),
             Err(e) => return Err(e),
         };
-        match api.delete(&key.name, &DeleteParams::background()).await {
+        match api.delete(&key.name, dp).await {
             Ok(either) => Ok(either.is_right()),
             Err(KubeError::Api(s)) if s.code == 404 => Ok(true),
             Err(e) => Err(DispatchError::Api {

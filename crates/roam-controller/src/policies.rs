@@ -128,6 +128,15 @@ pub enum GcStrategy {
     Never,
 }
 
+/// How deleting an object treats what it owns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Propagation {
+    /// Its dependents are deleted too (in the background).
+    Cascading,
+    /// Its dependents stay.
+    Orphan,
+}
+
 /// The resource policies of one app.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourcePolicies {
@@ -138,7 +147,7 @@ pub struct ResourcePolicies {
     apply_once: Vec<ApplyOnceRule>,
     /// `garbage-collect` `keepLegacyResource`: older versions' objects stay.
     pub keep_legacy: bool,
-    gc: Vec<(Selector, GcStrategy)>,
+    gc: Vec<(Selector, GcStrategy, Propagation)>,
     update: Vec<(Selector, UpdateStrategy)>,
 }
 
@@ -288,7 +297,16 @@ impl ResourcePolicies {
                                 ));
                             }
                         };
-                        out.gc.push((selector, strategy));
+                        let propagation = match r["propagation"].as_str().unwrap_or("cascading") {
+                            "cascading" => Propagation::Cascading,
+                            "orphan" => Propagation::Orphan,
+                            other => {
+                                return Err(format!(
+                                    "{rat}.propagation: {other:?} is not orphan or cascading"
+                                ));
+                            }
+                        };
+                        out.gc.push((selector, strategy, propagation));
                     }
                 }
                 _ => {}
@@ -347,8 +365,16 @@ impl ResourcePolicies {
     pub fn gc_strategy(&self, obj: &Value) -> GcStrategy {
         self.gc
             .iter()
-            .find(|(s, _)| s.matches(obj))
-            .map_or(GcStrategy::OnAppUpdate, |(_, g)| *g)
+            .find(|(s, _, _)| s.matches(obj))
+            .map_or(GcStrategy::OnAppUpdate, |(_, g, _)| *g)
+    }
+
+    /// How deleting an object propagates (the first rule that selects it).
+    pub fn gc_propagation(&self, obj: &Value) -> Propagation {
+        self.gc
+            .iter()
+            .find(|(s, _, _)| s.matches(obj))
+            .map_or(Propagation::Cascading, |(_, _, p)| *p)
     }
 
     /// How to write an object (the first resource-update rule that
@@ -363,7 +389,9 @@ impl ResourcePolicies {
 
     /// Whether any garbage-collect rule keeps objects beyond an update.
     pub fn has_gc_rules(&self) -> bool {
-        self.gc.iter().any(|(_, g)| *g != GcStrategy::OnAppUpdate)
+        self.gc
+            .iter()
+            .any(|(_, g, _)| *g != GcStrategy::OnAppUpdate)
     }
 }
 

@@ -1896,6 +1896,7 @@ async fn delete_in_order(
     order: &HashMap<String, usize>,
 ) -> Result<usize, Error> {
     records.sort_by_key(|m| order.get(&m.component).copied().unwrap_or(0));
+    let policies = ResourcePolicies::of(app).unwrap_or_default();
     let mut seen = HashSet::new();
     for m in records.iter() {
         let key = ObjectKey::of_managed(m);
@@ -1934,7 +1935,11 @@ async fn delete_in_order(
         if !owned_by(&live, app) {
             continue;
         }
-        cluster.delete(&key).await?;
+        let dp = match policies.gc_propagation(&live) {
+            crate::policies::Propagation::Orphan => DeleteParams::orphan(),
+            crate::policies::Propagation::Cascading => DeleteParams::background(),
+        };
+        cluster.delete_with(&key, &dp).await?;
         ctx.metrics.gc_deletions.inc();
         tracing::info!(object = %key, "deleted");
     }

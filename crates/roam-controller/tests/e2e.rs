@@ -1453,3 +1453,54 @@ async fn resource_update_replaces_and_recreates(env: Env) {
     assert!(!fresh.data.unwrap().contains_key("extra"));
     env.stop().await;
 }
+
+/// garbage-collect `propagation: orphan`: deleting the app deletes the
+/// Deployment but leaves its ReplicaSets (roam local runs the owner-reference
+/// garbage collector; kube-apiserver alone does not, so roam only).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orphan_propagation_keeps_dependents() {
+    let env = Env::start(Server::Roam).await.unwrap();
+    use k8s_openapi::api::apps::v1::ReplicaSet;
+    let app = |orphan: bool| {
+        let mut a = web_app("nginx:1.27", json!([]));
+        if orphan {
+            a["spec"]["policies"] = json!([{"name": "gc", "type": "garbage-collect", "properties": {
+                "rules": [{"selector": {"resourceTypes": ["Deployment"]}, "propagation": "orphan"}]}}]);
+        }
+        a
+    };
+    env.apply_app(app(true)).await;
+    env.wait_running("shop").await;
+    let rss: Api<ReplicaSet> = Api::namespaced(env.client.clone(), "default");
+    let owned = |rs: &ReplicaSet| {
+        rs.metadata
+            .owner_references
+            .as_ref()
+            .is_some_and(|o| o.iter().any(|r| r.name == "web"))
+    };
+    let before: Vec<String> = rss
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .filter(|rs| owned(rs))
+        .map(|rs| rs.name_any())
+        .collect();
+    assert!(!before.is_empty(), "the simulator made a ReplicaSet");
+    env.apps()
+        .delete("shop", &DeleteParams::default())
+        .await
+        .unwrap();
+    wait_gone(&env.apps(), "shop").await;
+    let deploys: Api<Deployment> = Api::namespaced(env.client.clone(), "default");
+    wait_gone(&deploys, "web").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for name in &before {
+        assert!(
+            rss.get_opt(name).await.unwrap().is_some(),
+            "ReplicaSet {name} was deleted"
+        );
+    }
+    env.stop().await;
+}
