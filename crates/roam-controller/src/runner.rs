@@ -232,8 +232,16 @@ async fn run_once(
             .labels(roam_api::labels::APP_NAME)
             .any_semantic()
     };
+    // Workloads in member clusters wake their apps too.
+    let (member_tx, mut member_rx) = tokio::sync::mpsc::channel(1024);
+    let members = AbortOnDrop(tokio::spawn(member_workloads(
+        ctx.clusters.clone(),
+        member_tx,
+    )));
+    let member_events = futures_util::stream::poll_fn(move |cx| member_rx.poll_recv(cx));
     Controller::for_stream(stream, reader)
         .with_config(controller::Config::default().concurrency(config.concurrency))
+        .reconcile_on(member_events)
         // A workload's status changing (becoming ready) wakes its app at
         // once; the workflow backoff is only the fallback.
         .watches(
@@ -265,6 +273,90 @@ async fn run_once(
             }
         })
         .await;
+    drop(members);
+}
+
+/// A task aborted when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Watches the workloads of every registered member cluster (as the hub's
+/// are watched), so a workload becoming ready there wakes its app at once.
+/// Members are looked at every two seconds; a new or changed registration
+/// gets new watches, a removed one loses them.
+async fn member_workloads(
+    clusters: crate::cluster::Clusters,
+    tx: tokio::sync::mpsc::Sender<ObjectRef<Application>>,
+) {
+    let mut running: std::collections::HashMap<String, (String, Vec<AbortOnDrop>)> =
+        Default::default();
+    loop {
+        let regs = clusters.registrations();
+        running.retain(|name, (rv, _)| {
+            regs.get(name)
+                .and_then(|r| r.as_ref().ok())
+                .is_some_and(|r| r.resource_version == *rv)
+        });
+        for (name, r) in &regs {
+            let Ok(r) = r else { continue };
+            if running.contains_key(name) {
+                continue;
+            }
+            let Ok(c) = clusters.get(name).await else {
+                continue;
+            };
+            let tasks = vec![
+                watch_workloads::<Deployment>(c.client.clone(), tx.clone()),
+                watch_workloads::<StatefulSet>(c.client.clone(), tx.clone()),
+                watch_workloads::<DaemonSet>(c.client.clone(), tx.clone()),
+                watch_workloads::<Job>(c.client.clone(), tx.clone()),
+            ];
+            running.insert(name.clone(), (r.resource_version.clone(), tasks));
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+fn watch_workloads<K>(
+    client: Client,
+    tx: tokio::sync::mpsc::Sender<ObjectRef<Application>>,
+) -> AbortOnDrop
+where
+    K: Resource<DynamicType = ()>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + 'static,
+{
+    AbortOnDrop(tokio::spawn(async move {
+        let stream = watcher(
+            Api::<K>::all(client),
+            watcher::Config::default()
+                .labels(roam_api::labels::APP_NAME)
+                .any_semantic(),
+        )
+        .default_backoff()
+        .touched_objects();
+        futures_util::pin_mut!(stream);
+        while let Some(ev) = stream.next().await {
+            match ev {
+                Ok(obj) => {
+                    if let Some(app) = owning_app(obj)
+                        && tx.send(app).await.is_err()
+                    {
+                        return;
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "member workload watch"),
+            }
+        }
+    }))
 }
 
 /// The app an object was applied for (by the OAM labels).
