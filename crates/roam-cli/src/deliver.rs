@@ -851,11 +851,23 @@ async fn tree(client: &Client, app: &Application) -> Result<String, String> {
             );
         }
     }
+    // Placements the app's topology names where nothing was delivered.
+    let app_ns = app.namespace().unwrap_or_else(|| "default".into());
+    for (cluster, ns) in roam_controller::reconcile::placements(app, &clusters) {
+        let ns = if ns.is_empty() { app_ns.clone() } else { ns };
+        if !rows.keys().any(|k| k.0 == cluster && k.1 == ns) {
+            rows.insert(
+                (cluster, ns, "-".into()),
+                ("not-deployed".into(), String::new(), String::new()),
+            );
+        }
+    }
     let wc = rows.keys().map(|k| k.0.len()).max().unwrap_or(0).max(9) + 1 + 4;
     let wn = rows.keys().map(|k| k.1.len()).max().unwrap_or(0).max(9) + 1 + 4;
     let wr = rows.keys().map(|k| k.2.len()).max().unwrap_or(0).max(9) + 1;
+    let ws = rows.values().map(|v| v.0.len()).max().unwrap_or(0).max(9) + 1;
     let mut out = format!(
-        "{:<wc$}{:<wn$}{:<wr$}{:<10}{:<20}DETAIL\n",
+        "{:<wc$}{:<wn$}{:<wr$}{:<ws$}{:<20}DETAIL\n",
         "CLUSTER", "NAMESPACE", "RESOURCE", "STATUS", "APPLY_TIME"
     );
     let keys: Vec<_> = rows.keys().cloned().collect();
@@ -884,7 +896,7 @@ async fn tree(client: &Client, app: &Application) -> Result<String, String> {
             (true, false) => " └─",
         };
         out.push_str(&format!(
-            "{:<w1$}{c_conn} {:<w2$}{n_conn} {:<wr$}{:<10}{:<20}{}\n",
+            "{:<w1$}{c_conn} {:<w2$}{n_conn} {:<wr$}{:<ws$}{:<20}{}\n",
             cluster,
             ns,
             k.2,

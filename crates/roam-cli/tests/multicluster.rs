@@ -159,6 +159,35 @@ fn join_deploy_override_fault_gc_and_detach() {
         serde_json::json!({"region": "west", "tier": "prod"})
     );
 
+    // A placement nothing was delivered to yet shows as not-deployed.
+    let pending = hub.dir().join("pending.yaml");
+    std::fs::write(
+        &pending,
+        "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: pending\nspec:\n  components:\n    - name: conf\n      type: k8s-objects\n      properties:\n        objects:\n          - {apiVersion: v1, kind: ConfigMap, metadata: {name: pending}, data: {k: v}}\n  policies:\n    - name: east\n      type: topology\n      properties: {clusters: [east]}\n  workflow:\n    steps:\n      - {name: wait, type: suspend}\n      - {name: deploy, type: deploy, properties: {policies: [east]}}\n",
+    )
+    .unwrap();
+    let o = hub.roam(&[
+        "up",
+        "-f",
+        pending.to_str().unwrap(),
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    let o = hub.roam(&["status", "pending", "--tree"]);
+    let tree = text(&o);
+    let row = tree
+        .lines()
+        .find(|l| l.starts_with("east"))
+        .unwrap_or_else(|| panic!("no east row:\n{tree}"));
+    assert!(
+        row.contains("not-deployed") && row.contains("default"),
+        "{tree}"
+    );
+    let o = hub.roam(&["delete", "pending", "--wait", "--timeout", "60s"]);
+    assert!(o.status.success(), "{}", text(&o));
+
     // Deploy: east by name with a newer image, west by label with three
     // replicas; nothing on the hub.
     let o = hub.roam(&[

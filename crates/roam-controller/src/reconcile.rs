@@ -958,6 +958,23 @@ pub(crate) fn deploy_delivery(
     Ok(out)
 }
 
+/// Where the app's delivery steps place its components: (cluster,
+/// namespace) pairs, the namespace `""` when it is the app's. Steps whose
+/// placements cannot be worked out (an unknown cluster) are left out.
+pub fn placements(app: &Application, clusters: &Clusters) -> Vec<(String, String)> {
+    let spec = roam_workflow::Spec::of(app, None);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for step in delivery_steps(&spec.steps) {
+        for d in delivery_of(app, step, clusters).unwrap_or_default() {
+            let p = (d.cluster.clone(), d.namespace.clone().unwrap_or_default());
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// The (cluster, namespace) pairs of a topology policy: the clusters it
 /// lists (each must be registered), or the registered clusters whose labels
 /// match its selector, or the hub.
