@@ -62,6 +62,46 @@ impl Member {
         ))
     }
 
+    /// Creates a ConfigMap `name` with `data` (as someone other than roam).
+    fn create_cm(&self, name: &str, data: Value) {
+        use k8s_openapi::api::core::v1::ConfigMap;
+        let api: kube::Api<ConfigMap> = kube::Api::namespaced(self.client.clone(), "default");
+        let cm: ConfigMap =
+            serde_json::from_value(serde_json::json!({"metadata": {"name": name}, "data": data}))
+                .unwrap();
+        self.rt
+            .block_on(api.create(&Default::default(), &cm))
+            .expect("create configmap");
+    }
+
+    /// A ConfigMap as JSON, if it exists.
+    fn cm(&self, name: &str) -> Option<Value> {
+        use k8s_openapi::api::core::v1::ConfigMap;
+        let api: kube::Api<ConfigMap> = kube::Api::namespaced(self.client.clone(), "default");
+        let cm = self
+            .rt
+            .block_on(api.get_opt(name))
+            .expect("get configmap")?;
+        Some(serde_json::to_value(cm).unwrap())
+    }
+
+    /// Sets a Deployment's replicas by hand (field manager "kubectl-scale").
+    fn scale(&self, name: &str, replicas: i64) {
+        use k8s_openapi::api::apps::v1::Deployment;
+        let api: kube::Api<Deployment> = kube::Api::namespaced(self.client.clone(), "default");
+        let pp = kube::api::PatchParams {
+            field_manager: Some("kubectl-scale".into()),
+            ..Default::default()
+        };
+        self.rt
+            .block_on(api.patch(
+                name,
+                &pp,
+                &kube::api::Patch::Merge(serde_json::json!({"spec": {"replicas": replicas}})),
+            ))
+            .expect("scale");
+    }
+
     /// Waits (up to 60 s) until `f` holds for the Deployment.
     fn wait_deployment(&self, name: &str, what: &str, f: impl Fn(Option<&(String, i64)>) -> bool) {
         let start = Instant::now();
@@ -385,4 +425,232 @@ fn kube_apiserver_member() {
     let o = hub.roam(&["delete", "hello-everywhere", "--wait", "--timeout", "60s"]);
     assert!(o.status.success(), "{}", text(&o));
     m.wait_deployment("hello", "deletion", |d| d.is_none());
+}
+
+/// The resource policies and replication in member clusters: a hub and two
+/// `roam local` members, one app placed on both.
+#[test]
+fn policies_and_replication_across_members() {
+    let hub = Local::start();
+    let east = Local::start();
+    let west = Local::start();
+    for (l, name) in [(&east, "east"), (&west, "west")] {
+        let o = hub.roam(&[
+            "cluster",
+            "join",
+            l.kubeconfig.to_str().unwrap(),
+            "--name",
+            name,
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let (me, mw) = (Member::of(&east), Member::of(&west));
+    // Objects someone else made in both members: one to adopt, one to read.
+    for m in [&me, &mw] {
+        m.create_cm("adopt-me", serde_json::json!({"k": "theirs"}));
+        m.create_cm("look-only", serde_json::json!({"k": "theirs"}));
+    }
+    // A component type naming its ConfigMap by replica key and writing what
+    // its context says about the cluster.
+    let def = hub.dir().join("zone-config.yaml");
+    std::fs::write(
+        &def,
+        r#"apiVersion: core.oam.dev/v1beta1
+kind: ComponentDefinition
+metadata:
+  name: zone-config
+  namespace: default
+spec:
+  workload:
+    type: autodetects.core.oam.dev
+  schematic:
+    cue:
+      template: |
+        output: {
+          apiVersion: "v1"
+          kind: "ConfigMap"
+          metadata: name: "\(context.name)-\(context.replicaKey)"
+          data: {
+            cluster: context.cluster
+            key: context.replicaKey
+            version: context.clusterVersion.gitVersion
+          }
+        }
+        parameter: {}
+"#,
+    )
+    .unwrap();
+    let o = hub.roam(&["def", "apply", def.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let app = |image: &str| {
+        format!(
+            r#"apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: everything
+spec:
+  components:
+    - name: zones
+      type: zone-config
+    - name: adopt
+      type: k8s-objects
+      properties:
+        objects: [{{apiVersion: v1, kind: ConfigMap, metadata: {{name: adopt-me}}, data: {{k: mine}}}}]
+    - name: look
+      type: k8s-objects
+      properties:
+        objects: [{{apiVersion: v1, kind: ConfigMap, metadata: {{name: look-only}}, data: {{k: mine}}}}]
+    - name: common
+      type: k8s-objects
+      properties:
+        objects: [{{apiVersion: v1, kind: ConfigMap, metadata: {{name: common}}, data: {{k: from-everything}}}}]
+    - name: web
+      type: webservice
+      properties:
+        image: {image}
+  policies:
+    - {{name: both, type: topology, properties: {{clusters: [east, west]}}}}
+    - {{name: zones, type: replication, properties: {{keys: [a, b], selector: [zones]}}}}
+    - {{name: adopt, type: take-over, properties: {{rules: [{{selector: {{resourceNames: [adopt-me]}}}}]}}}}
+    - {{name: look, type: read-only, properties: {{rules: [{{selector: {{componentNames: [look]}}}}]}}}}
+    - {{name: share, type: shared-resource, properties: {{rules: [{{selector: {{resourceNames: [common]}}}}]}}}}
+    - name: replicas-drift
+      type: apply-once
+      properties:
+        enable: true
+        rules: [{{selector: {{resourceTypes: [Deployment]}}, strategy: {{path: [spec.replicas]}}}}]
+  workflow:
+    steps:
+      - {{name: deploy, type: deploy, properties: {{policies: [both, zones]}}}}
+"#
+        )
+    };
+    let file = hub.dir().join("everything.yaml");
+    std::fs::write(&file, app("nginx:1.27")).unwrap();
+    let o = hub.roam(&[
+        "up",
+        "-f",
+        file.to_str().unwrap(),
+        "--wait",
+        "--timeout",
+        "90s",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    for (m, cluster) in [(&me, "east"), (&mw, "west")] {
+        // Replication: a copy per key, rendered with the member's context.
+        for key in ["a", "b"] {
+            let cm = m
+                .cm(&format!("zones-{key}"))
+                .unwrap_or_else(|| panic!("zones-{key} in {cluster}"));
+            assert_eq!(cm["data"]["cluster"], cluster);
+            assert_eq!(cm["data"]["key"], key);
+            assert_eq!(
+                cm["data"]["version"], "v1.32.4-roam",
+                "the member's probed version"
+            );
+            assert_eq!(cm["metadata"]["labels"]["app.oam.dev/replicaKey"], key);
+        }
+        // take-over, read-only, shared-resource.
+        let adopted = m.cm("adopt-me").unwrap();
+        assert_eq!(adopted["data"]["k"], "mine", "{cluster}");
+        assert_eq!(
+            adopted["metadata"]["labels"]["app.oam.dev/name"],
+            "everything"
+        );
+        let look = m.cm("look-only").unwrap();
+        assert_eq!(look["data"]["k"], "theirs", "{cluster}");
+        let common = m.cm("common").unwrap();
+        assert_eq!(
+            common["metadata"]["annotations"]["app.oam.dev/shared-by"],
+            "default/everything"
+        );
+    }
+
+    // apply-once: replicas set by hand in east survive an update of the app.
+    me.scale("web", 3);
+    std::fs::write(&file, app("nginx:1.28")).unwrap();
+    let o = hub.roam(&[
+        "up",
+        "-f",
+        file.to_str().unwrap(),
+        "--wait",
+        "--timeout",
+        "90s",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(me.deployment("web"), Some(("nginx:1.28".into(), 3)));
+    assert_eq!(mw.deployment("web"), Some(("nginx:1.28".into(), 1)));
+
+    // A second app shares `common` in east only.
+    let sharer = hub.dir().join("sharer.yaml");
+    std::fs::write(
+        &sharer,
+        "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: sharer\nspec:\n  components:\n    - name: common\n      type: k8s-objects\n      properties:\n        objects: [{apiVersion: v1, kind: ConfigMap, metadata: {name: common}, data: {k: from-sharer}}]\n  policies:\n    - {name: east, type: topology, properties: {clusters: [east]}}\n    - {name: share, type: shared-resource, properties: {rules: [{selector: {resourceNames: [common]}}]}}\n",
+    )
+    .unwrap();
+    let o = hub.roam(&[
+        "up",
+        "-f",
+        sharer.to_str().unwrap(),
+        "--wait",
+        "--timeout",
+        "90s",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let common = me.cm("common").unwrap();
+    assert_eq!(common["data"]["k"], "from-everything");
+    assert_eq!(
+        common["metadata"]["annotations"]["app.oam.dev/shared-by"],
+        "default/everything,default/sharer"
+    );
+
+    // read-only over an object a member lacks: refused, naming the cluster.
+    let refuser = hub.dir().join("refuser.yaml");
+    std::fs::write(
+        &refuser,
+        "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: refuser\nspec:\n  components:\n    - name: look\n      type: k8s-objects\n      properties:\n        objects: [{apiVersion: v1, kind: ConfigMap, metadata: {name: absent}, data: {k: v}}]\n  policies:\n    - {name: west, type: topology, properties: {clusters: [west]}}\n    - {name: look, type: read-only, properties: {rules: [{selector: {componentNames: [look]}}]}}\n",
+    )
+    .unwrap();
+    let o = hub.roam(&["up", "-f", refuser.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let start = Instant::now();
+    loop {
+        let st = json(&hub.roam(&["status", "refuser", "-o", "json"]));
+        let msg = st["status"]["workflow"]["steps"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if msg.contains("is read-only") {
+            assert!(
+                msg.contains("ConfigMap default/absent in cluster west"),
+                "{msg}"
+            );
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no read-only refusal: {st}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert!(mw.cm("absent").is_none());
+
+    // Deleting the first app: east's shared object passes to the sharer,
+    // west's (shared by nobody else) goes; the read-only ones stay.
+    let o = hub.roam(&["delete", "everything", "--wait", "--timeout", "60s"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let common = me.cm("common").expect("common stays in east");
+    assert_eq!(
+        common["metadata"]["annotations"]["app.oam.dev/shared-by"],
+        "default/sharer"
+    );
+    assert_eq!(common["metadata"]["labels"]["app.oam.dev/name"], "sharer");
+    assert!(mw.cm("common").is_none());
+    for m in [&me, &mw] {
+        assert!(m.cm("look-only").is_some());
+        assert!(m.cm("zones-a").is_none());
+        assert!(m.deployment("web").is_none());
+    }
 }
