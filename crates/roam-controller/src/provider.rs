@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use futures_util::StreamExt;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
 use kube::{Client, ResourceExt};
 use roam_api::labels as L;
@@ -24,7 +25,6 @@ use crate::tracker::{self, Trackers};
 type Delivered = BTreeMap<(String, String, String), ApplicationComponentStatus>;
 
 struct State {
-    trackers: Trackers,
     delivered: Delivered,
     /// A cluster error: the reconcile is retried, the step not blamed.
     transient: Option<Error>,
@@ -41,6 +41,9 @@ pub(crate) struct StepProvider<'a> {
     deliveries: &'a [(String, Result<Delivery, String>)],
     prerendered: &'a HashMap<(usize, usize), RenderedComponent>,
     state: Mutex<State>,
+    /// Held only while a record is made and saved, so placements can be
+    /// delivered concurrently.
+    trackers: Mutex<Trackers>,
 }
 
 impl<'a> StepProvider<'a> {
@@ -63,8 +66,8 @@ impl<'a> StepProvider<'a> {
             ns,
             deliveries,
             prerendered,
+            trackers: Mutex::new(trackers),
             state: Mutex::new(State {
-                trackers,
                 delivered: BTreeMap::new(),
                 transient: None,
             }),
@@ -75,7 +78,7 @@ impl<'a> StepProvider<'a> {
     /// error if one happened.
     pub(crate) fn into_parts(self) -> (Trackers, Delivered, Option<Error>) {
         let s = self.state.into_inner();
-        (s.trackers, s.delivered, s.transient)
+        (self.trackers.into_inner(), s.delivered, s.transient)
     }
 
     async fn deliver(
@@ -85,12 +88,7 @@ impl<'a> StepProvider<'a> {
         d: &Delivery,
     ) -> Result<ProviderOutcome, String> {
         let empty = HashMap::new();
-        let mut st = self.state.lock().await;
-        let State {
-            trackers,
-            delivered,
-            transient,
-        } = &mut *st;
+        let mut delivered = BTreeMap::new();
         let mut live = HashMap::new();
         let outcome = run_delivery(
             self.ctx,
@@ -105,12 +103,14 @@ impl<'a> StepProvider<'a> {
             } else {
                 &empty
             },
-            trackers,
-            delivered,
+            &self.trackers,
+            &mut delivered,
             &mut live,
             true,
         )
         .await;
+        let mut st = self.state.lock().await;
+        st.delivered.append(&mut delivered);
         let result = if d.components.len() == 1 {
             let name = &d.app.spec.components[d.components[0]].name;
             live.remove(name).unwrap_or_else(|| json!({}))
@@ -129,7 +129,7 @@ impl<'a> StepProvider<'a> {
             }),
             Err(e) => {
                 let msg = format!("step {step}: {e}");
-                *transient = Some(e);
+                st.transient = Some(e);
                 Err(msg)
             }
         }
@@ -213,21 +213,32 @@ impl<'a> StepProvider<'a> {
         let placements = deploy_delivery(self.app, call.step, &policies, &self.ctx.clusters)?;
         // Every placement is delivered; one that fails or waits does not
         // hold up the others, and the step reports each by cluster.
+        let parallelism = call.params["parallelism"]
+            .as_u64()
+            .filter(|&n| n > 0)
+            .unwrap_or(5) as usize;
+        let outcomes: Vec<(String, Result<ProviderOutcome, String>)> =
+            futures_util::stream::iter((0..placements.len()).map(|i| {
+                let d = &placements[i];
+                // The delivery rendered up front for this placement, if any.
+                let di = self.deliveries.iter().position(|(s, u)| {
+                    s == call.step
+                        && u.as_ref().is_ok_and(|u| {
+                            u.components == d.components
+                                && u.cluster == d.cluster
+                                && u.namespace == d.namespace
+                                && u.replica_key == d.replica_key
+                        })
+                });
+                async move { (placement_name(d), self.deliver(call.step, di, d).await) }
+            }))
+            .buffered(parallelism)
+            .collect()
+            .await;
         let mut waiting = Vec::new();
         let mut failed = Vec::new();
-        for d in &placements {
-            // The delivery rendered up front for this placement, if any.
-            let di = self.deliveries.iter().position(|(s, u)| {
-                s == call.step
-                    && u.as_ref().is_ok_and(|u| {
-                        u.components == d.components
-                            && u.cluster == d.cluster
-                            && u.namespace == d.namespace
-                            && u.replica_key == d.replica_key
-                    })
-            });
-            let at = placement_name(d);
-            match self.deliver(call.step, di, d).await {
+        for (at, outcome) in outcomes {
+            match outcome {
                 Ok(ProviderOutcome::Done(_)) => {}
                 Ok(ProviderOutcome::Wait { message, .. }) => {
                     waiting.push(if placements.len() > 1 {
@@ -271,13 +282,10 @@ impl<'a> StepProvider<'a> {
     /// before the apply, as for components), so it is garbage-collected and
     /// deleted with the app.
     async fn track(&self, cluster: &str, obj: &Value) -> Result<(), String> {
-        let mut st = self.state.lock().await;
+        let mut trackers = self.trackers.lock().await;
         let m = tracker::managed(cluster, obj, "", "", Some(obj.clone()));
-        if st.trackers.record_object(m) || !st.trackers.current_exists() {
-            st.trackers
-                .save_current()
-                .await
-                .map_err(|e| e.to_string())?;
+        if trackers.record_object(m) || !trackers.current_exists() {
+            trackers.save_current().await.map_err(|e| e.to_string())?;
         }
         Ok(())
     }

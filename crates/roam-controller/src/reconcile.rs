@@ -634,6 +634,7 @@ async fn pipeline(
 
     // Health of everything delivered (steps that finished earlier too).
     let t = Instant::now();
+    let locked = tokio::sync::Mutex::new(trackers);
     for (i, (_, d)) in deliveries.iter().enumerate() {
         if let Ok(d) = d {
             let r = run_delivery(
@@ -645,7 +646,7 @@ async fn pipeline(
                 i,
                 d,
                 &prerendered,
-                &mut trackers,
+                &locked,
                 &mut delivered,
                 &mut HashMap::new(),
                 false,
@@ -681,6 +682,7 @@ async fn pipeline(
             }
         }
     }
+    let trackers = locked.into_inner();
     fill_services(st, &delivered, &trackers);
     ctx.metrics.stage("health", t.elapsed());
 
@@ -1190,7 +1192,7 @@ pub(crate) async fn run_delivery(
     di: usize,
     d: &Delivery,
     prerendered: &HashMap<(usize, usize), RenderedComponent>,
-    trackers: &mut Trackers,
+    trackers: &tokio::sync::Mutex<Trackers>,
     delivered: &mut BTreeMap<(String, String, String), ApplicationComponentStatus>,
     live_out: &mut HashMap<String, Value>,
     apply: bool,
@@ -1417,7 +1419,7 @@ async fn deliver_component(
     replica_key: &str,
     comp: &ApplicationComponent,
     rendered: RenderedComponent,
-    trackers: &mut Trackers,
+    trackers: &tokio::sync::Mutex<Trackers>,
     apply: bool,
 ) -> Result<Delivered, DeliverError> {
     let mut objects: Vec<RenderedObjectRef> = Vec::new();
@@ -1460,7 +1462,7 @@ async fn deliver_component(
             let key = ObjectKey::of(&cluster.name, &o.object);
             if let Some(l) = l
                 && !owned_by(l, app)
-                && !trackers.tracks(&key)
+                && !trackers.lock().await.tracks(&key)
                 && policies.read_only(&o.object).is_none()
                 && policies.take_over(&o.object).is_none()
                 && policies.shared(&o.object).is_none()
@@ -1506,20 +1508,25 @@ async fn deliver_component(
                 m
             })
             .collect();
-        let changed: Vec<bool> = objects
-            .iter()
-            .zip(&live)
-            .map(|(o, l)| {
-                let key = ObjectKey::of(&cluster.name, &o.object);
-                l.is_none()
-                    || trackers.current_record(&key).and_then(|m| m.raw.as_ref()) != Some(&o.object)
-            })
-            .collect();
-        if trackers.record_component(&comp.name, &cluster.name, namespace, replica_key, records)
-            || !trackers.current_exists()
-        {
-            trackers.save_current().await?;
-        }
+        let changed: Vec<bool> = {
+            let mut trackers = trackers.lock().await;
+            let changed = objects
+                .iter()
+                .zip(&live)
+                .map(|(o, l)| {
+                    let key = ObjectKey::of(&cluster.name, &o.object);
+                    l.is_none()
+                        || trackers.current_record(&key).and_then(|m| m.raw.as_ref())
+                            != Some(&o.object)
+                })
+                .collect();
+            if trackers.record_component(&comp.name, &cluster.name, namespace, replica_key, records)
+                || !trackers.current_exists()
+            {
+                trackers.save_current().await?;
+            }
+            changed
+        };
         let me = format!(
             "{}/{}",
             app.namespace().unwrap_or_else(|| "default".into()),

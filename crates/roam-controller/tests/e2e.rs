@@ -1433,8 +1433,10 @@ async fn resource_update_replaces_and_recreates(env: Env) {
     env.apply_app(app("2", "a")).await;
     let settled = |cms: Api<ConfigMap>, name: &'static str, want: &'static str| async move {
         for _ in 0..300 {
-            let cm = cms.get(name).await.unwrap();
-            if cm_value(&cm) == want {
+            // (Absent for a moment while it is recreated.)
+            if let Some(cm) = cms.get_opt(name).await.unwrap()
+                && cm_value(&cm) == want
+            {
                 return cm;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
